@@ -1,0 +1,52 @@
+# Build flavours. Each is one LARGESTEP_ option; all of them act through the interface target
+# largestep_flags, which every target links, so every translation unit of a build shares the
+# same code-generation flags. With no option set the build is the baseline x86-64 flavour.
+option(LARGESTEP_SCALAR "Scalar flavour: auto-vectorization and Eigen's explicit SIMD off" OFF)
+option(LARGESTEP_AVX2 "AVX2 + FMA flavour (-mavx2 -mfma)" OFF)
+option(LARGESTEP_NATIVE "Native flavour (-march=native; may use AVX-512)" OFF)
+option(LARGESTEP_OPENMP "OpenMP threads in the data-parallel kernels" OFF)
+option(LARGESTEP_SANITIZE "AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
+
+add_library(largestep_flags INTERFACE)
+target_compile_options(largestep_flags INTERFACE -Wall -Wextra -Wpedantic)
+
+set(_largestep_isa_count 0)
+foreach(_opt LARGESTEP_SCALAR LARGESTEP_AVX2 LARGESTEP_NATIVE)
+  if(${_opt})
+    math(EXPR _largestep_isa_count "${_largestep_isa_count} + 1")
+  endif()
+endforeach()
+if(_largestep_isa_count GREATER 1)
+  message(FATAL_ERROR "LARGESTEP_SCALAR, LARGESTEP_AVX2 and LARGESTEP_NATIVE are exclusive")
+endif()
+
+set(LARGESTEP_FLAVOUR "baseline")
+if(LARGESTEP_SCALAR)
+  set(LARGESTEP_FLAVOUR "scalar")
+  target_compile_options(largestep_flags INTERFACE -fno-tree-vectorize -fno-tree-slp-vectorize)
+  target_compile_definitions(largestep_flags INTERFACE EIGEN_DONT_VECTORIZE)
+elseif(LARGESTEP_AVX2)
+  set(LARGESTEP_FLAVOUR "avx2")
+  target_compile_options(largestep_flags INTERFACE -mavx2 -mfma)
+elseif(LARGESTEP_NATIVE)
+  set(LARGESTEP_FLAVOUR "native")
+  target_compile_options(largestep_flags INTERFACE -march=native)
+endif()
+
+if(LARGESTEP_OPENMP)
+  find_package(OpenMP REQUIRED COMPONENTS CXX)
+  target_link_libraries(largestep_flags INTERFACE OpenMP::OpenMP_CXX)
+  target_compile_definitions(largestep_flags INTERFACE LARGESTEP_HAVE_OPENMP=1)
+  set(LARGESTEP_FLAVOUR "${LARGESTEP_FLAVOUR}+openmp")
+endif()
+
+if(LARGESTEP_SANITIZE)
+  target_compile_options(largestep_flags INTERFACE -fsanitize=address,undefined
+                                                   -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(largestep_flags INTERFACE -fsanitize=address,undefined)
+  set(LARGESTEP_FLAVOUR "${LARGESTEP_FLAVOUR}+sanitize")
+endif()
+
+target_compile_definitions(largestep_flags INTERFACE
+                           LARGESTEP_FLAVOUR="${LARGESTEP_FLAVOUR}")
+message(STATUS "largestep flavour: ${LARGESTEP_FLAVOUR}")

@@ -1,0 +1,69 @@
+// largestep data describe SPEC [--lambda L] [--json]
+#include <fmt/format.h>
+#include <memory>
+
+#include "cli_common.h"
+#include "largestep/dataset_spec.h"
+#include "largestep/describe.h"
+#include "largestep/result_io.h"
+
+namespace largestep::cli {
+namespace {
+
+struct DescribeArgs {
+  std::string spec;
+  double lambda = 0;
+  bool json = false;
+};
+
+std::string describe_text(const std::string& spec, const DatasetSummary& s) {
+  const Separability& sep = s.separability;
+  std::string out = fmt::format("dataset        {}\n", spec);
+  out += fmt::format("n, d           {}, {}\n", s.n, s.d);
+  out += fmt::format("max ||x_i||    {:.6g}{}\n", s.max_row_norm,
+                     s.max_row_norm <= 1 ? "" : "   (> 1: Assumption 1 needs ||x_i|| <= 1)");
+  if (sep.separable) {
+    out += fmt::format("separable      yes, certified margin gamma >= {:.6g} (best possible <= {:.6g})\n",
+                       sep.margin, sep.margin_upper_bound);
+  } else {
+    out += fmt::format("separable      {} (largest possible margin <= {:.3g})\n",
+                       sep.margin_upper_bound <= 1e-12 ? "no" : "not shown", sep.margin_upper_bound);
+  }
+  out += fmt::format("               by the {} ({} iterations)\n", sep.method, sep.iterations);
+  out += fmt::format("lambda_max(X^T X)  {:.6g}\n", s.gram_max_eigenvalue);
+  if (s.lambda)
+    out += fmt::format("lambda {:.3g}:  L_s = {:.6g}, kappa = {:.6g}\n", *s.lambda, *s.smoothness, *s.kappa);
+  return out;
+}
+
+}  // namespace
+
+void add_data_command(CLI::App& app, Action& action) {
+  CLI::App* data = app.add_subcommand("data", "Inspect datasets");
+  data->require_subcommand(1);
+  auto args = std::make_shared<DescribeArgs>();
+  CLI::App* describe_cmd = data->add_subcommand(
+      "describe", "Size, row norms, separability with a certified margin, L_s and kappa");
+  describe_cmd->add_option("spec", args->spec, "Dataset spec:\n" + dataset_spec_help())->required();
+  CLI::Option* lambda_option =
+      describe_cmd->add_option("--lambda", args->lambda, "Also report L_s and kappa for this lambda");
+  describe_cmd->add_flag("--json", args->json, "Print JSON instead of text");
+  describe_cmd->callback([args, lambda_option, &action] {
+    action = [args, lambda_option] {
+      std::optional<double> lambda;
+      if (lambda_option->count() > 0) lambda = check_positive("--lambda", args->lambda);
+      const Dataset<double> data = make_dataset(args->spec);
+      const DatasetSummary summary = describe(data, lambda);
+      if (args->json) {
+        nlohmann::json j = summary_record(summary);
+        j["dataset"] = data.spec;
+        emit("-", j.dump(2) + "\n");
+      } else {
+        emit("-", describe_text(data.spec, summary));
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace largestep::cli

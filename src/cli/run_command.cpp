@@ -1,0 +1,108 @@
+// largestep run --data SPEC --lambda L (--eta X | --rule NAME) [...]
+#include <chrono>
+#include <fmt/format.h>
+#include <memory>
+
+#include "cli_common.h"
+#include "largestep/dataset_spec.h"
+#include "largestep/experiment.h"
+#include "largestep/result_io.h"
+#include "run_options.h"
+
+namespace largestep::cli {
+namespace {
+
+struct RunArgs {
+  std::string data, rule, solver = "gd", trace;
+  double lambda = 0, eta = 0;
+  std::int64_t trace_every = 1;
+  bool json = false;
+  CommonRunArgs common;
+};
+
+std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome& o, double total_seconds) {
+  const SolverResult& r = o.result;
+  const Reference& ref = p.reference;
+  std::string out = fmt::format("dataset      {} (n = {}, d = {}", p.data.spec, p.data.n(), p.data.d());
+  out += p.separability.separable ? fmt::format(", margin >= {:.4g})\n", p.separability.margin)
+                                  : std::string(", not shown separable)\n");
+  out += fmt::format("lambda       {:.4g}   L_s = {:.6g}   kappa = {:.6g}\n", p.lambda, ref.smoothness,
+                     ref.smoothness / p.lambda);
+  out += fmt::format("reference    f* = {:.17g} (double Newton, bracket width {:.2g}), eta_loc = {:.6g}\n",
+                     ref.f_star, ref.bracket_width(), ref.eta_loc);
+  out += fmt::format("solver       {} ({}), rule {}, eta = {:.6g}", to_string(spec.solver),
+                     to_string(spec.precision), o.rule, o.eta);
+  out += spec.solver == SolverKind::nesterov ? fmt::format(", momentum = {:.6g}\n", o.momentum) : "\n";
+  out += fmt::format("steps to eps first hit {}, settled {} (eps = {:.3g}){}\n", r.first_hit.str(),
+                     r.settled.str(), spec.options.eps,
+                     r.settled.lower_bound ? "   '>' : not reached within the horizon" : "");
+  out += fmt::format("final gap    {:.6g} at step {}\n", r.final_gap, r.steps);
+  out += fmt::format("increases    {} (above {} ulps of f){}\n", r.increases,
+                     spec.options.increase_tolerance_ulps,
+                     r.last_increase ? fmt::format(", last at step {}", *r.last_increase) : "");
+  out += fmt::format("termination  {}\n", to_string(r.termination));
+  out += fmt::format("wall time    {:.6f} s solve", r.seconds);
+  out += o.grid.empty() ? "\n" : fmt::format(" (chosen eta), {:.3f} s for all {} grid runs\n", total_seconds, o.grid.size());
+  return out;
+}
+
+int run_command(const RunArgs& a, bool has_eta, bool has_rule) {
+  RunSpec spec;
+  spec.solver = parse_solver(a.solver);
+  spec.precision = parse_precision(a.common.scalar);
+  spec.options = a.common.solver_options();
+  if (a.trace_every < 1) throw UsageError(fmt::format("--trace-every must be >= 1, got {}", a.trace_every));
+  spec.options.trace_every = a.trace_every;
+  if (has_eta) {
+    spec.eta = check_positive("--eta", a.eta);
+  } else if (has_rule) {
+    spec.rule = parse_rule(a.rule);
+  } else if (spec.solver == SolverKind::nesterov) {
+    spec.rule = parse_rule("classical");
+  } else {
+    throw UsageError("give a stepsize: --eta X or --rule NAME (see --help)");
+  }
+  const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda));
+
+  std::string trace_csv = "t,value,gap,grad_norm,w_norm\n";
+  TraceCallback trace;
+  if (!a.trace.empty())
+    trace = [&trace_csv](const TracePoint& p) {
+      trace_csv += fmt::format("{},{},{},{},{}\n", p.t, p.value, p.gap, p.grad_norm, p.w_norm);
+    };
+  const auto start = std::chrono::steady_clock::now();
+  const RunOutcome outcome = run(problem, spec, trace);
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!a.trace.empty()) emit(a.trace, trace_csv);
+  if (a.json) {
+    emit("-", run_record(problem, spec, outcome).dump(2) + "\n");
+  } else {
+    emit("-", summary_text(problem, spec, outcome, total));
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Action& action) {
+  auto a = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand("run", "Run one solver on one dataset and lambda");
+  cmd->add_option("--data", a->data, "Dataset spec:\n" + dataset_spec_help())->required();
+  cmd->add_option("--lambda", a->lambda, "Regularization strength lambda > 0")->required();
+  CLI::Option* eta = cmd->add_option("--eta", a->eta, "Fixed stepsize eta > 0");
+  CLI::Option* rule = cmd->add_option("--rule", a->rule, "Stepsize rule:\n" + rules_help());
+  eta->excludes(rule);
+  cmd->add_option("--solver", a->solver, "gd or nesterov")
+      ->check(CLI::IsMember({"gd", "nesterov"}))
+      ->capture_default_str();
+  a->common.add_to(*cmd);
+  cmd->add_option("--trace", a->trace, "Write a CSV trace (t,value,gap,grad_norm,w_norm) to FILE");
+  cmd->add_option("--trace-every", a->trace_every, "Trace every k-th step (the last is always kept)")
+      ->capture_default_str();
+  cmd->add_flag("--json", a->json, "Print the run record as JSON");
+  cmd->callback([a, eta, rule, &action] {
+    action = [a, eta, rule] { return run_command(*a, eta->count() > 0, rule->count() > 0); };
+  });
+}
+
+}  // namespace largestep::cli

@@ -1,0 +1,33 @@
+// One dataset-spec syntax used everywhere: NAME[:ARG,KEY=VALUE,...], e.g. `oned`, `hard:gamma=0.1`,
+// `toy4`, `planted:n=1000,d=50,gamma=0.05,seed=1`, `libsvm:PATH`, `csv:PATH,label=last`.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "largestep/dataset.h"
+
+namespace largestep {
+
+struct DatasetSpec {
+  std::string kind;                           // oned, hard, toy4, planted, libsvm, csv
+  std::string path;                           // libsvm and csv only
+  std::map<std::string, std::string> params;  // KEY=VALUE pairs, sorted by key
+
+  // The spec written back in a normal form (keys sorted): equal datasets, equal strings.
+  std::string canonical() const;
+};
+
+// Parses and checks a spec: unknown kinds, unknown or repeated keys, and malformed values are
+// DataErrors naming them. Does not touch the file system.
+DatasetSpec parse_dataset_spec(std::string_view text);
+
+// Builds (or reads) the dataset; its `spec` field is the canonical spec.
+Dataset<double> make_dataset(const DatasetSpec& spec);
+Dataset<double> make_dataset(std::string_view text);
+
+// One line per dataset kind, for --help texts.
+std::string dataset_spec_help();
+
+}  // namespace largestep

@@ -1,0 +1,140 @@
+// f(w) = (1/n) sum_i l(y_i <x_i, w>) + (lambda/2) ||w||^2, with l the logistic loss.
+#pragma once
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cstddef>
+#include <type_traits>
+
+#include "largestep/dataset.h"
+#include "largestep/logistic.h"
+
+namespace largestep {
+
+// Rows per block of the data-parallel reduction. The blocking depends on n only, and the block
+// partial sums are added in block order, so results are bitwise identical for any thread count.
+inline constexpr std::ptrdiff_t kRowsPerBlock = 512;
+
+// The largest eigenvalue of X^T X, from the Gram matrix of X's smaller side.
+template <class Scalar>
+Scalar largest_gram_eigenvalue(const RowMatrix<Scalar>& X) {
+  const Matrix<Scalar> gram =
+      X.rows() >= X.cols() ? Matrix<Scalar>(X.transpose() * X) : Matrix<Scalar>(X * X.transpose());
+  if (gram.size() == 0) return Scalar(0);
+  Eigen::SelfAdjointEigenSolver<Matrix<Scalar>> solver(gram, Eigen::EigenvaluesOnly);
+  return solver.eigenvalues().maxCoeff();
+}
+
+// Stateless view of a dataset and a regularization strength: every method is const, and the
+// object holds a reference to the data, which must outlive it.
+template <class Scalar>
+class LogisticObjective {
+ public:
+  using Vec = Vector<Scalar>;
+  using Mat = Matrix<Scalar>;
+
+  LogisticObjective(const Dataset<Scalar>& data, Scalar lambda) : data_(data), lambda_(lambda) {}
+
+  const Dataset<Scalar>& data() const { return data_; }
+  Scalar lambda() const { return lambda_; }
+  std::ptrdiff_t dim() const { return data_.d(); }
+
+  // L(w) = (1/n) sum_i l(z_i), z_i = y_i <x_i, w>: the unregularized loss.
+  Scalar loss(const Vec& w) const {
+    Scalar sum(0);
+    for (std::ptrdiff_t i = 0; i < data_.n(); ++i) sum += logistic_loss(margin(i, w));
+    return sum / Scalar(data_.n());
+  }
+
+  Scalar value(const Vec& w) const { return loss(w) + regularizer(w); }
+
+  Vec gradient(const Vec& w) const {
+    Vec grad;
+    value_and_gradient(w, grad);
+    return grad;
+  }
+
+  // f(w) and grad f(w) = (1/n) sum_i l'(z_i) y_i x_i + lambda w in one pass over X: each row is
+  // read once and used for both its margin and its gradient term while it is in cache.
+  Scalar value_and_gradient(const Vec& w, Vec& grad) const {
+    const std::ptrdiff_t n = data_.n();
+    const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
+    Scalar loss_sum(0);
+    grad.setZero(dim());
+    if (blocks <= 1) {
+      accumulate_rows(0, n, w, loss_sum, grad);
+    } else {
+      Mat partial_grad = Mat::Zero(dim(), blocks);
+      Vec partial_loss = Vec::Zero(blocks);
+#if defined(LARGESTEP_HAVE_OPENMP)
+#pragma omp parallel for schedule(static) if (std::is_arithmetic_v<Scalar>)
+#endif
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        Vec g = Vec::Zero(dim());
+        Scalar l(0);
+        accumulate_rows(b * kRowsPerBlock, std::min(n, (b + 1) * kRowsPerBlock), w, l, g);
+        partial_grad.col(b) = g;
+        partial_loss(b) = l;
+      }
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        loss_sum += partial_loss(b);
+        grad += partial_grad.col(b);
+      }
+    }
+    grad /= Scalar(n);
+    grad += lambda_ * w;
+    return loss_sum / Scalar(n) + regularizer(w);
+  }
+
+  // hess f(w) = (1/n) X^T diag(l''(z)) X + lambda I.
+  Mat hessian(const Vec& w) const {
+    Mat h = Mat::Zero(dim(), dim());
+    for (std::ptrdiff_t i = 0; i < data_.n(); ++i) {
+      const Vec x = data_.X.row(i).transpose();
+      h.noalias() += logistic_curvature(margin(i, w)) * (x * x.transpose());
+    }
+    h /= Scalar(data_.n());
+    h.diagonal().array() += lambda_;
+    return h;
+  }
+
+  Vec hessian_times(const Vec& w, const Vec& v) const {
+    Vec out = Vec::Zero(dim());
+    for (std::ptrdiff_t i = 0; i < data_.n(); ++i) {
+      const Scalar xv = data_.X.row(i).dot(v);
+      out.noalias() += (logistic_curvature(margin(i, w)) * xv) * data_.X.row(i).transpose();
+    }
+    out /= Scalar(data_.n());
+    out += lambda_ * v;
+    return out;
+  }
+
+  // L_s = lambda + lambda_max(X^T X) / (4n): l'' <= 1/4 bounds the loss Hessian everywhere.
+  Scalar smoothness() const {
+    return lambda_ + largest_gram_eigenvalue(data_.X) / (Scalar(4) * Scalar(data_.n()));
+  }
+
+  Scalar strong_convexity() const { return lambda_; }
+
+ private:
+  Scalar margin(std::ptrdiff_t i, const Vec& w) const { return data_.y(i) * data_.X.row(i).dot(w); }
+
+  Scalar regularizer(const Vec& w) const { return lambda_ / Scalar(2) * w.squaredNorm(); }
+
+  void accumulate_rows(std::ptrdiff_t begin, std::ptrdiff_t end, const Vec& w, Scalar& loss_sum,
+                       Vec& grad) const {
+    for (std::ptrdiff_t i = begin; i < end; ++i) {
+      const Scalar z = margin(i, w);
+      loss_sum += logistic_loss(z);
+      grad.noalias() += (logistic_derivative(z) * data_.y(i)) * data_.X.row(i).transpose();
+    }
+  }
+
+  const Dataset<Scalar>& data_;
+  Scalar lambda_;
+};
+
+extern template class LogisticObjective<float>;
+extern template class LogisticObjective<double>;
+
+}  // namespace largestep

@@ -1,0 +1,7 @@
+#include "largestep/objective_mp.h"
+
+namespace largestep {
+
+template class LogisticObjective<Mp>;
+
+}  // namespace largestep

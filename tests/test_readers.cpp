@@ -1,0 +1,303 @@
+// Tests for read_libsvm and read_csv: good files read exactly, and every bad-file class throws a
+// DataError that names the path, the line and the problem.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "largestep/readers.h"
+
+namespace largestep {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A file with the given contents in a fresh temporary directory, removed at the end of the test.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& contents, const std::string& name = "data.txt") {
+    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("largestep_test_readers_" + std::string(test->name()) +
+                                        "_" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    path_ = (dir_ / name).string();
+    std::ofstream(path_, std::ios::binary) << contents;
+  }
+  ~TempFile() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string dir() const { return dir_.string(); }
+
+ private:
+  fs::path dir_;
+  std::string path_;
+};
+
+// The message of the DataError that `read` throws; a test failure when it throws nothing.
+std::string error_of(const std::function<void()>& read) {
+  try {
+    read();
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no DataError thrown";
+  return "";
+}
+
+// Whether `message` contains every one of `parts`.
+testing::AssertionResult mentions(const std::string& message,
+                                  const std::vector<std::string>& parts) {
+  for (const std::string& part : parts) {
+    if (message.find(part) == std::string::npos) {
+      return testing::AssertionFailure() << "'" << message << "' lacks '" << part << "'";
+    }
+  }
+  return testing::AssertionSuccess();
+}
+
+std::string libsvm_error(const std::string& contents, const ReadOptions& options = {}) {
+  const TempFile file(contents);
+  std::string message = error_of([&] { read_libsvm(file.path(), options); });
+  // Every line-level message starts with the path, so tests can check just ":LINE:".
+  EXPECT_EQ(message.rfind(file.path() + ":", 0), 0u) << message;
+  return message.substr(std::min(message.size(), file.path().size()));
+}
+
+std::string csv_error(const std::string& contents, const CsvOptions& options = {}) {
+  const TempFile file(contents, "data.csv");
+  std::string message = error_of([&] { read_csv(file.path(), options); });
+  EXPECT_EQ(message.rfind(file.path() + ":", 0), 0u) << message;
+  return message.substr(std::min(message.size(), file.path().size()));
+}
+
+ReadOptions unscaled(LabelMap labels = {}) {
+  ReadOptions options;
+  options.labels = labels;
+  options.scale_rows = false;
+  return options;
+}
+
+// ---- Good files ----
+
+TEST(Readers, ReadsSparseLibsvmWithGapsAndCommentsExactly) {
+  const TempFile file(
+      "# a comment line\n"
+      "+1 1:0.5 4:-2.25   # trailing comment\n"
+      "\n"
+      "   \t\n"
+      "-1 2:1e-3\t3:7\r\n"
+      "1 5:0.1\n"
+      "-1\n");
+  const Dataset<double> data = read_libsvm(file.path(), unscaled());
+  ASSERT_EQ(data.n(), 4);
+  ASSERT_EQ(data.d(), 5);
+  RowMatrix<double> expected(4, 5);
+  expected << 0.5, 0, 0, -2.25, 0,  //
+      0, 1e-3, 7, 0, 0,             //
+      0, 0, 0, 0, 0.1,              //
+      0, 0, 0, 0, 0;
+  EXPECT_EQ(data.X, expected);
+  EXPECT_EQ(data.y, Vector<double>((Vector<double>(4) << 1, -1, 1, -1).finished()));
+  EXPECT_EQ(data.spec, "");
+}
+
+TEST(Readers, MapsZeroOneLabels) {
+  const TempFile file("0 1:1\n1 2:1\n0 1:2\n");
+  const Dataset<double> data = read_libsvm(file.path(), unscaled({0.0, 1.0}));
+  EXPECT_EQ(data.y, Vector<double>((Vector<double>(3) << -1, 1, -1).finished()));
+}
+
+TEST(Readers, MapsOneTwoLabels) {
+  const TempFile file("2 1:1\n1 2:1\n2.0 1:2\n");
+  const Dataset<double> data = read_libsvm(file.path(), unscaled({1.0, 2.0}));
+  EXPECT_EQ(data.y, Vector<double>((Vector<double>(3) << 1, -1, 1).finished()));
+}
+
+TEST(Readers, AcceptsSingleClassFile) {
+  const TempFile file("1 1:1\n+1 2:1\n");
+  const Dataset<double> data = read_libsvm(file.path(), unscaled());
+  EXPECT_EQ(data.y, Vector<double>::Ones(2));
+}
+
+TEST(Readers, ScalingMakesMaxRowNormOneAndKeepsRatios) {
+  const TempFile file("1 1:3 2:4\n-1 1:1\n1 2:-2 3:0.5\n");
+  const Dataset<double> raw = read_libsvm(file.path(), unscaled());
+  const Dataset<double> scaled = read_libsvm(file.path());  // scale_rows is on by default
+  EXPECT_NEAR(scaled.max_row_norm(), 1.0, 1e-15);
+  EXPECT_NEAR(scaled.X(0, 1) / scaled.X(0, 0), raw.X(0, 1) / raw.X(0, 0), 1e-15);
+  EXPECT_TRUE(scaled.X.isApprox(raw.X / 5.0, 1e-15));
+  EXPECT_EQ(scaled.y, raw.y);
+}
+
+TEST(Readers, ScalingLeavesAllZeroRowsAlone) {
+  const TempFile file("1 1:0\n-1 2:0\n");
+  const Dataset<double> data = read_libsvm(file.path());
+  EXPECT_EQ(data.X, RowMatrix<double>::Zero(2, 2));
+}
+
+TEST(Readers, ReadsCsvWithLabelLast) {
+  const TempFile file("1.5, -2, 1\r\n\n0,3e2,-1\n", "data.csv");
+  CsvOptions options;
+  options.read.scale_rows = false;
+  const Dataset<double> data = read_csv(file.path(), options);
+  RowMatrix<double> expected(2, 2);
+  expected << 1.5, -2, 0, 300;
+  EXPECT_EQ(data.X, expected);
+  EXPECT_EQ(data.y, Vector<double>((Vector<double>(2) << 1, -1).finished()));
+  EXPECT_EQ(data.spec, "");
+}
+
+TEST(Readers, ReadsCsvWithLabelFirstHeaderAndLabelMap) {
+  const TempFile file("\nclass,a,b,c\n2,1,2,3\n1,4,5,6\n", "data.csv");
+  CsvOptions options;
+  options.read = unscaled({1.0, 2.0});
+  options.label_column = CsvOptions::LabelColumn::first;
+  options.header = true;
+  const Dataset<double> data = read_csv(file.path(), options);
+  RowMatrix<double> expected(2, 3);
+  expected << 1, 2, 3, 4, 5, 6;
+  EXPECT_EQ(data.X, expected);
+  EXPECT_EQ(data.y, Vector<double>((Vector<double>(2) << 1, -1).finished()));
+}
+
+TEST(Readers, ScalesCsvRowsByDefault) {
+  const TempFile file("0,2,1\n0,-1,-1\n", "data.csv");
+  const Dataset<double> data = read_csv(file.path());
+  EXPECT_NEAR(data.max_row_norm(), 1.0, 1e-15);
+  EXPECT_NEAR(data.X(1, 1), -0.5, 1e-15);
+}
+
+// ---- Bad files: one test per error class ----
+
+TEST(Readers, RejectsMissingFile) {
+  const TempFile dir("");
+  const std::string path = dir.dir() + "/no_such_file.libsvm";
+  EXPECT_TRUE(mentions(error_of([&] { read_libsvm(path); }), {path + ": ", "cannot open"}));
+  EXPECT_TRUE(mentions(error_of([&] { read_csv(path); }), {path + ": ", "cannot open"}));
+}
+
+TEST(Readers, RejectsDirectory) {
+  const TempFile dir("");
+  EXPECT_TRUE(mentions(error_of([&] { read_libsvm(dir.dir()); }), {dir.dir() + ": ", "directory"}));
+}
+
+TEST(Readers, RejectsEmptyFile) {
+  EXPECT_TRUE(mentions(libsvm_error(""), {": empty file"}));
+  EXPECT_TRUE(mentions(libsvm_error("# only a comment\n\n  \n"), {": empty file"}));
+  EXPECT_TRUE(mentions(csv_error("\n\n"), {": empty file"}));
+  CsvOptions header;
+  header.header = true;
+  EXPECT_TRUE(mentions(csv_error("a,b,label\n", header), {": empty file"}));
+}
+
+TEST(Readers, RejectsNonNumericLabel) {
+  EXPECT_TRUE(
+      mentions(libsvm_error("1 1:1\n-1 1:2\nyes 1:3\n"), {":3: ", "non-numeric label", "(yes)"}));
+  CsvOptions first;
+  first.label_column = CsvOptions::LabelColumn::first;
+  EXPECT_TRUE(
+      mentions(csv_error("1,1\n-1,2\n0x1,3\n", first), {":3: ", "non-numeric label", "(0x1)"}));
+  EXPECT_TRUE(
+      mentions(csv_error("1,2,1\n3,4,-1\n5,6,pos\n"), {":3: ", "non-numeric label", "(pos)"}));
+}
+
+TEST(Readers, RejectsNonNumericValue) {
+  EXPECT_TRUE(
+      mentions(libsvm_error("1 1:1\n-1 1:2\n1 1:abc\n"), {":3: ", "non-numeric value", "(1:abc)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:\n"), {":2: ", "non-numeric value", "(1:)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:1.5.2\n"), {":2: ", "non-numeric value"}));
+  EXPECT_TRUE(
+      mentions(csv_error("1,2,1\n3,4,-1\n5,6x,1\n"), {":3: ", "non-numeric value", "(6x)"}));
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5, ,1\n"), {":3: ", "missing value"}));
+}
+
+TEST(Readers, RejectsFeatureWithoutColon) {
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\n1 3\n"), {":3: ", "index:value", "(3)"}));
+}
+
+TEST(Readers, RejectsMissingLabel) {
+  EXPECT_TRUE(
+      mentions(libsvm_error("1 1:1\n-1 1:2\n1:3 2:4\n"), {":3: ", "missing label", "(1:3)"}));
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5,6,\n"), {":3: ", "missing label"}));
+  CsvOptions first;
+  first.label_column = CsvOptions::LabelColumn::first;
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n-1,4,3\n ,6,7\n", first), {":3: ", "missing label"}));
+}
+
+TEST(Readers, RejectsBadIndex) {
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\n1 0:3\n"), {":3: ", "bad index", "(0:3)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\n1 -2:3\n"), {":3: ", "bad index", "(-2:3)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\n1 1.5:3\n"), {":3: ", "bad index", "(1.5:3)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\n1 x:3\n"), {":3: ", "bad index", "(x:3)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 99999999999999999999:2\n"), {":2: ", "bad index"}));
+}
+
+TEST(Readers, RejectsRepeatedIndex) {
+  EXPECT_TRUE(
+      mentions(libsvm_error("1 1:1\n-1 1:2\n1 2:3 2:4\n"), {":3: ", "repeated index", "(2:4)"}));
+}
+
+TEST(Readers, RejectsDecreasingIndex) {
+  EXPECT_TRUE(
+      mentions(libsvm_error("1 1:1\n-1 1:2\n1 5:3 2:4\n"), {":3: ", "decreasing index", "(2:4)"}));
+}
+
+TEST(Readers, RejectsNanAndInf) {
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\nnan 1:3\n"), {":3: ", "NaN or Inf", "label"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\n1 1:inf\n"), {":3: ", "NaN or Inf", "value"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:-Infinity\n"), {":2: ", "NaN or Inf"}));
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5,NaN,1\n"), {":3: ", "NaN or Inf", "(NaN)"}));
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5,6,inf\n"), {":3: ", "NaN or Inf", "(inf)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:1e999\n"), {":2: ", "out-of-range value"}));
+}
+
+TEST(Readers, RejectsMoreThanTwoClasses) {
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\n1 1:2\n2 1:3\n"),
+                       {":4: ", "more than two classes", "{-1, 1, 2}"}));
+  EXPECT_TRUE(
+      mentions(csv_error("0,0\n1,1\n2,2\n"), {":3: ", "more than two classes", "{0, 1, 2}"}));
+}
+
+TEST(Readers, RejectsLabelsOtherThanPlusMinusOneWithoutMap) {
+  const std::string message = libsvm_error("# header\n0 1:1\n1 1:2\n");
+  EXPECT_TRUE(mentions(message, {":2: ", "label not -1 or +1 (0)", "labels are {0, 1}",
+                                 "negative=0,positive=1", "neg=0,pos=1"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n2 1:3\n"),
+                       {":2: ", "labels are {1, 2}", "negative=1,positive=2"}));
+  EXPECT_TRUE(mentions(csv_error("1,2,0\n3,4,0\n"), {":1: ", "labels are {0}", "neg="}));
+}
+
+TEST(Readers, RejectsLabelNotInMap) {
+  EXPECT_TRUE(mentions(libsvm_error("0 1:1\n1 1:2\n-1 1:3\n", unscaled({0.0, 1.0})),
+                       {":3: ", "label not in the label map negative=0,positive=1", "(-1)"}));
+  CsvOptions options;
+  options.read = unscaled({1.0, 2.0});
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,0\n", options), {":2: ", "label map", "(0)"}));
+}
+
+TEST(Readers, RejectsRaggedCsvLine) {
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5,6,7,1\n"),
+                       {":3: ", "ragged line", "4 fields", "line 1 has 3"}));
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n3,-1\n"), {":2: ", "ragged line", "2 fields", "has 3"}));
+}
+
+TEST(Readers, RejectsCsvWithFewerThanTwoColumns) {
+  EXPECT_TRUE(mentions(csv_error("\n1\n-1\n"), {":2: ", "fewer than 2 columns"}));
+}
+
+TEST(Readers, RejectsLibsvmWithoutFeatures) {
+  EXPECT_TRUE(mentions(libsvm_error("1\n-1 # nothing\n"), {": no features"}));
+}
+
+}  // namespace
+}  // namespace largestep
