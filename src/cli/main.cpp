@@ -17,6 +17,19 @@ int main(int argc, char** argv) {
   cli::add_data_command(app, action);
   cli::add_run_command(app, action);
   cli::add_sweep_command(app, action);
+  // CLI11 would only say "A subcommand is required" for a misspelled command.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string known;
+    bool found = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      found = found || sub->get_name() == argv[1];
+      known += (known.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!found) {
+      fmt::print(stderr, "largestep: error: unknown command '{}' (known: {}; see --help)\n", argv[1], known);
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
     return action();

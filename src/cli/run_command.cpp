@@ -7,6 +7,7 @@
 #include "largestep/dataset_spec.h"
 #include "largestep/experiment.h"
 #include "largestep/result_io.h"
+#include "theory/reference_mp.h"
 #include "run_options.h"
 
 namespace largestep::cli {
@@ -28,8 +29,8 @@ std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome
                                   : std::string(", not shown separable)\n");
   out += fmt::format("lambda       {:.4g}   L_s = {:.6g}   kappa = {:.6g}\n", p.lambda, ref.smoothness,
                      ref.smoothness / p.lambda);
-  out += fmt::format("reference    f* = {:.17g} (double Newton, bracket width {:.2g}), eta_loc = {:.6g}\n",
-                     ref.f_star, ref.bracket_width(), ref.eta_loc);
+  out += fmt::format("reference    f* = {:.17g} (Newton at {} digits, bracket width {:.2g}), eta_loc = {:.6g}\n",
+                     ref.f_star, ref.digits, ref.bracket_width(), ref.eta_loc);
   out += fmt::format("solver       {} ({}), rule {}, eta = {:.6g}", to_string(spec.solver),
                      to_string(spec.precision), o.rule, o.eta);
   out += spec.solver == SolverKind::nesterov ? fmt::format(", momentum = {:.6g}\n", o.momentum) : "\n";
@@ -62,7 +63,8 @@ int run_command(const RunArgs& a, bool has_eta, bool has_rule) {
   } else {
     throw UsageError("give a stepsize: --eta X or --rule NAME (see --help)");
   }
-  const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda));
+  const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda),
+                                       theory::certified_reference);
 
   std::string trace_csv = "t,value,gap,grad_norm,w_norm\n";
   TraceCallback trace;

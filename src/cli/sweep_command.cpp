@@ -9,6 +9,7 @@
 #include "largestep/experiment.h"
 #include "largestep/registry.h"
 #include "largestep/result_io.h"
+#include "theory/reference_mp.h"
 #include "run_options.h"
 
 namespace largestep::cli {
@@ -98,7 +99,7 @@ int sweep_command(const SweepArgs& a) {
     const auto key = std::make_pair(job.dataset, job.lambda);
     auto it = problems.find(key);
     if (it == problems.end())
-      it = problems.emplace(key, make_problem(make_dataset(job.dataset), job.lambda)).first;
+      it = problems.emplace(key, make_problem(make_dataset(job.dataset), job.lambda, theory::certified_reference)).first;
     const RunOutcome outcome = run(it->second, job.spec);
     nlohmann::json record = run_record(it->second, job.spec, outcome);
     if (!job.experiment.empty()) record["experiment"] = job.experiment;

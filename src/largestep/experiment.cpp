@@ -44,14 +44,14 @@ RuleContext Problem::rule_context() const {
           reference.eta_loc};
 }
 
-Problem make_problem(Dataset<double> data, double lambda) {
+Problem make_problem(Dataset<double> data, double lambda, const ReferenceSolver& solve_reference) {
   if (!(lambda > 0) || !std::isfinite(lambda))
     throw std::invalid_argument(fmt::format("lambda must be a positive finite number, got {}", lambda));
   Problem p;
   p.data = std::move(data);
   p.lambda = lambda;
   p.separability = check_separability(p.data);
-  p.reference = compute_reference_double(p.data, lambda);
+  p.reference = solve_reference(p.data, lambda);
   return p;
 }
 

@@ -23,8 +23,13 @@ struct Problem {
   RuleContext rule_context() const;
 };
 
+// How a problem gets its reference: compute_reference_double here; the CLI, bench/ and theory/
+// pass the cached multiprecision one (theory::certified_reference).
+using ReferenceSolver = std::function<Reference(const Dataset<double>&, double)>;
+
 // Throws std::invalid_argument for lambda <= 0 or not finite, DataError for a bad dataset.
-Problem make_problem(Dataset<double> data, double lambda);
+Problem make_problem(Dataset<double> data, double lambda,
+                     const ReferenceSolver& solve_reference = compute_reference_double);
 
 enum class SolverKind { gd, nesterov };
 enum class Precision { single, dual };  // float, double

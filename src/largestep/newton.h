@@ -18,12 +18,14 @@ struct NewtonResult {
 };
 
 // Stops once half the squared Newton decrement, an estimate of f(w) - f*, falls below
-// `gap_tolerance`, after one last full Newton step.
+// `gap_tolerance`, after one last full Newton step (quadratic convergence makes that step land at
+// the rounding floor), or when no step decreases f any more (already at the rounding floor).
+// Starts from w_start (w = 0 when empty).
 template <class Scalar>
 NewtonResult<Scalar> newton_minimize(const LogisticObjective<Scalar>& f, const Scalar& gap_tolerance,
-                                     int max_iterations = 200) {
+                                     const Vector<Scalar>& w_start = {}, int max_iterations = 200) {
   NewtonResult<Scalar> r;
-  r.w = Vector<Scalar>::Zero(f.dim());
+  r.w = w_start.size() == 0 ? Vector<Scalar>::Zero(f.dim()) : w_start;
   for (r.iterations = 0; r.iterations < max_iterations; ++r.iterations) {
     r.value = f.value_and_gradient(r.w, r.gradient);
     const Eigen::LLT<Matrix<Scalar>> llt(f.hessian(r.w));
@@ -38,8 +40,9 @@ NewtonResult<Scalar> newton_minimize(const LogisticObjective<Scalar>& f, const S
     // Armijo backtracking: far from w_lambda the full step can overshoot (margins of size 1/gamma).
     Scalar t(1);
     Vector<Scalar> trial = r.w + step;
-    while (f.value(trial) > r.value - Scalar(0.25) * t * decrement2 && t > Scalar(1e-20)) {
+    while (f.value(trial) > r.value - Scalar(0.25) * t * decrement2) {
       t /= Scalar(2);
+      if (t < Scalar(1e-12)) return r;
       trial = r.w + t * step;
     }
     r.w = trial;

@@ -9,8 +9,9 @@ namespace largestep {
 
 Reference compute_reference_double(const Dataset<double>& data, double lambda) {
   const LogisticObjective<double> f(data, lambda);
-  const double eps = std::numeric_limits<double>::epsilon();
-  const NewtonResult<double> newton = newton_minimize(f, eps * eps);
+  // 1e-24 is far above the rounding floor of the decrement (~ ulp(grad)^2 / lambda) and, with
+  // the final full step, leaves w at the rounding floor.
+  const NewtonResult<double> newton = newton_minimize(f, 1e-24);
   Reference r;
   r.lambda = lambda;
   r.w = newton.w;

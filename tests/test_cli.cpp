@@ -1,0 +1,108 @@
+// The `largestep` program end to end: usage errors exit 2 with one clear line, good runs exit 0.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct Outcome {
+  int code;
+  std::string output;  // stdout and stderr together
+};
+
+Outcome run_cli(const std::string& args) {
+  const std::string command = std::string(LARGESTEP_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+void expect_usage_error(const std::string& args, const std::string& keyword) {
+  const Outcome o = run_cli(args);
+  EXPECT_EQ(o.code, 2) << args << "\n" << o.output;
+  EXPECT_NE(o.output.find(keyword), std::string::npos) << args << "\n" << o.output;
+}
+
+TEST(Cli, UsageErrorsExitTwoNamingTheProblem) {
+  expect_usage_error("run --data nosuch --lambda 1e-3 --eta 1", "unknown dataset 'nosuch'");
+  expect_usage_error("run --data hard:gamma=2 --lambda 1e-3 --eta 1", "gamma must be in (0, 1)");
+  expect_usage_error("run --data hard:gama=0.1 --lambda 1e-3 --eta 1", "no parameter 'gama'");
+  expect_usage_error("run --data hard --lambda 0 --eta 1", "--lambda must be a positive");
+  expect_usage_error("run --data hard --lambda -1e-3 --eta 1", "--lambda must be a positive");
+  expect_usage_error("run --data hard --lambda 1e-3 --eta 0", "--eta must be a positive");
+  expect_usage_error("run --data hard --lambda 1e-3 --eta 1 --eps 0", "--eps must be a positive");
+  expect_usage_error("run --data hard --lambda 1e-3 --eta 1 --max-steps 0", "--max-steps");
+  expect_usage_error("run --data hard --lambda 1e-3", "give a stepsize");
+  expect_usage_error("run --data hard --lambda 1e-3 --rule fast", "unknown stepsize rule 'fast'");
+  expect_usage_error("run --data hard --lambda 1e-3 --eta 1 --rule classical", "excludes");
+  expect_usage_error("run --data libsvm:/nonexistent/file --lambda 1e-3 --eta 1", "/nonexistent/file");
+  expect_usage_error("run --data hard --lambda abc --eta 1", "lambda");
+  expect_usage_error("sweep --data hard --lambdas 1e-3,x --etas 1", "'x' is not a number");
+  expect_usage_error("sweep --data hard --lambdas 1e-3 --etas 1 --rules s2", "exactly one of");
+  expect_usage_error("sweep --suite nosuch", "unknown suite 'nosuch'");
+  expect_usage_error("data describe toy5", "unknown dataset 'toy5'");
+  expect_usage_error("frobnicate", "unknown command 'frobnicate'");
+  expect_usage_error("", "subcommand");
+}
+
+TEST(Cli, HelpExitsZeroAndListsDatasetsAndRules) {
+  const Outcome o = run_cli("run --help");
+  EXPECT_EQ(o.code, 0);
+  EXPECT_NE(o.output.find("planted"), std::string::npos);
+  EXPECT_NE(o.output.find("classical"), std::string::npos);
+}
+
+TEST(Cli, RunReportsStepsToEpsAndWritesATrace) {
+  const std::string trace =
+      (std::filesystem::temp_directory_path() / ("largestep_cli_trace_" + std::to_string(getpid()) + ".csv"))
+          .string();
+  const Outcome o = run_cli("run --data hard:gamma=0.1 --lambda 1e-4 --eta 100 --trace " + trace);
+  ASSERT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("settled 238"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("termination  converged"), std::string::npos) << o.output;
+  std::ifstream in(trace);
+  std::string header, line;
+  std::getline(in, header);
+  EXPECT_EQ(header, "t,value,gap,grad_norm,w_norm");
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  EXPECT_GT(rows, 238);
+  std::filesystem::remove(trace);
+}
+
+TEST(Cli, DivergenceIsReportedNotPrintedAsNan) {
+  const Outcome o = run_cli("run --data hard:gamma=0.1 --lambda 1e-2 --eta 1000 --json");
+  ASSERT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("\"termination\": \"diverged\""), std::string::npos) << o.output;
+  EXPECT_EQ(o.output.find("nan"), std::string::npos) << o.output;
+  EXPECT_EQ(o.output.find("inf"), std::string::npos) << o.output;
+}
+
+TEST(Cli, SweepWritesOneCsvRowPerLambdaAndRule) {
+  const std::string out =
+      (std::filesystem::temp_directory_path() / ("largestep_cli_sweep_" + std::to_string(getpid()) + ".csv"))
+          .string();
+  const Outcome o =
+      run_cli("sweep --data hard:gamma=0.1 --lambdas 1e-2,1e-3 --rules classical,s2 --out " + out);
+  ASSERT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("[4/4]"), std::string::npos) << o.output;  // progress on stderr
+  std::ifstream in(out);
+  std::string header, line;
+  std::getline(in, header);
+  EXPECT_EQ(header.rfind("dataset,n,d,lambda,solver,rule,eta", 0), 0u) << header;
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  EXPECT_EQ(rows, 4);  // 2 lambdas x 2 rules
+  std::filesystem::remove(out);
+}
+
+}  // namespace
