@@ -44,9 +44,16 @@ std::filesystem::path cache_dir() {
   return ".largestep-cache";
 }
 
-nlohmann::json to_json(const MpReference& r, std::uint64_t key) {
-  return {{"key", fmt::format("{:016x}", key)},
-          {"dataset", r.dataset},
+nlohmann::json cache_record(const MpReference& r, std::uint64_t key) {
+  nlohmann::json j = to_json(r);
+  j["key"] = fmt::format("{:016x}", key);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const MpReference& r) {
+  return {{"dataset", r.dataset},
           {"lambda", r.lambda},
           {"digits", r.digits},
           {"w", r.w},
@@ -59,6 +66,8 @@ nlohmann::json to_json(const MpReference& r, std::uint64_t key) {
           {"smoothness", r.smoothness},
           {"newton_iterations", r.newton_iterations}};
 }
+
+namespace {
 
 std::optional<MpReference> from_json(const nlohmann::json& j, std::uint64_t key) {
   if (!j.is_object() || j.value("key", "") != fmt::format("{:016x}", key)) return std::nullopt;
@@ -148,7 +157,7 @@ MpReference cached_reference_mp(const Dataset<double>& data, double lambda, unsi
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   try {
-    write_file_atomically(path.string(), to_json(r, key).dump(1) + "\n");
+    write_file_atomically(path.string(), cache_record(r, key).dump(1) + "\n");
   } catch (const std::exception&) {
     // A read-only cache only costs time: the reference is still correct.
   }

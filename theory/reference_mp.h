@@ -3,6 +3,7 @@
 // and eta_loc = 2 / h_max (paper.md E5 and section 5).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -40,6 +41,9 @@ MpReference compute_reference_mp(const Dataset<double>& data, double lambda,
 // file that is unreadable, malformed or for another key is recomputed and rewritten.
 MpReference cached_reference_mp(const Dataset<double>& data, double lambda,
                                 unsigned digits = kDefaultDigits);
+
+// The reference as JSON: numbers as decimal strings carrying the full precision.
+nlohmann::json to_json(const MpReference& r);
 
 // The reference used for gaps everywhere (run, sweep, bench, verify): the cached 100-digit one.
 Reference certified_reference(const Dataset<double>& data, double lambda);

@@ -1,0 +1,60 @@
+// largestep reference --data SPEC --lambda L [--digits D] [--json]
+#include <fmt/format.h>
+#include <memory>
+
+#include "cli_common.h"
+#include "largestep/dataset_spec.h"
+#include "theory/reference_mp.h"
+
+namespace largestep::cli {
+namespace {
+
+struct ReferenceArgs {
+  std::string data;
+  double lambda = 0;
+  unsigned digits = theory::kDefaultDigits;
+  bool json = false;
+};
+
+std::string reference_text(const theory::MpReference& r) {
+  std::string out = fmt::format("dataset      {}\nlambda       {}\ndigits       {}\n", r.dataset,
+                                r.lambda, r.digits);
+  for (std::size_t j = 0; j < r.w.size(); ++j) out += fmt::format("w[{}]{:<7} {}\n", j, "", r.w[j]);
+  out += fmt::format("f*           {}\n", r.f_star);
+  out += fmt::format("f* >=        {}   (f(w) - ||grad f(w)||^2 / (2 lambda))\n", r.f_star_lower);
+  out += fmt::format("||grad f||   {}\n", r.grad_norm);
+  out += fmt::format("h_min        {}\nh_max        {}\n", r.h_min, r.h_max);
+  out += fmt::format("eta_loc      {}   (2 / h_max)\n", r.eta_loc);
+  out += fmt::format("L_s          {}\n", r.smoothness);
+  return out;
+}
+
+}  // namespace
+
+void add_reference_command(CLI::App& app, Action& action) {
+  auto a = std::make_shared<ReferenceArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "reference", "The certified optimum: w_lambda, f* with a bracket, Hessian spectrum, eta_loc");
+  cmd->add_option("--data", a->data, "Dataset spec:\n" + dataset_spec_help())->required();
+  cmd->add_option("--lambda", a->lambda, "Regularization strength lambda > 0")->required();
+  cmd->add_option("--digits", a->digits, "Working precision in decimal digits (20 .. 2000)")
+      ->capture_default_str();
+  cmd->add_flag("--json", a->json, "Print JSON; numbers are decimal strings at full precision");
+  cmd->callback([a, &action] {
+    action = [a] {
+      check_positive("--lambda", a->lambda);
+      if (a->digits < 20 || a->digits > 2000)
+        throw UsageError(fmt::format("--digits must be in 20 .. 2000, got {}", a->digits));
+      const theory::MpReference r =
+          theory::cached_reference_mp(make_dataset(a->data), a->lambda, a->digits);
+      if (a->json) {
+        emit("-", theory::to_json(r).dump(2) + "\n");
+      } else {
+        emit("-", reference_text(r));
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace largestep::cli

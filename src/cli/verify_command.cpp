@@ -1,0 +1,52 @@
+// largestep verify [--suite quick|paper] [--results FILE.json] [--out DIR]
+#include <filesystem>
+#include <fmt/format.h>
+#include <iostream>
+#include <memory>
+
+#include "cli_common.h"
+#include "largestep/result_io.h"
+#include "theory/checker.h"
+#include "theory/reference_mp.h"
+
+namespace largestep::cli {
+namespace {
+
+struct VerifyArgs {
+  std::string suite = "quick", results, out = "out/verify";
+};
+
+int verify_command(const VerifyArgs& a) {
+  theory::CheckContext ctx;
+  ctx.profile = theory::parse_profile(a.suite);
+  ctx.reference = theory::certified_reference;
+  ctx.progress = [](const std::string& what) { std::cerr << "verify: " << what << "\n" << std::flush; };
+  std::filesystem::create_directories(a.out);
+
+  const theory::CheckReport report = theory::run_checks(ctx);
+  std::cout << theory::verdict_table(report.verdicts);
+  std::cout << fmt::format("\n{} pass, {} fail, {} inconclusive in {:.1f} s ({} suite)\n",
+                           report.count(theory::Outcome::pass), report.count(theory::Outcome::fail),
+                           report.count(theory::Outcome::inconclusive), report.seconds, a.suite);
+  const std::string dir = a.out;
+  write_file_atomically(dir + "/verdicts.json", theory::verdict_json(report).dump(2) + "\n");
+  write_file_atomically(dir + "/verdicts.md", theory::verdict_markdown(report));
+  std::cout << fmt::format("wrote {0}/verdicts.json and {0}/verdicts.md\n", dir);
+  return report.any_failed() ? 1 : 0;
+}
+
+}  // namespace
+
+void add_verify_command(CLI::App& app, Action& action) {
+  auto a = std::make_shared<VerifyArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "verify", "Check the paper's claims (E1-E7, S1-S10): verdict table, verdicts.json/.md;\n"
+                "exit 0 when nothing fails, 1 when a claim fails, 2 on a usage error");
+  cmd->add_option("--suite", a->suite, "quick (about a minute) or paper (minutes)")
+      ->check(CLI::IsMember({"quick", "paper"}))
+      ->capture_default_str();
+  cmd->add_option("--out", a->out, "Directory for verdicts.json and verdicts.md")->capture_default_str();
+  cmd->callback([a, &action] { action = [a] { return verify_command(*a); }; });
+}
+
+}  // namespace largestep::cli

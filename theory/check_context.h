@@ -1,0 +1,25 @@
+// What every claim check receives: the profile (quick or paper), the reference solver and a
+// progress line.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "largestep/experiment.h"
+
+namespace largestep::theory {
+
+enum class Profile { quick, paper };
+
+struct CheckContext {
+  Profile profile = Profile::quick;
+  ReferenceSolver reference;                         // certified_reference normally
+  std::function<void(const std::string&)> progress;  // may be empty
+
+  void report(const std::string& what) const {
+    if (progress) progress(what);
+  }
+  bool paper() const { return profile == Profile::paper; }
+};
+
+}  // namespace largestep::theory

@@ -1,0 +1,38 @@
+#include "verdict.h"
+
+namespace largestep::theory {
+
+std::string to_string(Outcome o) {
+  switch (o) {
+    case Outcome::pass:
+      return "pass";
+    case Outcome::fail:
+      return "fail";
+    case Outcome::inconclusive:
+      return "inconclusive";
+  }
+  return "unknown";
+}
+
+Verdict verdict_from(bool holds, std::string claim, std::string dataset, std::string measured,
+                     std::string predicted, std::string reason_if_pass, std::string reason_if_fail) {
+  return {std::move(claim),     std::move(dataset),
+          std::move(measured),  std::move(predicted),
+          holds ? Outcome::pass : Outcome::fail,
+          holds ? std::move(reason_if_pass) : std::move(reason_if_fail)};
+}
+
+Verdict inconclusive(std::string claim, std::string dataset, std::string measured,
+                     std::string predicted, std::string reason) {
+  return {std::move(claim),     std::move(dataset),   std::move(measured),
+          std::move(predicted), Outcome::inconclusive, std::move(reason)};
+}
+
+nlohmann::json to_json(const Verdict& v) {
+  return {{"claim", v.claim},         {"dataset", v.dataset},
+          {"measured", v.measured},   {"predicted", v.predicted},
+          {"verdict", to_string(v.outcome)}, {"reason", v.reason},
+          {"details", v.details}};
+}
+
+}  // namespace largestep::theory
