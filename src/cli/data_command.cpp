@@ -29,7 +29,8 @@ std::string describe_text(const std::string& spec, const DatasetSummary& s) {
     out += fmt::format("separable      {} (largest possible margin <= {:.3g})\n",
                        sep.margin_upper_bound <= 1e-12 ? "no" : "not shown", sep.margin_upper_bound);
   }
-  out += fmt::format("               by the {} ({} iterations)\n", sep.method, sep.iterations);
+  out += fmt::format("               by the {} ({} iterations{})\n", sep.method, sep.iterations,
+                     sep.converged ? "" : ", stopped before the tolerance: a valid but loose bound");
   out += fmt::format("lambda_max(X^T X)  {:.6g}\n", s.gram_max_eigenvalue);
   if (s.lambda)
     out += fmt::format("lambda {:.3g}:  L_s = {:.6g}, kappa = {:.6g}\n", *s.lambda, *s.smoothness, *s.kappa);

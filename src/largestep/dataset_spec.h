@@ -20,7 +20,8 @@ struct DatasetSpec {
 };
 
 // Parses and checks a spec: unknown kinds, unknown or repeated keys, and malformed values are
-// DataErrors naming them. Does not touch the file system.
+// DataErrors naming them; values are normalized and defaults filled in, so the canonical form of
+// `hard` and of `hard:gamma=0.10` is `hard:gamma=0.1`. Does not touch the file system.
 DatasetSpec parse_dataset_spec(std::string_view text);
 
 // Builds (or reads) the dataset; its `spec` field is the canonical spec.

@@ -100,6 +100,7 @@ nlohmann::json summary_record(const DatasetSummary& s) {
       {"margin_upper_bound", sep.margin_upper_bound},
       {"margin_method", sep.method},
       {"margin_iterations", sep.iterations},
+      {"margin_converged", sep.converged},
       {"gram_max_eigenvalue", s.gram_max_eigenvalue},
   };
   if (s.lambda) {

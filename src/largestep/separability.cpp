@@ -9,6 +9,7 @@ namespace largestep {
 // Minimizes (1/2) ||Z^T a||^2 over the simplex, Z = diag(y) X, tracking p = Z^T a. With away steps
 // Frank-Wolfe converges linearly on this problem, where plain Frank-Wolfe zig-zags.
 Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options) {
+  if (data.n() < 1 || data.d() < 1) throw DataError("check_separability: empty dataset");
   const RowMatrix<double> Z = data.y.asDiagonal() * data.X;
   const std::ptrdiff_t n = Z.rows();
   Vector<double> a = Vector<double>::Zero(n);
@@ -26,8 +27,14 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
     std::ptrdiff_t fw = 0;
     s.minCoeff(&fw);
     const double norm = std::sqrt(pp);
-    if (norm <= 1e-15 * scale) break;  // p = 0 to rounding: not separable
-    if (s(fw) > 0 && s(fw) / norm >= (1 - options.relative_tolerance) * norm) break;
+    if (norm <= 1e-15 * scale) {  // p = 0 to rounding: not separable
+      result.converged = true;
+      break;
+    }
+    if (s(fw) > 0 && s(fw) / norm >= (1 - options.relative_tolerance) * norm) {
+      result.converged = true;
+      break;
+    }
 
     std::ptrdiff_t away = -1;
     for (std::ptrdiff_t i = 0; i < n; ++i)
@@ -59,8 +66,11 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
     p += step * dir;
   }
 
-  // Certify on the data itself: the margin of the direction found, not of the iteration's p.
-  result.margin_upper_bound = p.norm();
+  // Certify on the data itself: the margin of the direction found, not of the iteration's p. The
+  // upper bound is recomputed from the weights (p drifts by rounding over many updates) and
+  // widened by a relative 1e-12 so that rounding cannot put it below the true best margin.
+  p = Z.transpose() * a;
+  result.margin_upper_bound = p.norm() * (1 + 1e-12);
   if (result.margin_upper_bound > 0) {
     result.direction = p / result.margin_upper_bound;
     result.margin = (Z * result.direction).minCoeff();

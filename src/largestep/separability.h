@@ -19,6 +19,9 @@ struct Separability {
   double margin_upper_bound = 0;
   Vector<double> direction;  // the unit vector u
   long iterations = 0;
+  // The iteration met its tolerance; when false the margin is still certified, but may be below
+  // the best possible one by more than the tolerance.
+  bool converged = false;
   std::string method;  // how the certificate was found, for reports
 };
 

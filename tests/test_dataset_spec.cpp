@@ -1,0 +1,298 @@
+// Tests for the dataset-spec syntax: every kind parses, canonical() is a normal form, make_dataset
+// builds the same data as the generators and readers, and every malformed spec is a DataError
+// whose message names the problem. Also validate(), which make_dataset applies to its result.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "largestep/dataset_spec.h"
+#include "largestep/generators.h"
+
+namespace largestep {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh temporary directory for the current test, removed at the end of it.
+class TempDir {
+ public:
+  TempDir() {
+    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("largestep_test_dataset_spec_" + std::string(test->name()) +
+                                        "_" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  // Writes `contents` to `name` in the directory and returns its path.
+  std::string write(const std::string& name, const std::string& contents) const {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << contents;
+    return path;
+  }
+
+ private:
+  fs::path dir_;
+};
+
+// The message of the DataError that `make` throws; a test failure when it throws nothing.
+std::string error_of(const std::function<void()>& make) {
+  try {
+    make();
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no DataError thrown";
+  return "";
+}
+
+// The message of the DataError for a spec, whether parsing or building rejects it.
+std::string spec_error(const std::string& text) {
+  return error_of([&] { make_dataset(text); });
+}
+
+// Whether `message` contains every one of `parts`.
+testing::AssertionResult mentions(const std::string& message,
+                                  const std::vector<std::string>& parts) {
+  for (const std::string& part : parts) {
+    if (message.find(part) == std::string::npos)
+      return testing::AssertionFailure() << "'" << message << "' does not mention '" << part << "'";
+  }
+  return testing::AssertionSuccess();
+}
+
+using Params = std::map<std::string, std::string>;
+
+TEST(ParseDatasetSpec, ReadsEveryKind) {
+  struct Case {
+    std::string text, kind, path;
+    Params params;
+  };
+  const std::vector<Case> cases = {
+      {"oned", "oned", "", {}},
+      {"oned:x=0.5", "oned", "", {{"x", "0.5"}}},
+      {"hard:gamma=0.1", "hard", "", {{"gamma", "0.1"}}},
+      {"toy4", "toy4", "", {}},
+      {"planted:n=100,d=5,gamma=0.05,seed=3",
+       "planted",
+       "",
+       {{"n", "100"}, {"d", "5"}, {"gamma", "0.05"}, {"seed", "3"}}},
+      {"libsvm:/data/heart_scale,neg=0,pos=1",
+       "libsvm",
+       "/data/heart_scale",
+       {{"neg", "0"}, {"pos", "1"}}},
+      {"csv:dir/x.csv,label=first,header=yes",
+       "csv",
+       "dir/x.csv",
+       {{"label", "first"}, {"header", "yes"}}},
+      {"libsvm:C:/data/a.txt", "libsvm", "C:/data/a.txt", {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    const DatasetSpec spec = parse_dataset_spec(c.text);
+    EXPECT_EQ(spec.kind, c.kind);
+    EXPECT_EQ(spec.path, c.path);
+    EXPECT_EQ(spec.params, c.params);
+  }
+}
+
+TEST(ParseDatasetSpec, DoesNotTouchTheFileSystem) {
+  const DatasetSpec spec = parse_dataset_spec("libsvm:/no/such/dir/file.txt");
+  EXPECT_EQ(spec.path, "/no/such/dir/file.txt");
+  EXPECT_TRUE(mentions(error_of([&] { make_dataset(spec); }), {"/no/such/dir/file.txt"}));
+}
+
+TEST(DatasetSpecCanonical, SortsKeysSoEquivalentSpellingsAreEqual) {
+  EXPECT_EQ(parse_dataset_spec("planted:seed=3,n=100").canonical(),
+            parse_dataset_spec("planted:n=100,seed=3").canonical());
+  EXPECT_EQ(parse_dataset_spec("planted:seed=3,n=100").canonical(), "planted:n=100,seed=3");
+  EXPECT_EQ(parse_dataset_spec("planted:n=100,d=5,gamma=0.05,seed=3").canonical(),
+            "planted:d=5,gamma=0.05,n=100,seed=3");
+  EXPECT_EQ(parse_dataset_spec("csv:a.csv,label=first,header=yes").canonical(),
+            "csv:a.csv,header=yes,label=first");
+  EXPECT_EQ(parse_dataset_spec("toy4").canonical(), "toy4");
+  EXPECT_EQ(parse_dataset_spec("hard:gamma=0.1").canonical(), "hard:gamma=0.1");
+}
+
+TEST(DatasetSpecCanonical, ParsesBackToTheSameSpec) {
+  for (const std::string text :
+       {"oned", "oned:x=0.5", "hard:gamma=0.05", "toy4", "planted:seed=9,gamma=0.2,d=3,n=7",
+        "libsvm:p.txt,pos=2,neg=1,scale=none", "csv:q.csv,scale=max,neg=0,header=no,pos=1"}) {
+    const DatasetSpec spec = parse_dataset_spec(text);
+    const DatasetSpec again = parse_dataset_spec(spec.canonical());
+    EXPECT_EQ(again.kind, spec.kind) << text;
+    EXPECT_EQ(again.path, spec.path) << text;
+    EXPECT_EQ(again.params, spec.params) << text;
+    EXPECT_EQ(again.canonical(), spec.canonical()) << text;
+  }
+}
+
+TEST(MakeDataset, BuildsWhatTheGeneratorsBuildAndRecordsTheCanonicalSpec) {
+  const Dataset<double> planted = make_dataset("planted:seed=3,n=100,gamma=0.05,d=5");
+  EXPECT_EQ(planted.spec, "planted:d=5,gamma=0.05,n=100,seed=3");
+  const Dataset<double> direct = make_planted({100, 5, 0.05, 3});
+  EXPECT_EQ(planted.X, direct.X);
+  EXPECT_EQ(planted.y, direct.y);
+
+  EXPECT_EQ(make_dataset("hard:gamma=0.05").X, make_hard(0.05).X);
+  EXPECT_EQ(make_dataset("hard:gamma=0.05").spec, "hard:gamma=0.05");
+  EXPECT_EQ(make_dataset("oned:x=0.25").X, make_oned(0.25).X);
+  EXPECT_EQ(make_dataset("toy4").X, make_toy4().X);
+  EXPECT_EQ(make_dataset("toy4").spec, "toy4");
+}
+
+TEST(MakeDataset, UsesTheDocumentedDefaults) {
+  EXPECT_EQ(make_dataset("oned").X, make_oned(1.0).X);
+  EXPECT_EQ(make_dataset("hard").X, make_hard(0.1).X);
+  const Dataset<double> planted = make_dataset("planted");
+  EXPECT_EQ(planted.X, make_planted(PlantedOptions{1000, 10, 0.05, 1}).X);
+  EXPECT_EQ(planted.spec, "planted");
+}
+
+TEST(MakeDataset, ReadsLibsvmFilesWithALabelMapAndScaling) {
+  const TempDir dir;
+  const std::string path = dir.write("a.libsvm", "1 1:0.5 2:1\n0 1:-1 3:2\n");
+  const Dataset<double> data = make_dataset("libsvm:" + path + ",neg=0,pos=1");
+  EXPECT_EQ(data.spec, "libsvm:" + path + ",neg=0,pos=1");
+  ASSERT_EQ(data.n(), 2);
+  ASSERT_EQ(data.d(), 3);
+  EXPECT_EQ(data.y, (Vector<double>(2) << 1, -1).finished());
+  const double s = std::sqrt(5.0);  // the larger row norm, ||(-1, 0, 2)||
+  RowMatrix<double> expected(2, 3);
+  expected << 0.5 / s, 1 / s, 0, -1 / s, 0, 2 / s;
+  EXPECT_LT((data.X - expected).cwiseAbs().maxCoeff(), 1e-15);
+
+  const Dataset<double> raw = make_dataset("libsvm:" + path + ",neg=0,pos=1,scale=none");
+  EXPECT_EQ(raw.X(1, 2), 2.0);
+  EXPECT_EQ(raw.spec, "libsvm:" + path + ",neg=0,pos=1,scale=none");
+}
+
+TEST(MakeDataset, ReadsCsvFilesWithLabelFirstAndAHeader) {
+  const TempDir dir;
+  const std::string path = dir.write("a.csv", "label,a,b\n1,0.3,0.4\n-1,0.6,0.8\n");
+  const Dataset<double> data = make_dataset("csv:" + path + ",label=first,header=yes");
+  EXPECT_EQ(data.spec, "csv:" + path + ",header=yes,label=first");
+  ASSERT_EQ(data.n(), 2);
+  ASSERT_EQ(data.d(), 2);
+  EXPECT_EQ(data.y, (Vector<double>(2) << 1, -1).finished());
+  EXPECT_NEAR(data.X(0, 0), 0.3, 1e-15);
+  EXPECT_NEAR(data.X(1, 1), 0.8, 1e-15);
+
+  // Defaults: label last, no header, labels already -1/+1.
+  const std::string plain = dir.write("b.csv", "0.3,0.4,1\n0.6,0.8,-1\n");
+  EXPECT_EQ(make_dataset("csv:" + plain).X, data.X);
+  // With the header read as data the first line is not numeric.
+  EXPECT_THROW(make_dataset("csv:" + path + ",label=first"), DataError);
+  // Label map for 1/2 labels.
+  const std::string twelve = dir.write("c.csv", "0.3,0.4,2\n0.6,0.8,1\n");
+  EXPECT_EQ(make_dataset("csv:" + twelve + ",neg=1,pos=2").y, data.y);
+}
+
+TEST(DatasetSpecErrors, UnknownKindListsTheKnownKinds) {
+  EXPECT_TRUE(mentions(spec_error("gaussian:n=3"),
+                       {"gaussian", "oned", "hard", "toy4", "planted", "libsvm", "csv"}));
+  EXPECT_THROW(parse_dataset_spec("Hard"), DataError);
+  EXPECT_THROW(parse_dataset_spec(""), DataError);
+  EXPECT_THROW(parse_dataset_spec(":gamma=0.1"), DataError);
+}
+
+TEST(DatasetSpecErrors, MalformedKeyValueListsNameTheProblem) {
+  EXPECT_TRUE(mentions(spec_error("hard:gama=0.1"), {"gama", "gamma"}));   // unknown key
+  EXPECT_TRUE(mentions(spec_error("toy4:x=1"), {"x"}));                     // toy4 has no keys
+  EXPECT_TRUE(mentions(spec_error("hard:gamma=0.1,gamma=0.2"), {"gamma", "twice"}));
+  EXPECT_TRUE(mentions(spec_error("hard:gamma"), {"gamma", "KEY=VALUE"}));  // missing '='
+  EXPECT_TRUE(mentions(spec_error("hard:gamma="), {"gamma="}));             // empty value
+  EXPECT_TRUE(mentions(spec_error("hard:=0.1"), {"=0.1"}));                 // empty key
+  EXPECT_TRUE(mentions(spec_error("hard:gamma=0.1,"), {"trailing comma"}));
+  EXPECT_TRUE(mentions(spec_error("planted:n=10,,d=2"), {"KEY=VALUE"}));
+  EXPECT_TRUE(mentions(spec_error("hard:0.1"), {"0.1"}));  // no positional argument
+}
+
+TEST(DatasetSpecErrors, BadNumbersNameTheKeyAndTheValue) {
+  for (const std::string value : {"abc", "nan", "inf", "-inf", "0.1x", "1e999"}) {
+    EXPECT_TRUE(mentions(spec_error("hard:gamma=" + value), {"gamma=" + value, "finite number"}));
+  }
+  for (const std::string value : {"1.5", "abc", "1e3", "100.0", "99999999999999999999"}) {
+    EXPECT_TRUE(mentions(spec_error("planted:n=" + value), {"n=" + value, "integer"}));
+  }
+  EXPECT_TRUE(mentions(spec_error("planted:seed=-1"), {"seed", "-1"}));
+  // Values in range syntactically but rejected by the generators.
+  EXPECT_TRUE(mentions(spec_error("planted:n=0"), {"n"}));
+  EXPECT_TRUE(mentions(spec_error("planted:d=-2"), {"d"}));
+  EXPECT_TRUE(mentions(spec_error("hard:gamma=1"), {"gamma"}));
+  EXPECT_TRUE(mentions(spec_error("oned:x=0"), {"x"}));
+}
+
+TEST(DatasetSpecErrors, FileKindsNeedAPathAndConsistentOptions) {
+  const TempDir dir;
+  const std::string path = dir.write("a.libsvm", "1 1:0.5\n0 1:-1\n");
+  const std::string csv = dir.write("a.csv", "0.5,1\n-1,-1\n");
+  for (const std::string text : {"libsvm", "libsvm:", "libsvm:neg=0,pos=1", "csv", "csv:label=last"})
+    EXPECT_TRUE(mentions(spec_error(text), {"path"})) << text;
+  EXPECT_TRUE(mentions(spec_error("libsvm:" + path + ",neg=0"), {"neg", "pos"}));
+  EXPECT_TRUE(mentions(spec_error("libsvm:" + path + ",pos=1"), {"neg", "pos"}));
+  EXPECT_TRUE(mentions(spec_error("libsvm:" + path + ",neg=1,pos=1"), {"neg", "pos", "differ"}));
+  EXPECT_TRUE(mentions(spec_error("libsvm:" + path + ",neg=zero,pos=1"), {"neg=zero"}));
+  EXPECT_TRUE(mentions(spec_error("libsvm:" + path + ",neg=0,pos=1,scale=maybe"),
+                       {"scale=maybe", "max", "none"}));
+  EXPECT_TRUE(mentions(spec_error("csv:" + csv + ",label=middle"), {"label=middle", "first", "last"}));
+  EXPECT_TRUE(mentions(spec_error("csv:" + csv + ",header=maybe"), {"header=maybe", "yes", "no"}));
+  EXPECT_TRUE(mentions(spec_error("libsvm:" + path + ",label=first"), {"label"}));  // csv-only key
+  // Without a label map, 0/1 labels are an error from the reader.
+  EXPECT_THROW(make_dataset("libsvm:" + path), DataError);
+}
+
+Dataset<double> small_dataset() {
+  Dataset<double> data;
+  data.X = RowMatrix<double>::Identity(2, 2);
+  data.y = Vector<double>::Ones(2);
+  return data;
+}
+
+TEST(Validate, AcceptsAWellFormedDataset) {
+  EXPECT_NO_THROW(validate(small_dataset()));
+  EXPECT_NO_THROW(validate(make_toy4()));
+}
+
+TEST(Validate, RejectsEachBrokenInvariantNamingIt) {
+  Dataset<double> data = small_dataset();
+  data.X.resize(0, 2);
+  data.y.resize(0);
+  EXPECT_TRUE(mentions(error_of([&] { validate(data); }), {"no examples"}));
+
+  data = small_dataset();
+  data.X.resize(2, 0);
+  EXPECT_TRUE(mentions(error_of([&] { validate(data); }), {"no features"}));
+
+  data = small_dataset();
+  data.y = Vector<double>::Ones(3);
+  EXPECT_TRUE(mentions(error_of([&] { validate(data); }), {"3 labels", "2 examples"}));
+
+  data = small_dataset();
+  data.y(1) = 0;
+  EXPECT_TRUE(mentions(error_of([&] { validate(data); }), {"label", "1"}));
+
+  for (const double bad : {std::numeric_limits<double>::quiet_NaN(),
+                           std::numeric_limits<double>::infinity()}) {
+    data = small_dataset();
+    data.X(1, 0) = bad;
+    data.spec = "toy-spec";
+    EXPECT_TRUE(mentions(error_of([&] { validate(data); }), {"toy-spec", "X(1, 0)", "finite"}));
+  }
+}
+
+}  // namespace
+}  // namespace largestep

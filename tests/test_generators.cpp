@@ -1,0 +1,229 @@
+// Tests for the reference datasets of paper.md section 4: the hard and toy sets have the paper's
+// exact coordinates, and the planted-margin generator keeps its promises (||x_i|| <= 1, margin
+// >= gamma w.r.t. planted_direction, seeded, uniform in the ball outside the slab).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "largestep/generators.h"
+
+namespace largestep {
+namespace {
+
+// The message of the DataError that `make` throws; a test failure when it throws nothing.
+std::string error_of(const std::function<void()>& make) {
+  try {
+    make();
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no DataError thrown";
+  return "";
+}
+
+// Composite Simpson rule on [a, b] with `intervals` (even) subintervals.
+double integrate(const std::function<double(double)>& f, double a, double b, int intervals = 2000) {
+  const double h = (b - a) / intervals;
+  double sum = f(a) + f(b);
+  for (int k = 1; k < intervals; ++k) sum += f(a + k * h) * (k % 2 == 1 ? 4 : 2);
+  return sum * h / 3;
+}
+
+// For x uniform in the unit ball of R^d, t = <x, w*> has density proportional to
+// (1 - t^2)^((d-1)/2) on [-1, 1]; by symmetry only t >= 0 is needed.
+double slab_density(double t, std::int64_t d) {
+  return std::pow(1 - t * t, (static_cast<double>(d) - 1) / 2);
+}
+
+TEST(Oned, IsOnePointWithLabelPlusOne) {
+  for (const double x : {1.0, 0.5, 1e-3}) {
+    const Dataset<double> data = make_oned(x);
+    ASSERT_EQ(data.n(), 1);
+    ASSERT_EQ(data.d(), 1);
+    EXPECT_EQ(data.X(0, 0), x);
+    EXPECT_EQ(data.y(0), 1.0);
+  }
+  EXPECT_EQ(make_oned().X(0, 0), 1.0);  // the paper's point
+}
+
+TEST(Oned, RejectsXOutsideZeroOne) {
+  for (const double x : {0.0, -0.5, 1.0000001, 2.0, std::numeric_limits<double>::quiet_NaN(),
+                         std::numeric_limits<double>::infinity()}) {
+    EXPECT_THROW(make_oned(x), DataError) << "x = " << x;
+  }
+  EXPECT_NE(error_of([] { make_oned(2.0); }).find("x"), std::string::npos);
+}
+
+TEST(Hard, HasThePapersCoordinatesAndMarginGammaAlongE1) {
+  for (const double gamma : {0.05, 0.1, 0.01}) {
+    const Dataset<double> data = make_hard(gamma);
+    ASSERT_EQ(data.n(), 2);
+    ASSERT_EQ(data.d(), 2);
+    const double c = std::sqrt(1 - gamma * gamma);
+    EXPECT_EQ(data.X(0, 0), gamma);
+    EXPECT_EQ(data.X(0, 1), c);
+    EXPECT_EQ(data.X(1, 0), gamma);
+    EXPECT_EQ(data.X(1, 1), -c / 2);
+    EXPECT_EQ(data.y(0), 1.0);
+    EXPECT_EQ(data.y(1), 1.0);
+    // x1 is a unit vector, x2 is shorter; both have margin exactly gamma along e1.
+    EXPECT_NEAR(data.X.row(0).norm(), 1.0, 1e-15);
+    EXPECT_LT(data.X.row(1).norm(), 1.0);
+    EXPECT_EQ(data.y(0) * data.X(0, 0), gamma);
+    EXPECT_EQ(data.y(1) * data.X(1, 0), gamma);
+  }
+}
+
+TEST(Hard, RejectsGammaOutsideZeroOne) {
+  for (const double gamma : {0.0, -0.1, 1.0, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
+    EXPECT_THROW(make_hard(gamma), DataError) << "gamma = " << gamma;
+  }
+}
+
+TEST(Toy4, IsThePapersSetScaledSoTheLargestRowHasNormOne) {
+  const Dataset<double> data = make_toy4();
+  ASSERT_EQ(data.n(), 4);
+  ASSERT_EQ(data.d(), 2);
+  const double raw[4][2] = {{1, 0.2}, {-2, 0.2}, {-1, -0.2}, {2, -0.2}};
+  const double labels[4] = {1, 1, -1, -1};
+  const double largest = std::sqrt(4.04);  // ||(2, 0.2)||
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(data.y(i), labels[i]);
+    for (int j = 0; j < 2; ++j) EXPECT_NEAR(data.X(i, j), raw[i][j] / largest, 1e-15);
+  }
+  EXPECT_NEAR(data.max_row_norm(), 1.0, 1e-15);
+  // Scaling keeps the ratios between rows.
+  EXPECT_NEAR(data.X(1, 0) / data.X(0, 0), -2.0, 1e-14);
+  EXPECT_NEAR(data.X(3, 1) / data.X(0, 1), -1.0, 1e-14);
+}
+
+TEST(PlantedDirection, IsADeterministicUnitVector) {
+  for (const std::int64_t d : {1, 2, 10, 100}) {
+    const Vector<double> w = planted_direction(d, 7);
+    ASSERT_EQ(w.size(), d);
+    EXPECT_NEAR(w.norm(), 1.0, 1e-14);
+    EXPECT_EQ(w, planted_direction(d, 7));
+  }
+  EXPECT_NE(planted_direction(10, 1), planted_direction(10, 2));
+  EXPECT_THROW(planted_direction(0, 1), DataError);
+}
+
+struct PlantedCase {
+  std::int64_t n, d;
+  double gamma;
+  std::uint64_t seed;
+};
+
+TEST(Planted, EveryRowIsInTheUnitBallWithMarginAtLeastGamma) {
+  const std::vector<PlantedCase> cases = {
+      {1000, 2, 0.05, 1}, {500, 10, 0.1, 2}, {200, 50, 0.05, 3}, {300, 1, 0.5, 4},
+      {100, 3, 0.3, 0},   {50, 200, 0.01, 12345}, {2000, 5, 0.001, 99}};
+  for (const PlantedCase& c : cases) {
+    SCOPED_TRACE(testing::Message() << "n=" << c.n << " d=" << c.d << " gamma=" << c.gamma
+                                    << " seed=" << c.seed);
+    const Dataset<double> data = make_planted({c.n, c.d, c.gamma, c.seed});
+    ASSERT_EQ(data.n(), c.n);
+    ASSERT_EQ(data.d(), c.d);
+    ASSERT_EQ(data.y.size(), c.n);
+    EXPECT_NO_THROW(validate(data));
+    const Vector<double> w_star = planted_direction(c.d, c.seed);
+    for (std::int64_t i = 0; i < c.n; ++i) {
+      double norm2 = 0, margin = 0;
+      for (std::int64_t j = 0; j < c.d; ++j) {
+        norm2 += data.X(i, j) * data.X(i, j);
+        margin += data.X(i, j) * w_star(j);
+      }
+      ASSERT_LE(std::sqrt(norm2), 1.0) << "row " << i;
+      ASSERT_TRUE(data.y(i) == 1.0 || data.y(i) == -1.0) << "row " << i;
+      ASSERT_GE(data.y(i) * margin, c.gamma * (1 - 1e-15)) << "row " << i;
+    }
+  }
+}
+
+TEST(Planted, SameSeedGivesIdenticalDataAndOtherSeedsDiffer) {
+  const Dataset<double> a = make_planted({200, 5, 0.05, 42});
+  const Dataset<double> b = make_planted({200, 5, 0.05, 42});
+  EXPECT_EQ(a.X, b.X);
+  EXPECT_EQ(a.y, b.y);
+  for (const std::uint64_t other : {0, 41, 43, 1000}) {
+    const Dataset<double> c = make_planted({200, 5, 0.05, other});
+    EXPECT_GT((a.X - c.X).norm(), 1.0) << "seed " << other;
+  }
+}
+
+TEST(Planted, BothClassesAreRoughlyBalanced) {
+  for (const std::uint64_t seed : {1, 2, 3}) {
+    for (const std::int64_t d : {1, 2, 20}) {
+      const Dataset<double> data = make_planted({1000, d, 0.05, seed});
+      const double positive = (data.y.array() > 0).count() / 1000.0;
+      // y = sign <x, w*> with x symmetric: Binomial(1000, 1/2), standard deviation 0.016.
+      EXPECT_GT(positive, 0.42) << "seed " << seed << " d " << d;
+      EXPECT_LT(positive, 0.58) << "seed " << seed << " d " << d;
+    }
+  }
+}
+
+// For x uniform in the ball conditioned on |t| >= gamma (t = <x, w*>), the fraction of rows in
+// the band gamma <= |t| <= 2 gamma and the mean of ||x||^2 = t^2 + ||x_perp||^2, where given t
+// x_perp is uniform in a (d-1)-ball of radius sqrt(1 - t^2): E ||x_perp||^2 = (1 - t^2)(d-1)/(d+1).
+TEST(Planted, RowsFollowTheUniformDistributionOutsideTheSlab) {
+  const std::vector<PlantedCase> cases = {
+      {4000, 2, 0.2, 5}, {4000, 5, 0.1, 6}, {4000, 20, 0.05, 7}};
+  for (const PlantedCase& c : cases) {
+    SCOPED_TRACE(testing::Message() << "d=" << c.d << " gamma=" << c.gamma);
+    const auto rho = [&](double t) { return slab_density(t, c.d); };
+    const double dd = static_cast<double>(c.d);
+    const double mass = integrate(rho, c.gamma, 1);
+    const double band = integrate(rho, c.gamma, 2 * c.gamma) / mass;
+    const double mean_norm2 =
+        integrate([&](double t) { return rho(t) * (t * t + (1 - t * t) * (dd - 1) / (dd + 1)); },
+                  c.gamma, 1) /
+        mass;
+
+    const Dataset<double> data = make_planted({c.n, c.d, c.gamma, c.seed});
+    const Vector<double> t = data.X * planted_direction(c.d, c.seed);
+    const Vector<double> norm2 = data.X.rowwise().squaredNorm();
+    const double n = static_cast<double>(c.n);
+    const double band_fraction =
+        (t.array().abs() <= 2 * c.gamma).cast<double>().sum() / n;
+    const double sample_mean = norm2.mean();
+    const double sample_sd = std::sqrt((norm2.array() - sample_mean).square().sum() / (n - 1));
+
+    // Five standard errors: a failure is a wrong distribution, not bad luck.
+    EXPECT_NEAR(band_fraction, band, 5 * std::sqrt(band * (1 - band) / n));
+    EXPECT_NEAR(sample_mean, mean_norm2, 5 * sample_sd / std::sqrt(n));
+    // In the plane the unconditioned law (mean d/(d+2)) is visibly different: the check has teeth.
+    if (c.d == 2) {
+      EXPECT_GT(std::abs(mean_norm2 - dd / (dd + 2)), 5 * sample_sd / std::sqrt(n));
+    }
+  }
+}
+
+TEST(Planted, RejectsInvalidParametersWithDataError) {
+  const std::vector<PlantedOptions> bad = {
+      {0, 10, 0.05, 1},  {-3, 10, 0.05, 1}, {100, 0, 0.05, 1}, {100, -1, 0.05, 1},
+      {100, 10, 0.0, 1}, {100, 10, -0.1, 1}, {100, 10, 1.0, 1}, {100, 10, 1.5, 1},
+      {100, 10, std::numeric_limits<double>::quiet_NaN(), 1}};
+  for (const PlantedOptions& o : bad) {
+    EXPECT_THROW(make_planted(o), DataError)
+        << "n=" << o.n << " d=" << o.d << " gamma=" << o.gamma;
+  }
+  EXPECT_NE(error_of([] { make_planted({0, 10, 0.05, 1}); }).find("n"), std::string::npos);
+  EXPECT_NE(error_of([] { make_planted({10, 0, 0.05, 1}); }).find("d"), std::string::npos);
+  EXPECT_NE(error_of([] { make_planted({10, 10, 1.0, 1}); }).find("gamma"), std::string::npos);
+}
+
+TEST(Planted, GammaTooLargeToSampleIsAnErrorNotAnEndlessLoop) {
+  // In R^10 the ball's mass with |t| >= 0.999 is about 1e-16: no row can be drawn.
+  const std::string message = error_of([] { make_planted({5, 10, 0.999, 1}); });
+  EXPECT_NE(message.find("gamma"), std::string::npos) << message;
+  EXPECT_NE(message.find("0.999"), std::string::npos) << message;
+}
+
+}  // namespace
+}  // namespace largestep
