@@ -11,7 +11,8 @@ namespace largestep {
 using Mp = boost::multiprecision::number<boost::multiprecision::mpfr_float_backend<0>,
                                          boost::multiprecision::et_off>;
 
-// Sets the working precision (decimal digits) of Mp numbers created afterwards on this thread,
+// Sets the working precision (decimal digits) of Mp numbers created afterwards (a process-wide
+// setting in Boost 1.74: do not use Mp from several threads at once),
 // and restores the previous precision when it goes out of scope.
 class MpDigits {
  public:
