@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and runs the demonstration: classical vs large
-# stepsize GD on the hard dataset, then the registry's quick suite as a tidy CSV in out/.
+# The main job: installs what is missing, builds, runs the demonstration (classical vs large
+# stepsize GD on the hard dataset), the registry's suite as a tidy CSV, and the claim checker.
+# PROFILE=quick (default) or PROFILE=paper.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -18,8 +19,17 @@ for stepsize in "--rule classical" "--eta 100" "--rule s2"; do
   # shellcheck disable=SC2086
   "$largestep" run --data hard:gamma=0.1 --lambda 1e-4 $stepsize --trace "out/trace_${stepsize##* }.csv"
 done
+profile=${PROFILE:-quick}
 echo
-echo "== registry suite 'quick' -> out/quick.csv"
-"$largestep" sweep --suite quick --out out/quick.csv
+echo "== registry suite '$profile' -> out/sweep_$profile.csv"
+"$largestep" sweep --suite "$profile" --out "out/sweep_$profile.csv"
 echo
-column -s, -t < <(cut -d, -f1,6,7,8,14,17,18 out/quick.csv)
+echo "== claim checker ($profile) -> out/verify/"
+status=0
+"$largestep" verify --suite "$profile" --out out/verify || status=$?
+if [ "$status" -eq 1 ]; then
+  echo "main: some claims FAIL in our measurements (see out/verify/verdicts.md); exit code 1"
+elif [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
+exit "$status"

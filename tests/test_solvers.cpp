@@ -185,3 +185,23 @@ TEST(SolverOptions, ValidateNamesTheFieldAndValue) {
 
 }  // namespace
 }  // namespace largestep
+
+namespace largestep {
+namespace {
+
+// Just above eta_loc the gap dips below eps, then rounding-level deviations grow by
+// |1 - eta h_max| > 1 per step into a period-2 oscillation: the run must not stop as converged.
+TEST(GradientDescent, StepsizeJustAboveEtaLocIsNeverReportedSettled) {
+  const Problem p = make_problem(make_hard(0.1), 1e-4);
+  ASSERT_LT(p.reference.eta_loc, 128);
+  RunSpec spec;
+  spec.eta = 128;
+  spec.options.max_steps = 5000;
+  const SolverResult r = run(p, spec).result;
+  EXPECT_EQ(r.termination, Termination::max_steps);
+  EXPECT_TRUE(r.settled.lower_bound);
+  EXPECT_GT(r.final_gap, 1e-4);
+}
+
+}  // namespace
+}  // namespace largestep

@@ -25,7 +25,12 @@ SolverResult solve(const Problem& problem, const Dataset<Scalar>& data, SolverKi
 }
 
 SolverResult solve(const Problem& problem, Precision precision, SolverKind solver,
-                   const SolverOptions& options, double momentum, const TraceCallback& trace) {
+                   SolverOptions options, double momentum, const TraceCallback& trace) {
+  // At eta >= eta_loc, w_lambda is unstable (E5): rounding-level deviations grow by
+  // |1 - eta h_max| >= 1 per step, so a gap that sat below eps for a while can still escape.
+  // Only the horizon can tell, so such runs never stop early.
+  if (solver == SolverKind::gd && options.eta >= problem.reference.eta_loc)
+    options.stop_when_settled = false;
   if (precision == Precision::single)
     return solve(problem, problem.data.cast<float>(), solver, options, momentum, trace);
   return solve(problem, problem.data, solver, options, momentum, trace);

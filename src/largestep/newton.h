@@ -3,6 +3,8 @@
 #pragma once
 
 #include <Eigen/Cholesky>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "largestep/objective.h"
@@ -38,9 +40,13 @@ NewtonResult<Scalar> newton_minimize(const LogisticObjective<Scalar>& f, const S
       return r;
     }
     // Armijo backtracking: far from w_lambda the full step can overshoot (margins of size 1/gamma).
+    // The slack of a few ulps of f lets full steps through once the expected decrease is below
+    // the rounding of f itself, where comparing f values says nothing and would stall Newton.
+    using std::abs;
+    const Scalar slack = Scalar(16) * std::numeric_limits<Scalar>::epsilon() * abs(r.value);
     Scalar t(1);
     Vector<Scalar> trial = r.w + step;
-    while (f.value(trial) > r.value - Scalar(0.25) * t * decrement2) {
+    while (f.value(trial) > r.value - Scalar(0.25) * t * decrement2 + slack) {
       t /= Scalar(2);
       if (t < Scalar(1e-12)) return r;
       trial = r.w + t * step;

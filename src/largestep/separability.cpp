@@ -70,9 +70,10 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
   // upper bound is recomputed from the weights (p drifts by rounding over many updates) and
   // widened by a relative 1e-12 so that rounding cannot put it below the true best margin.
   p = Z.transpose() * a;
-  result.margin_upper_bound = p.norm() * (1 + 1e-12);
-  if (result.margin_upper_bound > 0) {
-    result.direction = p / result.margin_upper_bound;
+  const double norm = p.norm();
+  result.margin_upper_bound = norm * (1 + 1e-12);
+  if (norm > 0) {
+    result.direction = p / norm;
     result.margin = (Z * result.direction).minCoeff();
   } else {
     result.direction = Vector<double>::Zero(data.d());

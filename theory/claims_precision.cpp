@@ -1,0 +1,157 @@
+// Double vs 100-digit GD on the suite's S2 and S3 configurations. All Mp instantiation of the
+// theory library lives in this file: Eigen over MPFR numbers compiles slowly.
+#include "claims_precision.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "claims_sweep.h"
+#include "largestep/gradient_descent.h"
+#include "largestep/objective_mp.h"
+#include "reference_mp.h"
+
+namespace largestep::theory {
+namespace {
+
+inline constexpr unsigned kDigits = 100;
+
+// One GD step at 100 digits costs 20-40 us per data row (an exp and a log1p in MPFR), so a
+// configuration is run only while n * steps stays under this: 10-20 s each. On the paper suite
+// this keeps the hard dataset whole and planted (n = 200) at lambda >= 1e-3.
+inline constexpr double kMaxRowSteps = 5e5;
+
+// The settled count needs a confirmation window of 25% of the hitting time after it.
+double expected_steps(const SolverResult& r) { return 1.25 * static_cast<double>(r.steps) + 20; }
+
+struct MpRun {
+  SolverResult result;
+  double seconds = 0;
+};
+
+// The same configuration as the double run: data, lambda, eta (the double's exact value), eps,
+// settle options; the horizon is capped at 4x the double run's length (stated in the verdict),
+// which changes nothing for a run that settles before it.
+MpRun run_mp(const Problem& problem, const SweepRun& run) {
+  const auto start = std::chrono::steady_clock::now();
+  const MpReference ref = cached_reference_mp(problem.data, problem.lambda, kDigits);
+  const MpDigits digits(kDigits);  // before any Mp is made: they take the precision at creation
+  const Dataset<Mp> data = problem.data.cast<Mp>();
+  const LogisticObjective<Mp> f(data, Mp(problem.lambda));
+  SolverOptions options = run.spec.options;
+  options.eta = run.outcome->eta;
+  options.max_steps = std::min(options.max_steps, 4 * run.outcome->result.steps + 1000);
+  MpRun out;
+  out.result = gradient_descent<Mp>(f, ref.mp(ref.f_star), options);
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+double relative_difference(const PrecisionPoint& p) {
+  const double d = static_cast<double>(p.double_steps.value);
+  const double m = static_cast<double>(p.mp_steps.value);
+  return std::abs(d - m) / std::max(m, 1.0);
+}
+
+std::string last_increase(const std::optional<std::int64_t>& t) {
+  return t ? std::to_string(*t) : "none";
+}
+
+}  // namespace
+
+Verdict judge_precision(const std::string& dataset, const std::vector<PrecisionPoint>& points,
+                        const std::vector<std::string>& skipped, double rel_tol) {
+  const std::string predicted = fmt::format(
+      "double and 100-digit GD settle alike (EoS trajectories are rounding-sensitive: a "
+      "difference is information); pass if both settle and |double - mp| <= {:g}% of mp",
+      100 * rel_tol);
+  std::string left_out;
+  if (!skipped.empty())
+    left_out = fmt::format("; not run at 100 digits: {}", fmt::join(skipped, "; "));
+  if (points.empty())
+    return inconclusive("precision", dataset, "no configuration run" + left_out, predicted,
+                        "every S2/S3 configuration was too slow at 100 digits");
+  nlohmann::json rows = nlohmann::json::array();
+  std::vector<std::string> cells;
+  double worst = 0, seconds = 0;
+  bool all_settled = true;
+  for (const PrecisionPoint& p : points) {
+    const double rel = relative_difference(p);
+    worst = std::max(worst, rel);
+    seconds += p.mp_seconds;
+    all_settled = all_settled && !p.double_steps.lower_bound && !p.mp_steps.lower_bound;
+    cells.push_back(fmt::format("{}@{:.3g}: {}/{}", p.method, p.lambda, p.double_steps.str(),
+                                p.mp_steps.str()));
+    rows.push_back({{"lambda", p.lambda},
+                    {"eta", p.eta},
+                    {"method", p.method},
+                    {"double_settled", p.double_steps.str()},
+                    {"mp_settled", p.mp_steps.str()},
+                    {"relative_difference", rel},
+                    {"double_last_increase", last_increase(p.double_last_increase)},
+                    {"mp_last_increase", last_increase(p.mp_last_increase)},
+                    {"mp_seconds", p.mp_seconds}});
+  }
+  const std::string measured = fmt::format(
+      "{} configurations, settled double/mp: {}; largest relative difference {:.3g}% ({:.0f} s "
+      "at 100 digits){}",
+      points.size(), fmt::join(cells, ", "), 100 * worst, seconds, left_out);
+  Verdict v;
+  if (!all_settled) {
+    v = inconclusive("precision", dataset, measured, predicted,
+                     "a run did not settle within its horizon: no comparison");
+  } else if (worst > rel_tol) {
+    v = inconclusive("precision", dataset, measured, predicted,
+                     "double and 100-digit settled counts differ beyond the tolerance");
+  } else {
+    v = verdict_from(true, "precision", dataset, measured, predicted,
+                     skipped.empty() ? "double and 100-digit runs settle alike"
+                                     : "double and 100-digit runs settle alike where run",
+                     "");
+  }
+  v.details["points"] = rows;
+  v.details["digits"] = kDigits;
+  v.details["skipped"] = skipped;
+  return v;
+}
+
+std::vector<Verdict> check_precision(const CheckContext& ctx, const ScalingSweep& sweep) {
+  std::vector<Verdict> out;
+  for (const SweepDataset& set : sweep.datasets) {
+    std::vector<PrecisionPoint> points;
+    std::vector<std::string> skipped;
+    for (const SweepPoint& p : set.points) {
+      for (const SweepRun& r : p.runs) {
+        if (r.method != "s2" && r.method != "s3") continue;
+        if (!r.outcome) {
+          skipped.push_back(
+              fmt::format("{} at lambda = {:.3g} ({})", r.method, p.problem.lambda, r.skipped));
+          continue;
+        }
+        const double row_steps =
+            static_cast<double>(p.problem.data.n()) * expected_steps(r.outcome->result);
+        if (row_steps > kMaxRowSteps) {
+          skipped.push_back(
+              fmt::format("{} at lambda = {:.3g} (n * steps = {:.2g} > {:.0e}, too "
+                          "slow)",
+                          r.method, p.problem.lambda, row_steps, kMaxRowSteps));
+          continue;
+        }
+        ctx.report(fmt::format("precision: {} at lambda = {:.3g} on {}, 100 digits", r.method,
+                               p.problem.lambda, set.dataset));
+        const MpRun mp = run_mp(p.problem, r);
+        const SolverResult& d = r.outcome->result;
+        points.push_back({p.problem.lambda, r.outcome->eta, r.method, d.settled, mp.result.settled,
+                          d.last_increase, mp.result.last_increase, mp.seconds});
+      }
+    }
+    Verdict v = judge_precision(set.dataset, points, skipped);
+    v.predicted += "; 100-digit horizon capped at 4x the double run's steps + 1000";
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace largestep::theory
