@@ -51,6 +51,9 @@ TEST(Cli, UsageErrorsExitTwoNamingTheProblem) {
   expect_usage_error("sweep --suite nosuch", "unknown suite 'nosuch'");
   expect_usage_error("data describe toy5", "unknown dataset 'toy5'");
   expect_usage_error("frobnicate", "unknown command 'frobnicate'");
+  expect_usage_error("verify --suite full", "full");
+  expect_usage_error("reference --data hard --lambda 1e-3 --digits 5", "--digits must be in 20 .. 2000");
+  expect_usage_error("reference --data hard --lambda 0", "--lambda must be a positive");
   expect_usage_error("", "subcommand");
 }
 
