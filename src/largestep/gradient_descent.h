@@ -35,14 +35,8 @@ SolverResult gradient_descent(const LogisticObjective<Scalar>& f, const GapScala
     const Scalar value = f.value_and_gradient(w, grad);
     if (!isfinite(value) || !grad.allFinite())
       return tracker.finish(Termination::non_finite, t, NAN, static_cast<double>(w.norm()));
-    std::optional<Termination> stop;
-    if (tracker.record(t, value)) {
-      stop = Termination::converged;
-    } else if (t == options.max_steps) {
-      stop = Termination::max_steps;
-    } else if (static_cast<double>(w.norm()) > radius) {
-      stop = Termination::diverged;
-    }
+    const std::optional<Termination> stop = tracker.next(
+        t, value, options.max_steps, [&] { return static_cast<double>(w.norm()) > radius; });
     observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
     if (stop)
       return tracker.finish(*stop, t, static_cast<double>(grad.norm()), static_cast<double>(w.norm()));

@@ -40,16 +40,10 @@ SolverResult nesterov(const LogisticObjective<Scalar>& f, const GapScalar<Scalar
     f.value_and_gradient(y, grad);
     if (!isfinite(value) || !grad.allFinite())
       return tracker.finish(Termination::non_finite, t, NAN, static_cast<double>(w.norm()));
-    std::optional<Termination> stop;
-    if (tracker.record(t, value)) {
-      stop = Termination::converged;
-    } else if (t == options.max_steps) {
-      stop = Termination::max_steps;
-    } else if (t == 0) {
-      divergence_gap = kNesterovDivergenceFactor * std::max(1.0, tracker.so_far().final_gap);
-    } else if (tracker.so_far().final_gap > divergence_gap) {
-      stop = Termination::diverged;
-    }
+    const std::optional<Termination> stop = tracker.next(t, value, options.max_steps, [&] {
+      if (t == 0) divergence_gap = kNesterovDivergenceFactor * std::max(1.0, tracker.so_far().final_gap);
+      return tracker.so_far().final_gap > divergence_gap;
+    });
     observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
     if (stop)
       return tracker.finish(*stop, t, static_cast<double>(grad.norm()), static_cast<double>(w.norm()));

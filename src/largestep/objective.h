@@ -128,9 +128,20 @@ class LogisticObjective {
   // both l(z) = max(-z, 0) + log1p(e) and l'(z) = -s(-z) = -(z >= 0 ? e : 1) / (1 + e): the
   // stable forms of logistic.h, written on arrays so that Eigen vectorizes them. The panels
   // depend on d only, so results do not depend on the thread count; the fixed-capacity arrays
-  // keep the heap out of tiny problems (n = 2 takes ~100 ns per call).
+  // keep the heap out of the loop. Under kMinPanelRows rows the kernels' setup costs more than
+  // the arithmetic, so the paper's tiny datasets (oned, hard, toy4) go row by row, with
+  // logistic.h's scalar functions.
   void accumulate_rows(std::ptrdiff_t begin, std::ptrdiff_t end, const Vec& w, Scalar& loss_sum,
                        Vec& grad) const {
+    constexpr std::ptrdiff_t kMinPanelRows = 8;
+    if (end - begin < kMinPanelRows) {
+      for (std::ptrdiff_t i = begin; i < end; ++i) {
+        const Scalar z = margin(i, w);
+        loss_sum += logistic_loss(z);
+        grad.noalias() += (logistic_derivative(z) * data_.y(i)) * data_.X.row(i).transpose();
+      }
+      return;
+    }
     constexpr std::ptrdiff_t kPanelBytes = 16 << 10;
     constexpr int kMaxPanelRows = 64;
     using PanelVec = Eigen::Matrix<Scalar, Eigen::Dynamic, 1, Eigen::ColMajor, kMaxPanelRows, 1>;

@@ -127,6 +127,17 @@ class RunTracker {
     return static_cast<double>(t - streak_start_) >= window;
   }
 
+  // Records f(w_t) and says whether the run stops at t, and why: settled, the horizon, or
+  // `diverging()` (checked last, only when neither of the others applies).
+  template <class Diverging>
+  std::optional<Termination> next(std::int64_t t, const Scalar& f_t, std::int64_t max_steps,
+                                  Diverging&& diverging) {
+    if (record(t, f_t)) return Termination::converged;
+    if (t == max_steps) return Termination::max_steps;
+    if (diverging()) return Termination::diverged;
+    return std::nullopt;
+  }
+
   SolverResult finish(Termination termination, std::int64_t last_t, double grad_norm,
                       double w_norm) {
     result_.termination = termination;
