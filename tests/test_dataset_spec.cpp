@@ -82,7 +82,7 @@ TEST(ParseDatasetSpec, ReadsEveryKind) {
     Params params;
   };
   const std::vector<Case> cases = {
-      {"oned", "oned", "", {}},
+      {"oned", "oned", "", {{"x", "1"}}},
       {"oned:x=0.5", "oned", "", {{"x", "0.5"}}},
       {"hard:gamma=0.1", "hard", "", {{"gamma", "0.1"}}},
       {"toy4", "toy4", "", {}},
@@ -93,12 +93,12 @@ TEST(ParseDatasetSpec, ReadsEveryKind) {
       {"libsvm:/data/heart_scale,neg=0,pos=1",
        "libsvm",
        "/data/heart_scale",
-       {{"neg", "0"}, {"pos", "1"}}},
+       {{"neg", "0"}, {"pos", "1"}, {"scale", "max"}}},
       {"csv:dir/x.csv,label=first,header=yes",
        "csv",
        "dir/x.csv",
-       {{"label", "first"}, {"header", "yes"}}},
-      {"libsvm:C:/data/a.txt", "libsvm", "C:/data/a.txt", {}},
+       {{"label", "first"}, {"header", "yes"}, {"scale", "max"}}},
+      {"libsvm:C:/data/a.txt", "libsvm", "C:/data/a.txt", {{"scale", "max"}}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -118,11 +118,16 @@ TEST(ParseDatasetSpec, DoesNotTouchTheFileSystem) {
 TEST(DatasetSpecCanonical, SortsKeysSoEquivalentSpellingsAreEqual) {
   EXPECT_EQ(parse_dataset_spec("planted:seed=3,n=100").canonical(),
             parse_dataset_spec("planted:n=100,seed=3").canonical());
-  EXPECT_EQ(parse_dataset_spec("planted:seed=3,n=100").canonical(), "planted:n=100,seed=3");
+  // Defaults are filled in and values normalized, so equal datasets get equal strings.
+  EXPECT_EQ(parse_dataset_spec("planted:seed=3,n=100").canonical(),
+            "planted:d=10,gamma=0.05,n=100,seed=3");
+  EXPECT_EQ(parse_dataset_spec("planted:seed=03,n=100,gamma=0.050").canonical(),
+            parse_dataset_spec("planted:n=100,seed=3").canonical());
+  EXPECT_EQ(parse_dataset_spec("hard").canonical(), parse_dataset_spec("hard:gamma=0.10").canonical());
   EXPECT_EQ(parse_dataset_spec("planted:n=100,d=5,gamma=0.05,seed=3").canonical(),
             "planted:d=5,gamma=0.05,n=100,seed=3");
   EXPECT_EQ(parse_dataset_spec("csv:a.csv,label=first,header=yes").canonical(),
-            "csv:a.csv,header=yes,label=first");
+            "csv:a.csv,header=yes,label=first,scale=max");
   EXPECT_EQ(parse_dataset_spec("toy4").canonical(), "toy4");
   EXPECT_EQ(parse_dataset_spec("hard:gamma=0.1").canonical(), "hard:gamma=0.1");
 }
@@ -150,6 +155,7 @@ TEST(MakeDataset, BuildsWhatTheGeneratorsBuildAndRecordsTheCanonicalSpec) {
   EXPECT_EQ(make_dataset("hard:gamma=0.05").X, make_hard(0.05).X);
   EXPECT_EQ(make_dataset("hard:gamma=0.05").spec, "hard:gamma=0.05");
   EXPECT_EQ(make_dataset("oned:x=0.25").X, make_oned(0.25).X);
+  EXPECT_EQ(make_dataset("oned").spec, "oned:x=1");
   EXPECT_EQ(make_dataset("toy4").X, make_toy4().X);
   EXPECT_EQ(make_dataset("toy4").spec, "toy4");
 }
@@ -159,14 +165,14 @@ TEST(MakeDataset, UsesTheDocumentedDefaults) {
   EXPECT_EQ(make_dataset("hard").X, make_hard(0.1).X);
   const Dataset<double> planted = make_dataset("planted");
   EXPECT_EQ(planted.X, make_planted(PlantedOptions{1000, 10, 0.05, 1}).X);
-  EXPECT_EQ(planted.spec, "planted");
+  EXPECT_EQ(planted.spec, "planted:d=10,gamma=0.05,n=1000,seed=1");
 }
 
 TEST(MakeDataset, ReadsLibsvmFilesWithALabelMapAndScaling) {
   const TempDir dir;
   const std::string path = dir.write("a.libsvm", "1 1:0.5 2:1\n0 1:-1 3:2\n");
   const Dataset<double> data = make_dataset("libsvm:" + path + ",neg=0,pos=1");
-  EXPECT_EQ(data.spec, "libsvm:" + path + ",neg=0,pos=1");
+  EXPECT_EQ(data.spec, "libsvm:" + path + ",neg=0,pos=1,scale=max");
   ASSERT_EQ(data.n(), 2);
   ASSERT_EQ(data.d(), 3);
   EXPECT_EQ(data.y, (Vector<double>(2) << 1, -1).finished());
@@ -184,7 +190,7 @@ TEST(MakeDataset, ReadsCsvFilesWithLabelFirstAndAHeader) {
   const TempDir dir;
   const std::string path = dir.write("a.csv", "label,a,b\n1,0.3,0.4\n-1,0.6,0.8\n");
   const Dataset<double> data = make_dataset("csv:" + path + ",label=first,header=yes");
-  EXPECT_EQ(data.spec, "csv:" + path + ",header=yes,label=first");
+  EXPECT_EQ(data.spec, "csv:" + path + ",header=yes,label=first,scale=max");
   ASSERT_EQ(data.n(), 2);
   ASSERT_EQ(data.d(), 2);
   EXPECT_EQ(data.y, (Vector<double>(2) << 1, -1).finished());

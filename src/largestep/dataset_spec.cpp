@@ -152,7 +152,7 @@ DatasetSpec parse_dataset_spec(std::string_view text) {
   const Kind& kind = find_kind(spec.kind);
   const bool has_args = colon != std::string_view::npos;
   std::string_view rest = has_args ? text.substr(colon + 1) : "";
-  if (has_args && rest.empty())
+  if (has_args && rest.empty() && !kind.takes_path)
     throw DataError(fmt::format("dataset '{}': nothing after ':' in '{}'", kind.name, text));
   if (kind.takes_path) {
     const std::string_view path = pop_item(rest, kind, text);

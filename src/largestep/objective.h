@@ -122,15 +122,16 @@ class LogisticObjective {
   Scalar regularizer(const Vec& w) const { return lambda_ / Scalar(2) * w.squaredNorm(); }
 
   // Adds rows [begin, end) to loss_sum and grad a panel at a time. A panel (about 16 KiB of X,
-  // half a typical L1) is read from memory once, by z = y .* (X_p w), and reused from L1 by
-  // grad += X_p^T r: both are Eigen's matrix-vector kernels, which share each load of w and each
-  // load and store of grad across rows. In between, one exponential e = exp(-|z|) per row serves
-  // both l(z) = max(-z, 0) + log1p(e) and l'(z) = -s(-z) = -(z >= 0 ? e : 1) / (1 + e): the
-  // stable forms of logistic.h, written on arrays so that Eigen vectorizes them. The panels
-  // depend on d only, so results do not depend on the thread count; the fixed-capacity arrays
-  // keep the heap out of the loop. Under kMinPanelRows rows the kernels' setup costs more than
-  // the arithmetic, so the paper's tiny datasets (oned, hard, toy4) go row by row, with
-  // logistic.h's scalar functions.
+  // half a typical L1) is read from memory once, row by row for its margins z = y .* (X_p w) (a
+  // plain sequential stream, which the hardware prefetchers follow better than the interleaved
+  // rows of a matrix-vector kernel), and reused from L1 by grad += X_p^T r, Eigen's
+  // matrix-vector kernel, which shares each load and store of grad across rows. In between, one
+  // exponential e = exp(-|z|) per row serves both l(z) = max(-z, 0) + log1p(e) and
+  // l'(z) = -s(-z) = -(z >= 0 ? e : 1) / (1 + e): the stable forms of logistic.h, written on
+  // arrays so that Eigen vectorizes them. The panels depend on d only, so results do not depend
+  // on the thread count; the fixed-capacity arrays keep the heap out of the loop. Under
+  // kMinPanelRows rows the setup costs more than the arithmetic, so the paper's tiny datasets
+  // (oned, hard, toy4) go row by row, with logistic.h's scalar functions.
   void accumulate_rows(std::ptrdiff_t begin, std::ptrdiff_t end, const Vec& w, Scalar& loss_sum,
                        Vec& grad) const {
     constexpr std::ptrdiff_t kMinPanelRows = 8;
@@ -153,7 +154,7 @@ class LogisticObjective {
     for (std::ptrdiff_t i = begin; i < end; i += panel_rows) {
       const std::ptrdiff_t rows = std::min(panel_rows, end - i);
       xw.resize(rows);
-      xw.noalias() = data_.X.middleRows(i, rows) * w;
+      for (std::ptrdiff_t k = 0; k < rows; ++k) xw(k) = data_.X.row(i + k).dot(w);
       const Panel y = data_.y.segment(i, rows).array();
       const Panel z = xw.array() * y;
       const Panel e = (-z.abs()).exp();
