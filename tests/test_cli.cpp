@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -106,6 +107,40 @@ TEST(Cli, SweepWritesOneCsvRowPerLambdaAndRule) {
   while (std::getline(in, line)) ++rows;
   EXPECT_EQ(rows, 4);  // 2 lambdas x 2 rules
   std::filesystem::remove(out);
+}
+
+// A doctored benchmark file whose S2 counts grow like 1/lambda (slope 1 > 0.65) must fail the
+// check (exit 1); the same file with counts growing like lambda^-1/2 passes (exit 0).
+TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
+  const auto write = [](const std::string& file, double exponent) {
+    std::ofstream out(file);
+    out << "{\"context\": {}, \"benchmarks\": [";
+    const char* lambdas[] = {"0.01", "0.001", "0.0001"};
+    for (int k = 0; k < 3; ++k) {
+      const double steps = std::round(10 * std::pow(10.0, (k + 2) * exponent));
+      out << (k ? "," : "") << "{\"name\": \"quick/hard0.1/lambda=" << lambdas[k]
+          << "/s2/double/real_time\", \"run_type\": \"iteration\", \"repetition_index\": 0, "
+          << "\"steps\": " << steps << ", \"horizon_hit\": 0, \"final_gap\": 1e-9, \"eta\": 1, "
+          << "\"cv\": NaN}";
+    }
+    out << "]}";
+  };
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string bad = (dir / ("largestep_cli_bad_" + std::to_string(getpid()) + ".json")).string();
+  const std::string good = (dir / ("largestep_cli_good_" + std::to_string(getpid()) + ".json")).string();
+  write(bad, 1.0);
+  write(good, 0.5);
+  const std::string out = (dir / ("largestep_cli_verify_" + std::to_string(getpid()))).string();
+  const Outcome failing = run_cli("verify --results " + bad + " --out " + out);
+  EXPECT_EQ(failing.code, 1) << failing.output;
+  EXPECT_NE(failing.output.find("slope 1.000 vs 1/lambda"), std::string::npos) << failing.output;
+  EXPECT_NE(failing.output.find("1 fail"), std::string::npos) << failing.output;
+  const Outcome passing = run_cli("verify --results " + good + " --out " + out);
+  EXPECT_EQ(passing.code, 0) << passing.output;
+  expect_usage_error("verify --results /nonexistent.json", "cannot read --results file");
+  std::filesystem::remove(bad);
+  std::filesystem::remove(good);
+  std::filesystem::remove_all(out);
 }
 
 }  // namespace
