@@ -11,7 +11,7 @@ packages=(
   libboost-dev libmpfr-dev libgmp-dev
   libomp-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
-  python3 python3-matplotlib python3-numpy
+  python3 python3-matplotlib python3-numpy python3-scipy
 )
 
 missing=()
