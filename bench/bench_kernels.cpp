@@ -1,0 +1,228 @@
+// bench_kernels: one GD iteration's f and grad f (LogisticObjective::value_and_gradient, the fused
+// one-pass kernel) against two Eigen passes (X w, then X^T r), in float and double, on dense data
+// sized to fit L1, L2 and the LLC, and out of cache (4x the LLC). Counters: bytes_per_second (the
+// data X and y counted once per evaluation, the least any kernel must read), items_per_second
+// (entries of X), GFLOPS (4 n d flops per evaluation), and probe_ratio: bytes_per_second over
+// the read bandwidth of a streaming sum in the same process with the same threads (probe_GBps:
+// measured at start-up, and again right before each out-of-cache run, which it is meant for).
+//
+// Own flags (besides Google Benchmark's): --kernel_d=64,256 the column counts (d = 64 leaves
+// the per-row exp and log1p a large share of the work; at d = 256 the row stream dominates);
+// --llc_bytes=N replaces the detected LLC size (virtual machines may report the host's whole
+// L3); --probe_bytes=N the probe's buffer (default: the out-of-cache size).
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#if defined(LARGESTEP_HAVE_OPENMP)
+#include <omp.h>
+#endif
+
+#include "bench_common.h"
+#include "kernel_data.h"
+#include "largestep/objective.h"
+#include "two_pass.h"
+
+namespace largestep::bench {
+namespace {
+
+constexpr std::uint64_t kSeed = 42;
+constexpr double kLambda = 1e-4;
+
+enum class Kernel { fused, two_pass };
+
+struct SizeClass {
+  std::string label;
+  std::int64_t bytes;  // target size of X
+};
+
+// One dataset alive at a time: the out-of-cache ones take gigabytes, and the benchmarks that use
+// the same dataset are registered (and so run) one after another.
+struct DataSlot {
+  std::string key;
+  std::shared_ptr<const void> data;
+};
+DataSlot& data_slot() {
+  static DataSlot slot;
+  return slot;
+}
+
+template <class Scalar>
+const Dataset<Scalar>& dense_data(std::int64_t n, std::int64_t d) {
+  DataSlot& slot = data_slot();
+  const std::string key = fmt::format("{}x{}x{}", n, d, sizeof(Scalar));
+  if (slot.key != key) {
+    slot.data.reset();  // free the previous dataset before building the next
+    slot.data = std::make_shared<const Dataset<Scalar>>(make_dense_data<Scalar>(n, d, kSeed));
+    slot.key = key;
+  }
+  return *static_cast<const Dataset<Scalar>*>(slot.data.get());
+}
+
+int max_threads() {
+#if defined(LARGESTEP_HAVE_OPENMP)
+  return omp_get_num_procs();
+#else
+  return 1;
+#endif
+}
+
+// Sets the OpenMP team size for the lifetime of a benchmark run.
+class ThreadScope {
+ public:
+  explicit ThreadScope([[maybe_unused]] int threads) {
+#if defined(LARGESTEP_HAVE_OPENMP)
+    previous_ = omp_get_max_threads();
+    omp_set_num_threads(threads);
+#endif
+  }
+  ~ThreadScope() {
+#if defined(LARGESTEP_HAVE_OPENMP)
+    omp_set_num_threads(previous_);
+#endif
+  }
+
+ private:
+  [[maybe_unused]] int previous_ = 1;
+};
+
+struct ProbeResult {
+  const ReadProbe* probe;
+  std::vector<double> at_startup;  // bytes/s by thread count - 1
+};
+
+template <class Scalar>
+void run_kernel(benchmark::State& state, Kernel kernel, std::int64_t n, std::int64_t d,
+                int threads, bool out_of_cache, const ProbeResult& probe) {
+  const Dataset<Scalar>& data = dense_data<Scalar>(n, d);
+  const Vector<Scalar> w = make_dense_point<Scalar>(d, kSeed);
+  const LogisticObjective<Scalar> f(data, Scalar(kLambda));
+  Vector<Scalar> grad(d), scratch(n);
+  const ThreadScope scope(threads);
+  const double probe_bytes_per_second =
+      out_of_cache ? probe.probe->bandwidth(threads, 3) : probe.at_startup[threads - 1];
+  for (auto _ : state) {
+    Scalar value = kernel == Kernel::fused
+                       ? f.value_and_gradient(w, grad)
+                       : two_pass_value_and_gradient(data, Scalar(kLambda), w, scratch, grad);
+    benchmark::DoNotOptimize(value);
+    benchmark::DoNotOptimize(grad.data());
+    benchmark::ClobberMemory();
+  }
+  const double evaluations = static_cast<double>(state.iterations());
+  const double bytes = static_cast<double>((data.X.size() + data.y.size()) * sizeof(Scalar));
+  state.SetBytesProcessed(static_cast<std::int64_t>(evaluations * bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(evaluations * static_cast<double>(n * d)));
+  state.counters["GFLOPS"] = benchmark::Counter(
+      evaluations * 4.0 * static_cast<double>(n * d) * 1e-9, benchmark::Counter::kIsRate);
+  state.counters["probe_ratio"] = benchmark::Counter(evaluations * bytes / probe_bytes_per_second,
+                                                     benchmark::Counter::kIsRate);
+  state.counters["probe_GBps"] = probe_bytes_per_second * 1e-9;
+}
+
+template <class Scalar>
+void register_size(const SizeClass& size, std::int64_t d, const ProbeResult& probe,
+                   const char* scalar_name) {
+  const std::int64_t n =
+      std::max<std::int64_t>(1, size.bytes / (d * static_cast<std::int64_t>(sizeof(Scalar))));
+  auto add = [&](Kernel kernel, int threads) {
+    const std::string name =
+        fmt::format("{}/{}/{}/n={}/d={}/threads={}", kernel == Kernel::fused ? "fused" : "two_pass",
+                    scalar_name, size.label, n, d, threads);
+    const bool out_of_cache = size.label == "DRAM";
+    benchmark::RegisterBenchmark(name.c_str(),
+                                 [=, &probe](benchmark::State& state) {
+                                   run_kernel<Scalar>(state, kernel, n, d, threads, out_of_cache,
+                                                      probe);
+                                 })
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
+  };
+  for (int threads = 1; threads <= max_threads(); ++threads) add(Kernel::fused, threads);
+  add(Kernel::two_pass, 1);  // Eigen's matrix-vector products run on one thread
+}
+
+// "64,256" -> {64, 256}; throws std::invalid_argument naming the flag for anything but a list of
+// positive integers.
+std::vector<std::int64_t> parse_positive_list(std::string_view flag, const std::string& text) {
+  std::vector<std::int64_t> out;
+  for (std::size_t start = 0; start <= text.size();) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    char* end = nullptr;
+    const long long value = std::strtoll(item.c_str(), &end, 10);
+    if (item.empty() || *end != '\0' || value < 1)
+      throw std::invalid_argument(
+          fmt::format("--{}: expected positive integers, got '{}'", flag, item));
+    out.push_back(value);
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::int64_t parse_positive(std::string_view flag, const std::optional<std::string>& text,
+                            std::int64_t fallback) {
+  if (!text) return fallback;
+  const std::vector<std::int64_t> values = parse_positive_list(flag, *text);
+  if (values.size() != 1)
+    throw std::invalid_argument(fmt::format("--{}: expected one integer, got '{}'", flag, *text));
+  return values.front();
+}
+
+}  // namespace
+}  // namespace largestep::bench
+
+int main(int argc, char** argv) {
+  using namespace largestep::bench;
+  benchmark::Initialize(&argc, argv);
+  std::vector<std::int64_t> columns;
+  std::int64_t llc_override = 0;
+  std::optional<std::int64_t> probe_bytes;
+  try {
+    columns = parse_positive_list("kernel_d", take_flag(argc, argv, "kernel_d").value_or("64,256"));
+    llc_override = parse_positive("llc_bytes", take_flag(argc, argv, "llc_bytes"), 0);
+    if (auto flag = take_flag(argc, argv, "probe_bytes"))
+      probe_bytes = parse_positive("probe_bytes", flag, 0);
+  } catch (const std::invalid_argument& error) {
+    fmt::print(stderr, "bench_kernels: {}\n", error.what());
+    return 2;
+  }
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+  const CacheSizes caches = detect_cache_sizes(llc_override);
+  const std::vector<SizeClass> sizes = {{"L1", caches.l1d / 2},
+                                        {"L2", caches.l2 / 2},
+                                        {"LLC", caches.llc / 2},
+                                        {"DRAM", 4 * caches.llc}};
+  const ReadProbe read_probe(probe_bytes.value_or(sizes.back().bytes));
+  ProbeResult probe{&read_probe, {}};
+  for (int threads = 1; threads <= max_threads(); ++threads)
+    probe.at_startup.push_back(read_probe.bandwidth(threads));
+
+  add_environment_context("kernels");
+  benchmark::AddCustomContext("cache_sizes", fmt::format("L1d={} L2={} LLC={} ({})", caches.l1d,
+                                                         caches.l2, caches.llc, caches.source));
+  benchmark::AddCustomContext("probe_bytes", std::to_string(read_probe.bytes()));
+  for (std::size_t k = 0; k < probe.at_startup.size(); ++k)
+    benchmark::AddCustomContext(fmt::format("probe_GBps_threads={}", k + 1),
+                                fmt::format("{:.3f}", probe.at_startup[k] * 1e-9));
+
+  for (const std::int64_t d : columns) {
+    for (const SizeClass& size : sizes) {
+      register_size<double>(size, d, probe, "double");
+      register_size<float>(size, d, probe, "float");
+    }
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

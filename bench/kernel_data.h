@@ -1,0 +1,48 @@
+// Inputs of the kernel benchmarks: the cache sizes that pick the problem sizes, seeded dense
+// data, and the read-bandwidth probe the kernels' bytes/s are compared with.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "largestep/dataset.h"
+
+namespace largestep::bench {
+
+struct CacheSizes {
+  std::int64_t l1d = 0, l2 = 0, llc = 0;  // bytes
+  std::string source;                      // where the numbers came from, for the JSON context
+};
+
+// sysconf's L1d, L2 and L3 sizes, with defaults (48 KiB, 1 MiB, 32 MiB) for any it does not
+// know; llc_override > 0 replaces the LLC (virtual machines may report the host's whole L3).
+CacheSizes detect_cache_sizes(std::int64_t llc_override = 0);
+
+// n rows of d entries uniform in [-1, 1], rows divided by the largest norm (||x_i|| <= 1 as in
+// the paper), labels +-1 at random. Kernel timing does not depend on separability, so this is
+// a fast seeded fill (splitmix64), not the planted generator's rejection sampling.
+template <class Scalar>
+Dataset<Scalar> make_dense_data(std::int64_t n, std::int64_t d, std::uint64_t seed);
+
+// A point with ||w|| = 4: margins of both signs and of size ~1, so both branches of the
+// stable loss and the sigmoid are taken.
+template <class Scalar>
+Vector<Scalar> make_dense_point(std::int64_t d, std::uint64_t seed);
+
+// The read-bandwidth probe: a streaming sum over a buffer far bigger than the LLC, kept for the
+// life of the process so that it can be re-measured next to each out-of-cache benchmark (the
+// bandwidth of a shared machine drifts by tens of percent over minutes).
+class ReadProbe {
+ public:
+  explicit ReadProbe(std::int64_t bytes);
+
+  std::int64_t bytes() const { return static_cast<std::int64_t>(buffer_.size()) * 8; }
+
+  // Bytes/s summed by `threads` threads (OpenMP builds; 1 otherwise): the median of `passes`.
+  double bandwidth(int threads, int passes = 7) const;
+
+ private:
+  Vector<double> buffer_;  // Eigen-allocated: aligned for the widest vector loads
+};
+
+}  // namespace largestep::bench

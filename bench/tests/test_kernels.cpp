@@ -1,0 +1,94 @@
+// The kernels bench_kernels times: the fused value_and_gradient gives bitwise identical results
+// for any OpenMP thread count (its reduction is blocked by n only), and the two-pass alternative
+// computes the same f and grad f (to rounding), so the benchmark compares like with like.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#if defined(LARGESTEP_HAVE_OPENMP)
+#include <omp.h>
+#endif
+
+#include "kernel_data.h"
+#include "largestep/objective.h"
+#include "two_pass.h"
+
+namespace largestep::bench {
+namespace {
+
+// Several blocks, a ragged last block and a ragged last panel; d odd so no row is aligned.
+constexpr std::int64_t kRows = 5 * kRowsPerBlock + 37;
+constexpr std::int64_t kCols = 33;
+constexpr double kLambda = 1e-3;
+
+template <class Scalar>
+struct Evaluation {
+  Scalar value;
+  Vector<Scalar> grad;
+
+  bool bitwise_equal(const Evaluation& other) const {
+    return std::memcmp(&value, &other.value, sizeof(Scalar)) == 0 &&
+           grad.size() == other.grad.size() &&
+           std::memcmp(grad.data(), other.grad.data(), sizeof(Scalar) * grad.size()) == 0;
+  }
+};
+
+template <class Scalar>
+Evaluation<Scalar> evaluate(const LogisticObjective<Scalar>& f, const Vector<Scalar>& w,
+                            [[maybe_unused]] int threads) {
+#if defined(LARGESTEP_HAVE_OPENMP)
+  omp_set_num_threads(threads);
+#endif
+  Evaluation<Scalar> e;
+  e.value = f.value_and_gradient(w, e.grad);
+  return e;
+}
+
+template <class Scalar>
+void expect_identical_for_any_thread_count() {
+  const Dataset<Scalar> data = make_dense_data<Scalar>(kRows, kCols, 3);
+  const LogisticObjective<Scalar> f(data, Scalar(kLambda));
+  const Vector<Scalar> w = make_dense_point<Scalar>(kCols, 3);
+  const Evaluation<Scalar> one = evaluate(f, w, 1);
+  // More threads than blocks, fewer, and counts that do not divide the block count.
+  for (int threads : {1, 2, 3, 4, 6, 7}) {
+    EXPECT_TRUE(evaluate(f, w, threads).bitwise_equal(one)) << threads << " threads";
+  }
+}
+
+TEST(FusedKernel, ResultsAreBitwiseIdenticalForAnyThreadCountInDouble) {
+  expect_identical_for_any_thread_count<double>();
+#if !defined(LARGESTEP_HAVE_OPENMP)
+  GTEST_SKIP() << "built without OpenMP (LARGESTEP_OPENMP=OFF): only repeatability was checked";
+#endif
+}
+
+TEST(FusedKernel, ResultsAreBitwiseIdenticalForAnyThreadCountInFloat) {
+  expect_identical_for_any_thread_count<float>();
+#if !defined(LARGESTEP_HAVE_OPENMP)
+  GTEST_SKIP() << "built without OpenMP (LARGESTEP_OPENMP=OFF): only repeatability was checked";
+#endif
+}
+
+template <class Scalar>
+void expect_two_pass_matches_fused(double tolerance) {
+  for (std::int64_t n : {std::int64_t{1}, std::int64_t{7}, kRows}) {
+    const Dataset<Scalar> data = make_dense_data<Scalar>(n, kCols, 5);
+    const LogisticObjective<Scalar> f(data, Scalar(kLambda));
+    const Vector<Scalar> w = make_dense_point<Scalar>(kCols, 5);
+    Vector<Scalar> fused_grad, two_pass_grad(kCols), scratch(n);
+    const Scalar fused = f.value_and_gradient(w, fused_grad);
+    const Scalar two_pass =
+        two_pass_value_and_gradient(data, Scalar(kLambda), w, scratch, two_pass_grad);
+    EXPECT_NEAR(two_pass, fused, tolerance * std::abs(fused)) << n;
+    EXPECT_LE((two_pass_grad - fused_grad).norm(), tolerance * fused_grad.norm()) << n;
+  }
+}
+
+TEST(TwoPassKernel, MatchesTheFusedKernelInDouble) { expect_two_pass_matches_fused<double>(1e-12); }
+
+TEST(TwoPassKernel, MatchesTheFusedKernelInFloat) { expect_two_pass_matches_fused<float>(1e-4); }
+
+}  // namespace
+}  // namespace largestep::bench

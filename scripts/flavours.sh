@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Builds bench_kernels in every build flavour, each in its own directory (the CMake presets
+# scalar, release = baseline, avx2, native, native-openmp -> build/<preset>), runs it with
+# repetitions, writes one Google Benchmark JSON per flavour (its context names the flavour,
+# compiler, CPU and commit) and prints the speedups over scalar and the five target ratios.
+#
+#   scripts/flavours.sh [--repetitions 5] [--min-time 0.2] [--filter REGEX] [--out out/bench]
+#                       [--jobs N] [--llc-bytes N] [PRESET ...]
+#
+# A flavour this CPU cannot run (avx2 without avx2+fma in /proc/cpuinfo) or this compiler cannot
+# build (OpenMP missing) is skipped with a message. Needs what scripts/install-deps.sh installs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+repetitions=5
+min_time=0.2
+filter=.
+out=out/bench
+jobs=$(nproc)
+bench_args=()
+presets=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --repetitions) repetitions=$2; shift 2 ;;
+    --min-time) min_time=$2; shift 2 ;;
+    --filter) filter=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    --llc-bytes) bench_args+=("--llc_bytes=$2"); shift 2 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    -*) echo "flavours: unknown option $1" >&2; exit 2 ;;
+    *) presets+=("$1"); shift ;;
+  esac
+done
+[ ${#presets[@]} -gt 0 ] || presets=(scalar release avx2 native native-openmp)
+
+cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+has_flag() { [[ $cpu_flags == *" $1 "* ]]; }
+
+# Prints why this machine cannot run the preset's flavour; silent (status 0) when it can.
+why_unsupported() {
+  case $1 in
+    scalar|release) ;;
+    avx2) has_flag avx2 && has_flag fma || echo "the CPU lacks avx2 or fma (/proc/cpuinfo)" ;;
+    # -march=native targets the machine that builds, which is the one that runs.
+    native|native-openmp) ;;
+    *) echo "unknown preset (known: scalar release avx2 native native-openmp)" ;;
+  esac
+  if [[ $1 == *openmp* ]] &&
+      ! echo 'int main() {}' | c++ -fopenmp -x c++ - -o /dev/null 2>/dev/null; then
+    echo "the compiler cannot build OpenMP programs (-fopenmp)"
+  fi
+}
+
+mkdir -p "$out"
+written=()
+for preset in "${presets[@]}"; do
+  reason=$(why_unsupported "$preset")
+  if [ -n "$reason" ]; then
+    echo "flavours: skipping $preset: $reason"
+    continue
+  fi
+  log="$out/kernels_$preset.log"
+  echo "flavours: $preset: building build/$preset (log: $log)"
+  if ! { cmake --preset "$preset" &&
+          cmake --build "build/$preset" -j "$jobs" --target bench_kernels; } >"$log" 2>&1; then
+    echo "flavours: skipping $preset: the build failed (see $log)"
+    continue
+  fi
+  json="$out/kernels_$preset.json"
+  echo "flavours: $preset: running bench_kernels ($repetitions repetitions," \
+    "load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  "build/$preset/bench/bench_kernels" --benchmark_repetitions="$repetitions" \
+    --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
+    --benchmark_out="$json" --benchmark_out_format=json "${bench_args[@]}" >>"$log" 2>&1
+  written+=("$json")
+done
+
+if [ ${#written[@]} -eq 0 ]; then
+  echo "flavours: no flavour ran" >&2
+  exit 1
+fi
+echo
+/usr/bin/python3 bench/flavour_report.py "${written[@]}"
