@@ -20,6 +20,7 @@
 #include "largestep/dataset_spec.h"
 #include "largestep/experiment.h"
 #include "largestep/registry.h"
+#include "largestep/text.h"
 #include "theory/reference_mp.h"
 
 namespace largestep::bench {
@@ -95,15 +96,6 @@ std::vector<Experiment> with_loc_rule(const std::vector<Experiment>& experiments
   return out;
 }
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t comma; (comma = text.find(',', start)) != std::string::npos; start = comma + 1)
-    out.push_back(text.substr(start, comma - start));
-  out.push_back(text.substr(start));
-  return out;
-}
-
 }  // namespace
 }  // namespace largestep::bench
 
@@ -121,9 +113,9 @@ int main(int argc, char** argv) {
     if (suite_flag == "all") {
       for (const Suite& s : suites()) selected.push_back(&s);
     } else {
-      for (const std::string& name : split(suite_flag)) selected.push_back(&find_suite(name));
+      for (const std::string& name : split_commas(suite_flag)) selected.push_back(&find_suite(name));
     }
-    for (const std::string& name : split(scalar_flag == "both" ? "double,float" : scalar_flag))
+    for (const std::string& name : split_commas(scalar_flag == "both" ? "double,float" : scalar_flag))
       precisions.push_back(parse_precision(name));
   } catch (const std::exception& error) {
     fmt::print(stderr, "bench_time_to_eps: {}\n", error.what());

@@ -3,6 +3,8 @@
 // whose message names the problem. Also validate(), which make_dataset applies to its result.
 #include <gtest/gtest.h>
 
+#include "data_error_message.h"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -47,17 +49,6 @@ class TempDir {
  private:
   fs::path dir_;
 };
-
-// The message of the DataError that `make` throws; a test failure when it throws nothing.
-std::string error_of(const std::function<void()>& make) {
-  try {
-    make();
-  } catch (const DataError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no DataError thrown";
-  return "";
-}
 
 // The message of the DataError for a spec, whether parsing or building rejects it.
 std::string spec_error(const std::string& text) {

@@ -3,6 +3,8 @@
 // >= gamma w.r.t. planted_direction, seeded, uniform in the ball outside the slab).
 #include <gtest/gtest.h>
 
+#include "data_error_message.h"
+
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -14,17 +16,6 @@
 
 namespace largestep {
 namespace {
-
-// The message of the DataError that `make` throws; a test failure when it throws nothing.
-std::string error_of(const std::function<void()>& make) {
-  try {
-    make();
-  } catch (const DataError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no DataError thrown";
-  return "";
-}
 
 // Composite Simpson rule on [a, b] with `intervals` (even) subintervals.
 double integrate(const std::function<double(double)>& f, double a, double b, int intervals = 2000) {

@@ -2,6 +2,8 @@
 // DataError that names the path, the line and the problem.
 #include <gtest/gtest.h>
 
+#include "data_error_message.h"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -42,17 +44,6 @@ class TempFile {
   fs::path dir_;
   std::string path_;
 };
-
-// The message of the DataError that `read` throws; a test failure when it throws nothing.
-std::string error_of(const std::function<void()>& read) {
-  try {
-    read();
-  } catch (const DataError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no DataError thrown";
-  return "";
-}
 
 // Whether `message` contains every one of `parts`.
 testing::AssertionResult mentions(const std::string& message,

@@ -9,6 +9,7 @@
 #include "largestep/experiment.h"
 #include "largestep/registry.h"
 #include "largestep/result_io.h"
+#include "largestep/text.h"
 #include "theory/reference_mp.h"
 #include "run_options.h"
 
@@ -28,15 +29,6 @@ struct Job {
   RunSpec spec;
 };
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t comma; (comma = text.find(',', start)) != std::string::npos; start = comma + 1)
-    out.push_back(text.substr(start, comma - start));
-  out.push_back(text.substr(start));
-  return out;
-}
-
 std::vector<Job> jobs_from_flags(const SweepArgs& a) {
   if (a.data.empty()) throw UsageError("give --data SPEC (or --suite NAME)");
   if (a.lambdas.empty()) throw UsageError("give --lambdas L1,L2,...");
@@ -44,7 +36,7 @@ std::vector<Job> jobs_from_flags(const SweepArgs& a) {
   const SolverOptions options = a.common.solver_options();
   const Precision precision = parse_precision(a.common.scalar);
   std::vector<RunSpec> specs;
-  for (const std::string& solver : split(a.solvers)) {
+  for (const std::string& solver : split_commas(a.solvers)) {
     RunSpec s{parse_solver(solver), std::nullopt, std::nullopt, precision, options};
     if (!a.etas.empty()) {
       for (const double eta : parse_positive_list("--etas", a.etas)) {
@@ -52,7 +44,7 @@ std::vector<Job> jobs_from_flags(const SweepArgs& a) {
         specs.push_back(s);
       }
     } else {
-      for (const std::string& rule : split(a.rules)) {
+      for (const std::string& rule : split_commas(a.rules)) {
         s.rule = parse_rule(rule);
         specs.push_back(s);
       }
