@@ -30,6 +30,7 @@
 #include "bench_common.h"
 #include "kernel_data.h"
 #include "largestep/objective.h"
+#include "largestep/text.h"
 #include "two_pass.h"
 
 namespace largestep::bench {
@@ -155,16 +156,13 @@ void register_size(const SizeClass& size, std::int64_t d, const ProbeResult& pro
 // positive integers.
 std::vector<std::int64_t> parse_positive_list(std::string_view flag, const std::string& text) {
   std::vector<std::int64_t> out;
-  for (std::size_t start = 0; start <= text.size();) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string item = text.substr(start, comma - start);
+  for (const std::string& item : split_commas(text)) {
     char* end = nullptr;
     const long long value = std::strtoll(item.c_str(), &end, 10);
     if (item.empty() || *end != '\0' || value < 1)
       throw std::invalid_argument(
           fmt::format("--{}: expected positive integers, got '{}'", flag, item));
     out.push_back(value);
-    start = comma + 1;
   }
   return out;
 }

@@ -113,9 +113,11 @@ int main(int argc, char** argv) {
     if (suite_flag == "all") {
       for (const Suite& s : suites()) selected.push_back(&s);
     } else {
-      for (const std::string& name : split_commas(suite_flag)) selected.push_back(&find_suite(name));
+      for (const std::string& name : split_commas(suite_flag))
+        selected.push_back(&find_suite(name));
     }
-    for (const std::string& name : split_commas(scalar_flag == "both" ? "double,float" : scalar_flag))
+    const std::string scalars = scalar_flag == "both" ? "double,float" : scalar_flag;
+    for (const std::string& name : split_commas(scalars))
       precisions.push_back(parse_precision(name));
   } catch (const std::exception& error) {
     fmt::print(stderr, "bench_time_to_eps: {}\n", error.what());

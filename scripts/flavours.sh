@@ -68,8 +68,13 @@ for preset in "${presets[@]}"; do
     continue
   fi
   json="$out/kernels_$preset.json"
-  echo "flavours: $preset: running bench_kernels ($repetitions repetitions," \
-    "load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  echo "flavours: $preset: running bench_kernels ($repetitions repetitions, load $load)"
+  # Another runnable process can put both OpenMP threads on one core, where a spinning barrier
+  # turns a 2x speedup into a 10x slowdown: threaded timings need idle cores.
+  if awk -v l="$load" 'BEGIN { exit !(l >= 0.5) }'; then
+    echo "flavours: warning: load $load; timings will be noisy, threaded ones especially"
+  fi
   "build/$preset/bench/bench_kernels" --benchmark_repetitions="$repetitions" \
     --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
     --benchmark_out="$json" --benchmark_out_format=json "${bench_args[@]}" >>"$log" 2>&1
