@@ -12,6 +12,8 @@ packages=(
   libomp-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   python3 python3-matplotlib python3-numpy python3-scipy
+  python3-sklearn liblinear-tools python3-liblinear
+  clang libclang-rt-14-dev
 )
 
 missing=()
