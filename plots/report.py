@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+"""The HTML report: the verdict table, every figure with a two-line caption computed from the
+data, the peer comparison when it ran, the environment, and links to every data file.
+
+    report.py --data DATA_DIR --out REPORT_DIR
+
+Writes REPORT_DIR/index.html and REPORT_DIR/figures/*.png; every link is relative (put DATA_DIR
+at REPORT_DIR/data to ship one directory) and checked to resolve before the command succeeds.
+No external CSS, scripts or fonts: the report opens offline. One progress line per figure goes
+to stderr. Exit status: 0 written; 2 a required result file is missing or malformed (the
+message, "report: error: FILE: PROBLEM", names the file) or the arguments are wrong.
+"""
+
+import argparse
+import os
+import sys
+from html import escape
+from urllib.parse import quote
+
+import fig_bifurcation
+import fig_convergence
+import fig_kernels
+import fig_peers
+import fig_phase
+import fig_population
+import fig_scaling
+import fig_steps_vs_eta
+from html_links import check_links
+from kernels import load_kernels
+from results import GRID, RULES, SWEEP, NotInData, ResultError, data_files
+from solver_runs import load_bifurcation, load_peers, load_runs, load_sweep_csv
+from verdicts import VERDICT_VALUES, load_verdicts
+
+FIGURES = (("fig1_convergence.png", fig_convergence), ("fig2_steps_vs_eta.png", fig_steps_vs_eta),
+           ("fig3_scaling.png", fig_scaling), ("fig4_phase.png", fig_phase),
+           ("fig5_bifurcation.png", fig_bifurcation), ("fig6_kernels.png", fig_kernels),
+           ("fig7_population.png", fig_population), ("fig8_peers.png", fig_peers))
+VERDICT_COLUMNS = ("claim", "dataset", "measured", "predicted", "verdict", "reason")
+PEER_COLUMNS = ("method", "dataset", "lambda", "final_gap", "seconds", "iterations", "status")
+KERNEL_CONTEXT = ("flavour", "compiler", "cpu", "commit", "hardware_threads")
+STYLE = """body{font-family:sans-serif;max-width:72em;margin:1em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}
+td,th{border:1px solid #bbb;padding:0.2em 0.4em;text-align:left;vertical-align:top}
+tr.pass{background:#e3f4e6} tr.fail{background:#fbdcdc} tr.inconclusive{background:#fff2c6}
+figure{margin:1.5em 0} img{max-width:100%} figcaption{font-size:0.9em}"""
+
+
+def href(path, out_dir):
+    """A relative, URL-quoted link from the report directory to path."""
+    return quote(os.path.relpath(path, out_dir).replace(os.sep, "/"))
+
+
+def table(columns, rows, row_class=None):
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = []
+    for row in rows:
+        cls = f' class="{escape(row_class(row))}"' if row_class else ""
+        cells = "".join(f"<td>{escape(str(row[c]))}</td>" for c in columns)
+        body.append(f"<tr{cls}>{cells}</tr>")
+    return f"<table><tr>{head}</tr>\n" + "\n".join(body) + "</table>"
+
+
+def summary(doc):
+    counts = doc["counts"]
+    total = sum(counts[v] for v in VERDICT_VALUES)
+    seconds = f" in {doc['seconds']:.1f} s" if doc.get("seconds") is not None else ""
+    failing = [f"{v['claim']} ({v['dataset']})" for v in doc["verdicts"] if v["verdict"] == "fail"]
+    env = doc["environment"]
+    text = (f"The {doc['suite']} suite checked {total} claims{seconds}: {counts['pass']} pass, "
+            f"{counts['fail']} fail, {counts['inconclusive']} inconclusive. ")
+    text += f"Failing: {', '.join(failing)}. " if failing else "Nothing failed. "
+    text += (f"Commit {env.get('commit', '?')}, {env.get('compiler', '?')}, flavour "
+             f"{env.get('flavour', '?')}, {env.get('cpu', '?')}.")
+    return f"<p>{escape(text)}</p>"
+
+
+def figures(data_dir, out_dir, peers, log):
+    """Draws every figure; returns the HTML of each (or of why it was not drawn)."""
+    parts = []
+    for number, (name, module) in enumerate(FIGURES, start=1):
+        png = os.path.join(out_dir, "figures", name)
+        if module is fig_peers and peers is None:
+            continue  # said once, in the peers section
+        try:
+            caption = module.draw(data_dir, png)
+        except NotInData as e:
+            print(f"report: figure {number} not drawn: {e}", file=log)
+            parts.append(f"<h3>Figure {number}</h3><p>Not drawn: {escape(str(e))}</p>")
+            continue
+        print(f"report: figure {number}: {name} ({caption.title})", file=log)
+        parts.append(
+            f'<figure id="fig{number}"><img src="{href(png, out_dir)}" '
+            f'alt="{escape(caption.title)}">'
+            f"<figcaption><b>Figure {number}. {escape(caption.title)}.</b> "
+            f"{escape(caption.what)}<br>{escape(caption.look)}</figcaption></figure>")
+    return parts
+
+
+def peers_section(peers):
+    if peers is None:
+        return ("<p>The peer comparison (LIBLINEAR, scikit-learn, numpy) was not run: the data "
+                "directory has no peers.csv or peers_trace.csv.</p>")
+
+    def cell(value):
+        return "" if value is None else f"{value:.4g}" if isinstance(value, float) else value
+
+    rows = [{c: cell(r[c]) for c in PEER_COLUMNS} for r in peers.rows]
+    return table(PEER_COLUMNS, rows)
+
+
+def environment(doc, kernel_files):
+    env = doc["environment"]
+    rows = [{"what": k, "value": env[k]} for k in sorted(env)]
+    parts = [table(("what", "value"), rows)]
+    probes = sorted({k for f in kernel_files for k in f.context if k.startswith("probe_GBps")})
+    columns = ("file",) + KERNEL_CONTEXT + tuple(probes)
+    rows = [{"file": os.path.basename(f.path), **{c: f.context.get(c, "") for c in columns[1:]}}
+            for f in kernel_files]
+    parts.append(table(columns, rows))
+    return "\n".join(parts)
+
+
+def data_links(data_dir, out_dir, files):
+    items = [f'<li><a href="{href(os.path.join(data_dir, f), out_dir)}">{escape(f)}</a> '
+             f"({os.path.getsize(os.path.join(data_dir, f)):,} bytes)</li>" for f in files]
+    return "<ul>\n" + "\n".join(items) + "\n</ul>"
+
+
+def build(data_dir, out_dir, log=sys.stderr):
+    """Writes out_dir/index.html and its figures; returns the index path."""
+    if not os.path.isdir(data_dir):
+        raise ResultError(data_dir, "not a directory")
+    files = data_files(data_dir)  # before anything is written, in case out_dir is inside
+    doc = load_verdicts(data_dir)
+    kernel_files = load_kernels(data_dir)
+    peers = load_peers(data_dir)
+    # Every required file is validated before the first (slow) figure is drawn.
+    load_runs(data_dir)
+    for name in (GRID, RULES, SWEEP):
+        load_sweep_csv(data_dir, name)
+    load_bifurcation(data_dir)
+    os.makedirs(os.path.join(out_dir, "figures"), exist_ok=True)
+    title = f"largestep report: {doc['suite']} suite"
+    body = [f"<h1>{escape(title)}</h1>", summary(doc), "<h2>Verdicts</h2>",
+            table(VERDICT_COLUMNS, doc["verdicts"], row_class=lambda v: v["verdict"]),
+            "<h2>Figures</h2>", *figures(data_dir, out_dir, peers, log),
+            "<h2>Peer comparison</h2>", peers_section(peers),
+            "<h2>Environment</h2>", environment(doc, kernel_files),
+            "<h2>Data files</h2>", data_links(data_dir, out_dir, files)]
+    page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n<body>\n"
+            + "\n".join(body) + "\n</body></html>\n")
+    index = os.path.join(out_dir, "index.html")
+    with open(index + ".tmp", "w", encoding="utf-8") as f:
+        f.write(page)
+    os.replace(index + ".tmp", index)
+    check_links(index)
+    print(f"report: wrote {index}", file=log)
+    return index
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="report", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", required=True, help="directory of result files")
+    parser.add_argument("--out", required=True, help="report directory to write")
+    args = parser.parse_args()
+    try:
+        build(args.data, args.out)
+    except ResultError as e:
+        print(f"report: error: {e}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
