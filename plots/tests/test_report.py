@@ -1,0 +1,159 @@
+"""The HTML report: every link resolves, the verdict table comes first and is coloured by
+verdict, text is escaped, the optional peer comparison is reported either way, and a broken
+data directory is an error naming the file."""
+
+import io
+import os
+import subprocess
+import tempfile
+import unittest
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
+import support
+import report
+from html_links import check_links
+from results import ResultError
+
+
+class Page(HTMLParser):
+    """What the tests look at: links, images, table rows (class and cells)."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.links, self.images, self.rows = [], [], []
+        self._row = self._cell = None
+        with open(path, encoding="utf-8") as f:
+            self.text = f.read()
+        self.feed(self.text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "href" in attrs:
+            self.links.append(attrs["href"])
+        if "src" in attrs:
+            self.images.append(attrs["src"])
+        if tag == "tr":
+            self._row = (attrs.get("class"), [])
+        if tag == "td":
+            self._cell = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._row is not None:
+            self._row[1].append(self._cell)
+            self._cell = None
+        if tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+
+def build(data, out):
+    log = io.StringIO()
+    index = report.build(data, out, log=log)
+    return Page(index), log.getvalue()
+
+
+class ReportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.scratch = tempfile.TemporaryDirectory()
+        # The layout the main job ships: the data directory inside the report directory.
+        cls.out = os.path.join(cls.scratch.name, "report")
+        cls.data = support.copy_fixtures(os.path.join(cls.out, "data"))
+        cls.page, cls.log = build(cls.data, cls.out)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.scratch.cleanup()
+
+    def assert_links_resolve(self, page, out):
+        self.assertTrue(page.links and page.images)
+        for target in page.links + page.images:
+            self.assertNotIn("://", target)
+            self.assertTrue(os.path.isfile(os.path.join(out, unquote(target))), target)
+
+    def test_every_link_and_image_points_at_an_existing_file(self):
+        self.assert_links_resolve(self.page, self.out)
+        for src in self.page.images:
+            support.assert_png(self, os.path.join(self.out, unquote(src)))
+
+    def test_every_data_file_is_linked(self):
+        linked = {unquote(h) for h in self.page.links}
+        for name in os.listdir(self.data):
+            self.assertIn(f"data/{name}", linked)
+
+    def test_seven_figures_and_a_progress_line_each_without_peers(self):
+        self.assertEqual(len(self.page.images), 7)
+        self.assertEqual(self.log.count("report: figure "), 7)
+        self.assertIn("peer comparison (LIBLINEAR, scikit-learn, numpy) was not run",
+                      self.page.text)
+
+    def test_summary_counts_and_verdict_table_come_first(self):
+        self.assertIn("4 pass, 1 fail, 1 inconclusive", self.page.text)
+        self.assertLess(self.page.text.index("<table"), self.page.text.index("<figure"))
+
+    def test_verdict_rows_are_coloured_by_their_verdict(self):
+        verdict_rows = [(cls, cells) for cls, cells in self.page.rows if len(cells) == 6]
+        self.assertEqual(len(verdict_rows), 6)
+        for cls, cells in verdict_rows:
+            self.assertEqual(cls, cells[4])
+        self.assertEqual([c[0] for _, c in verdict_rows if _ == "fail"], ["S2"])
+        self.assertIn("tr.fail{background:", self.page.text)
+
+    def test_text_from_the_data_is_escaped(self):
+        self.assertIn("the fitted slope &lt;b&gt;exceeds&lt;/b&gt; the tolerance &amp; more",
+                      self.page.text)
+        self.assertNotIn("<b>exceeds", self.page.text)
+
+    def test_environment_comes_from_verdicts_and_kernels(self):
+        self.assertIn("4a6a9f054e692d96a328be7cf1450faa0b6dc280", self.page.text)
+        self.assertIn("native+openmp", self.page.text)
+        self.assertIn("kernels_release.json", self.page.text)
+
+    def test_peers_give_a_table_and_figure_8_with_data_outside_the_report(self):
+        data = support.copy_fixtures(os.path.join(self.scratch.name, "elsewhere"), peers=True)
+        out = os.path.join(self.scratch.name, "report_peers")
+        page, log = build(data, out)
+        self.assert_links_resolve(page, out)
+        self.assertEqual(len(page.images), 8)
+        self.assertIn("figures/fig8_peers.png", page.images)
+        self.assertIn("sklearn-lbfgs", page.text)
+        self.assertTrue(any(h.startswith("../elsewhere/") for h in page.links))
+
+    def test_check_links_rejects_a_missing_target_and_an_external_link(self):
+        html = os.path.join(self.scratch.name, "links.html")
+        for body in ('<img src="figures/none.png">', '<a href="https://example.org/x.css">x</a>'):
+            with open(html, "w") as f:
+                f.write(body)
+            with self.assertRaises(ResultError) as caught:
+                check_links(html)
+            self.assertIn("links.html", str(caught.exception))
+
+    def test_malformed_file_fails_the_build_naming_it(self):
+        data = support.copy_fixtures(os.path.join(self.scratch.name, "bad"))
+        path = os.path.join(data, "bifurcation.csv")
+        with open(path) as f:
+            lines = len(f.readlines())
+        with open(path, "a") as f:
+            f.write("oned:x=1,0.01,40,47\n")  # a truncated record
+        with self.assertRaises(ResultError) as caught:
+            report.build(data, os.path.join(self.scratch.name, "bad_out"), log=io.StringIO())
+        self.assertIn(f"bifurcation.csv: line {lines + 1}", str(caught.exception))
+
+    def test_cli_missing_file_exits_2_naming_it(self):
+        data = support.copy_fixtures(os.path.join(self.scratch.name, "missing"))
+        os.remove(os.path.join(data, "sweep.csv"))
+        done = subprocess.run(
+            [support.PYTHON, os.path.join(support.PLOTS, "report.py"), "--data", data,
+             "--out", os.path.join(self.scratch.name, "missing_out")],
+            capture_output=True, text=True, timeout=120)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertRegex(done.stderr, r"^report: error: .*sweep\.csv: missing")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,139 @@
+"""A missing or malformed result file is an error naming the file (and line/column or field)."""
+
+import os
+import tempfile
+import unittest
+
+import support
+from kernels import load_kernels
+from results import ResultError, parse_count, read_json
+from solver_runs import load_bifurcation, load_peers, load_runs, load_sweep_csv
+from verdicts import load_verdicts, population_points
+
+
+class LoaderErrorTest(unittest.TestCase):
+    def setUp(self):
+        self.scratch = tempfile.TemporaryDirectory()
+        self.data = support.copy_fixtures(os.path.join(self.scratch.name, "data"))
+
+    def tearDown(self):
+        self.scratch.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.data, name)
+
+    def rewrite(self, name, edit):
+        with open(self.path(name), encoding="utf-8") as f:
+            text = f.read()
+        with open(self.path(name), "w", encoding="utf-8") as f:
+            f.write(edit(text))
+
+    def assert_error(self, load, name, *fragments):
+        with self.assertRaises(ResultError) as caught:
+            load()
+        message = str(caught.exception)
+        self.assertTrue(caught.exception.path.endswith(name), message)
+        self.assertIn(name, message)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+
+    def test_the_fixtures_load(self):
+        self.assertEqual(len(load_runs(self.data)), 3)
+        self.assertEqual(len(load_sweep_csv(self.data, "grid.csv")), 18)
+        self.assertEqual(len(load_kernels(self.data)), 2)
+        self.assertEqual(load_verdicts(self.data)["counts"]["fail"], 1)
+        self.assertIsNone(load_peers(self.data))
+
+    def test_missing_csv_names_the_file(self):
+        os.remove(self.path("sweep.csv"))
+        self.assert_error(lambda: load_sweep_csv(self.data, "sweep.csv"), "sweep.csv", "missing")
+
+    def test_truncated_json_names_the_file(self):
+        self.rewrite("verdicts.json", lambda t: t[: len(t) // 2])
+        self.assert_error(lambda: load_verdicts(self.data), "verdicts.json", "not valid JSON")
+
+    def test_csv_missing_a_column_names_the_column(self):
+        def drop_eta(text):
+            lines = [line.split(",") for line in text.splitlines()]
+            i = lines[0].index("eta")
+            return "\n".join(",".join(f[:i] + f[i + 1:]) for f in lines) + "\n"
+
+        self.rewrite("grid.csv", drop_eta)
+        self.assert_error(lambda: load_sweep_csv(self.data, "grid.csv"), "grid.csv",
+                          "missing column(s) eta")
+
+    def test_truncated_csv_names_the_line(self):
+        self.rewrite("rules.csv", lambda t: t[: t.rindex(",", 0, len(t) - 40)])
+        self.assert_error(lambda: load_sweep_csv(self.data, "rules.csv"), "rules.csv",
+                          "line 19:", "truncated")
+
+    def test_non_numeric_and_non_finite_values_name_line_and_column(self):
+        self.rewrite("grid.csv", lambda t: t.replace(",0.01,gd,", ",abc,gd,", 1))
+        self.assert_error(lambda: load_sweep_csv(self.data, "grid.csv"), "grid.csv",
+                          "line 2, column lambda", "'abc' is not a number")
+        self.rewrite("grid.csv", lambda t: t.replace(",abc,gd,", ",nan,gd,", 1))
+        self.assert_error(lambda: load_sweep_csv(self.data, "grid.csv"), "grid.csv",
+                          "line 2, column lambda", "finite number")
+
+    def test_unknown_termination_is_rejected(self):
+        self.rewrite("sweep.csv", lambda t: t.replace(",converged,", ",stalled,", 1))
+        self.assert_error(lambda: load_sweep_csv(self.data, "sweep.csv"), "sweep.csv",
+                          "column termination", "stalled")
+
+    def test_run_without_its_trace_names_the_trace(self):
+        os.remove(self.path("trace_s2.csv"))
+        self.assert_error(lambda: load_runs(self.data), "trace_s2.csv", "missing")
+
+    def test_run_record_with_a_non_numeric_field_names_it(self):
+        self.rewrite("run_eta100.json", lambda t: t.replace('"eta": 100.0', '"eta": "big"'))
+        self.assert_error(lambda: load_runs(self.data), "run_eta100.json", "field eta")
+
+    def test_verdict_counts_must_match_the_list(self):
+        self.rewrite("verdicts.json", lambda t: t.replace('"fail": 1', '"fail": 0'))
+        self.assert_error(lambda: load_verdicts(self.data), "verdicts.json", "counts.fail")
+
+    def test_unknown_verdict_is_rejected(self):
+        self.rewrite("verdicts.json", lambda t: t.replace('"verdict": "fail"', '"verdict": "meh"'))
+        self.assert_error(lambda: load_verdicts(self.data), "verdicts.json", "'meh'")
+
+    def test_malformed_population_count_names_the_point(self):
+        self.rewrite("verdicts.json", lambda t: t.replace('">=800"', '"lots"'))
+        doc = load_verdicts(self.data)
+        self.assert_error(lambda: population_points(doc, self.data), "verdicts.json",
+                          "points[2].steps_eta1")
+
+    def test_kernels_files_are_required_and_checked(self):
+        self.rewrite("kernels_release.json",
+                     lambda t: t.replace('"bytes_per_second": ', '"bytes_per_second": "x", "o": ',
+                                         1))
+        self.assert_error(lambda: load_kernels(self.data), "kernels_release.json",
+                          "bytes_per_second")
+        for name in ("kernels_release.json", "kernels_native-openmp.json"):
+            os.remove(self.path(name))
+        self.assert_error(lambda: load_kernels(self.data), "kernels_<preset>.json", "required")
+
+    def test_bifurcation_row_needs_an_iterate_unless_diverged(self):
+        self.rewrite("bifurcation.csv", lambda t: t.replace(",converged,3997,", ",converged,,", 1))
+        self.assert_error(lambda: load_bifurcation(self.data), "bifurcation.csv", "column t")
+        dataset, lam, eta_loc, fan = load_bifurcation(support.FIXTURES)
+        self.assertEqual(fan[-1].termination, "diverged")
+        self.assertEqual(fan[-1].w, [])
+
+    def test_one_peers_file_without_the_other_names_the_missing_one(self):
+        with open(self.path("peers.csv"), "w") as f:
+            f.write("method,dataset,lambda,final_gap,seconds,iterations,status\n")
+        self.assert_error(lambda: load_peers(self.data), "peers_trace.csv", "missing")
+
+    def test_read_json_of_a_missing_file(self):
+        self.assert_error(lambda: read_json(self.path("nothing.json")), "nothing.json", "missing")
+
+    def test_parse_count_reads_censored_counts(self):
+        self.assertEqual(parse_count("214"), (214.0, False))
+        self.assertEqual(parse_count(">=100000"), (100000.0, True))
+        for bad in ("", ">=", "x", "nan", "-3"):
+            with self.assertRaises(ValueError):
+                parse_count(bad)
+
+
+if __name__ == "__main__":
+    unittest.main()
