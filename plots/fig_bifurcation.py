@@ -51,8 +51,9 @@ def draw(data_dir, out_png):
         look += (f"; the smallest stepsize whose last iterates take several values is eta = "
                  f"{e:.4g} ({e / eta_loc:.2f} eta_loc, {p} values)")
     if lost:
-        look += (f"; {len(lost)} stepsize(s) diverged (eta >= {min(i.eta for i in lost):.4g}) "
-                 "and are not drawn")
+        how = "/".join(sorted({i.termination for i in lost}))
+        look += (f"; {len(lost)} stepsize(s) left no iterates ({how}, from eta = "
+                 f"{min(i.eta for i in lost):.4g}) and are not drawn")
     return figure.Caption(
         "1-D bifurcation near eta_loc",
         f"GD on {dataset} at lambda = {lam:g}: the last iterates at each of {len(fan)} "

@@ -132,7 +132,7 @@ def load_runs(data_dir):
 
 @dataclass
 class Iterates:
-    """The last iterates of 1-D GD at one stepsize (empty when it diverged)."""
+    """The last iterates of 1-D GD at one stepsize (none when it diverged)."""
 
     eta: float
     termination: str
@@ -155,8 +155,9 @@ def load_bifurcation(data_dir):
         if entry.termination != termination:
             raise ResultError(path, f"line {r.line}: eta = {eta:g} has terminations "
                               f"{entry.termination} and {termination}")
-        # A diverged stepsize has one row with empty t and w; every other row needs both.
-        optional = termination in BLOWUP
+        # A run that did not stop at the horizon (diverged, non-finite) has one row with empty
+        # t and w; a run to the horizon (max_steps) has no other way to end, so needs both.
+        optional = termination != "max_steps"
         t, w = r.number("t", optional=optional), r.number("w", optional=optional)
         if t is not None and w is not None:
             entry.t.append(t)

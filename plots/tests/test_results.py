@@ -112,8 +112,8 @@ class LoaderErrorTest(unittest.TestCase):
             os.remove(self.path(name))
         self.assert_error(lambda: load_kernels(self.data), "kernels_<preset>.json", "required")
 
-    def test_bifurcation_row_needs_an_iterate_unless_diverged(self):
-        self.rewrite("bifurcation.csv", lambda t: t.replace(",converged,3997,", ",converged,,", 1))
+    def test_bifurcation_row_to_the_horizon_needs_an_iterate(self):
+        self.rewrite("bifurcation.csv", lambda t: t.replace(",max_steps,3997,", ",max_steps,,", 1))
         self.assert_error(lambda: load_bifurcation(self.data), "bifurcation.csv", "column t")
         dataset, lam, eta_loc, fan = load_bifurcation(support.FIXTURES)
         self.assertEqual(fan[-1].termination, "diverged")
