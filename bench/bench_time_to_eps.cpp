@@ -11,7 +11,6 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -76,26 +75,6 @@ void run_experiment(benchmark::State& state, const Experiment& e, Precision prec
   state.counters["diverged"] = failed(r.termination) ? 1 : 0;
 }
 
-// The registry's sweeps compare classical, S2, S3, best and Nesterov; the issue also asks for a
-// fraction of eta_loc (rule "loc", frac = 0.5). Added next to each classical GD experiment whose
-// (dataset, lambda) has no loc experiment yet, so this does nothing once the registry has them.
-std::vector<Experiment> with_loc_rule(const std::vector<Experiment>& experiments) {
-  std::set<std::pair<std::string, double>> have_loc;
-  for (const Experiment& e : experiments)
-    if (e.rule.rfind("loc", 0) == 0) have_loc.emplace(e.dataset, e.lambda);
-  std::vector<Experiment> out;
-  for (const Experiment& e : experiments) {
-    out.push_back(e);
-    if (e.rule == "classical" && e.solver == "gd" && !have_loc.count({e.dataset, e.lambda})) {
-      Experiment loc = e;
-      loc.name = e.name.substr(0, e.name.rfind('/') + 1) + "loc";
-      loc.rule = "loc";
-      out.push_back(loc);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 }  // namespace largestep::bench
 
@@ -128,7 +107,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("deterministic_counters", kDeterministicCounters);
   benchmark::AddCustomContext("suites", suite_flag);
   for (const Suite* suite : selected) {
-    for (const Experiment& e : with_loc_rule(suite->experiments)) {
+    for (const Experiment& e : suite->experiments) {
       for (const Precision p : precisions) {
         const std::string name = fmt::format("{}/{}/{}", suite->name, e.name, to_string(p));
         auto run_it = [e, p](benchmark::State& state) { run_experiment(state, e, p); };

@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <vector>
 
 namespace {
 
@@ -107,6 +109,53 @@ TEST(Cli, SweepWritesOneCsvRowPerLambdaAndRule) {
   while (std::getline(in, line)) ++rows;
   EXPECT_EQ(rows, 4);  // 2 lambdas x 2 rules
   std::filesystem::remove(out);
+}
+
+// On oned (n = 1, x = 1, y = +1), f(w) = ln(1 + e^-w) + lambda w^2 / 2: w_lambda solves
+// sigmoid(-w) = lambda w (bisection here) and eta_loc = 2 / f''(w_lambda). Below eta_loc the last
+// iterates sit on w_lambda; just above it they alternate between two points around it.
+TEST(Cli, BifurcationKeepsTheLastIteratesAroundEtaLoc) {
+  const double lambda = 1e-3;
+  const auto sigmoid = [](double z) { return 1 / (1 + std::exp(-z)); };
+  double lo = 0, hi = 100;
+  for (int k = 0; k < 200; ++k) {
+    const double mid = (lo + hi) / 2;
+    (sigmoid(-mid) > lambda * mid ? lo : hi) = mid;
+  }
+  const double w_star = (lo + hi) / 2;
+  const double eta_loc = 2 / (sigmoid(w_star) * sigmoid(-w_star) + lambda);
+  const std::string out = (std::filesystem::temp_directory_path() /
+                           ("largestep_cli_bif_" + std::to_string(getpid()) + ".csv"))
+                              .string();
+  const Outcome o =
+      run_cli("bifurcation --lambda 1e-3 --from 0.9 --to 1.1 --count 2 --last 8 --out " + out);
+  ASSERT_EQ(o.code, 0) << o.output;
+  std::ifstream in(out);
+  std::string line;
+  std::getline(in, line);
+  ASSERT_EQ(line, "dataset,lambda,eta,eta_loc,termination,t,w");
+  std::vector<double> below, above;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+    ASSERT_EQ(f.size(), 7u) << line;
+    EXPECT_EQ(f[4], "max_steps") << line;
+    EXPECT_NEAR(std::stod(f[3]), eta_loc, 1e-9 * eta_loc) << line;
+    (std::stod(f[2]) < eta_loc ? below : above).push_back(std::stod(f[6]));
+  }
+  ASSERT_EQ(below.size(), 8u);
+  ASSERT_EQ(above.size(), 8u);
+  for (const double w : below) EXPECT_NEAR(w, w_star, 1e-9);
+  for (std::size_t k = 0; k + 2 < above.size(); ++k) {
+    EXPECT_NEAR(above[k], above[k + 2], 1e-9);  // period 2
+    EXPECT_GT(std::abs(above[k] - above[k + 1]), 0.1);
+    EXPECT_LT(std::min(above[k], above[k + 1]), w_star);
+    EXPECT_GT(std::max(above[k], above[k + 1]), w_star);
+  }
+  std::filesystem::remove(out);
+  expect_usage_error("bifurcation --data hard --lambda 1e-3", "one-dimensional data (d = 1)");
+  expect_usage_error("bifurcation --lambda 1e-3 --from 1.2 --to 1.1", "--to (1.1) must be >= --from");
 }
 
 // A doctored benchmark file whose S2 counts grow like 1/lambda (slope 1 > 0.65) must fail the

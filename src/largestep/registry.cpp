@@ -1,18 +1,21 @@
 #include "largestep/registry.h"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
 #include <stdexcept>
 
 namespace largestep {
 namespace {
 
-// The rules every sweep compares (S1, S2, S3, the best on the grid) and Nesterov (S8).
+// The rules every sweep compares (S1, S2, S3, half of eta_loc, the best on the grid) and
+// Nesterov (S8).
 struct Method {
   std::string_view rule, solver;
 };
 constexpr Method kMethods[] = {
-    {"classical", "gd"}, {"s2", "gd"}, {"s3", "gd"}, {"best", "gd"}, {"classical", "nesterov"},
+    {"classical", "gd"}, {"s2", "gd"},   {"s3", "gd"},
+    {"loc", "gd"},       {"best", "gd"}, {"classical", "nesterov"},
 };
 
 void add_sweep(Suite& suite, std::string_view label, std::string_view dataset,

@@ -74,8 +74,11 @@ struct NoObserver {
   void operator()(const TracePoint&) const {}
 };
 
+// An observer that also takes the iterate (const Vector<Scalar>&) receives w_t with its point.
 template <class F>
-concept TraceObserver = std::invocable<F, const TracePoint&>;
+concept TraceObserver = std::invocable<F, const TracePoint&> ||
+                        std::invocable<F, const TracePoint&, const Vector<double>&> ||
+                        std::invocable<F, const TracePoint&, const Vector<float>&>;
 
 // Hands the observer its point every `trace_every` steps and at the last step; with NoObserver
 // nothing is computed (the norms cost O(d) each).
@@ -83,9 +86,14 @@ template <class Scalar, class Observer>
 void observe_step(Observer& observe, const SolverOptions& options, std::int64_t t, bool last,
                   const SolverResult& so_far, const Vector<Scalar>& grad, const Vector<Scalar>& w) {
   if constexpr (!std::is_same_v<std::remove_cvref_t<Observer>, NoObserver>) {
-    if (last || t % options.trace_every == 0)
-      observe(TracePoint{t, so_far.final_value, so_far.final_gap, static_cast<double>(grad.norm()),
-                         static_cast<double>(w.norm())});
+    if (last || t % options.trace_every == 0) {
+      const TracePoint point{t, so_far.final_value, so_far.final_gap,
+                             static_cast<double>(grad.norm()), static_cast<double>(w.norm())};
+      if constexpr (std::invocable<Observer&, const TracePoint&, const Vector<Scalar>&>)
+        observe(point, w);
+      else
+        observe(point);
+    }
   }
 }
 

@@ -1,0 +1,111 @@
+// largestep bifurcation --data oned --lambda L [--from 0.8 --to 1.6 --count 161 --steps 4000 --last
+// 64]
+//
+// The long-run behaviour of GD on one-dimensional data as eta crosses eta_loc (paper E5, S7):
+// below eta_loc the last iterates sit on w_lambda, above it they oscillate on a 2-cycle (then
+// 4, ...) or run off. One CSV row per kept iterate: dataset,lambda,eta,eta_loc,termination,t,w;
+// a run that diverged or turned non-finite gets one row with empty t and w.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli_common.h"
+#include "largestep/dataset_spec.h"
+#include "largestep/experiment.h"
+#include "largestep/gradient_descent.h"
+#include "largestep/result_io.h"
+#include "theory/reference_mp.h"
+
+namespace largestep::cli {
+namespace {
+
+struct BifurcationArgs {
+  std::string data = "oned", out = "-";
+  double lambda = 0, from = 0.8, to = 1.6;
+  std::int64_t count = 161, steps = 4000, last = 64;
+};
+
+void validate(const BifurcationArgs& a) {
+  check_positive("--lambda", a.lambda);
+  check_positive("--from", a.from);
+  check_positive("--to", a.to);
+  if (!(a.to >= a.from))
+    throw UsageError(fmt::format("--to ({}) must be >= --from ({})", a.to, a.from));
+  if (a.count < 1) throw UsageError(fmt::format("--count must be >= 1, got {}", a.count));
+  if (a.steps < 1) throw UsageError(fmt::format("--steps must be >= 1, got {}", a.steps));
+  if (a.last < 1 || a.last > a.steps + 1)
+    throw UsageError(
+        fmt::format("--last must be in [1, --steps + 1 = {}], got {}", a.steps + 1, a.last));
+}
+
+int bifurcation_command(const BifurcationArgs& a) {
+  validate(a);
+  const Problem problem = make_problem(make_dataset(a.data), a.lambda, theory::certified_reference);
+  if (problem.data.d() != 1)
+    throw UsageError(fmt::format("bifurcation needs one-dimensional data (d = 1); {} has d = {}",
+                                 problem.data.spec, problem.data.d()));
+  const LogisticObjective<double> f(problem.data, a.lambda);
+  const double eta_loc = problem.reference.eta_loc;
+  const std::vector<std::string> columns = {"dataset",     "lambda", "eta", "eta_loc",
+                                            "termination", "t",      "w"};
+  std::string csv = csv_header(columns);
+  Progress progress(static_cast<std::size_t>(a.count));
+  for (std::int64_t k = 0; k < a.count; ++k) {
+    const double fraction = a.count == 1 ? a.from
+                                         : a.from + (a.to - a.from) * static_cast<double>(k) /
+                                                        static_cast<double>(a.count - 1);
+    SolverOptions options;
+    options.eta = fraction * eta_loc;
+    options.max_steps = a.steps;
+    options.stop_when_settled = false;
+    std::vector<std::pair<std::int64_t, double>> kept;
+    const auto keep_tail = [&](const TracePoint& p, const Vector<double>& w) {
+      if (p.t > a.steps - a.last) kept.emplace_back(p.t, w[0]);
+    };
+    const SolverResult r = gradient_descent(f, problem.reference.f_star, options, keep_tail);
+    nlohmann::json row = {{"dataset", problem.data.spec},
+                          {"lambda", a.lambda},
+                          {"eta", options.eta},
+                          {"eta_loc", eta_loc},
+                          {"termination", to_string(r.termination)},
+                          {"t", nullptr},
+                          {"w", nullptr}};
+    if (r.termination == Termination::max_steps) {
+      for (const auto& [t, w] : kept) {
+        row["t"] = t;
+        row["w"] = w;
+        csv += csv_row(row, columns);
+      }
+    } else {
+      csv += csv_row(row, columns);  // diverged or non-finite: no iterate is a measurement
+    }
+    progress.update(static_cast<std::size_t>(k + 1),
+                    fmt::format("eta = {:.4g} ({:.3f} eta_loc): {}", options.eta, fraction,
+                                to_string(r.termination)));
+  }
+  progress.finish();
+  emit(a.out, csv);
+  return 0;
+}
+
+}  // namespace
+
+void add_bifurcation_command(CLI::App& app, Action& action) {
+  auto a = std::make_shared<BifurcationArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "bifurcation", "GD's last iterates against eta near eta_loc on one-dimensional data (CSV)");
+  cmd->add_option("--data", a->data,
+                  "A one-dimensional dataset spec (oned[:x=1], or a file with d = 1)")
+      ->capture_default_str();
+  cmd->add_option("--lambda", a->lambda, "Regularization strength lambda > 0")->required();
+  cmd->add_option("--from", a->from, "Smallest eta, in units of eta_loc")->capture_default_str();
+  cmd->add_option("--to", a->to, "Largest eta, in units of eta_loc")->capture_default_str();
+  cmd->add_option("--count", a->count, "Number of evenly spaced etas")->capture_default_str();
+  cmd->add_option("--steps", a->steps, "Steps per run (the horizon)")->capture_default_str();
+  cmd->add_option("--last", a->last, "Iterates kept per run: w_t for the last LAST steps")
+      ->capture_default_str();
+  cmd->add_option("--out", a->out, "Output CSV file ('-': standard output)")->capture_default_str();
+  cmd->callback([a, &action] { action = [a] { return bifurcation_command(*a); }; });
+}
+
+}  // namespace largestep::cli
