@@ -1,35 +1,129 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, runs the demonstration (classical vs large
-# stepsize GD on the hard dataset), the registry's suite as a tidy CSV, and the claim checker.
-# PROFILE=quick (default) or PROFILE=paper.
+# The main job: installs what is missing, builds, runs the claim checker, the experiments behind
+# the figures and the kernel benchmarks, and ends with the report out/report/index.html (a
+# self-contained folder: HTML, PNG figures and, under data/, every result file they were drawn from).
+#
+#   scripts/main.sh [--profile quick|full]        (or PROFILE=quick|full; default quick)
+#
+# quick: the checker's quick suite, lambda 1e-2 .. 1e-4, kernels of this build only (minutes).
+# full:  the paper suite, lambda 1e-2 .. 1e-6, kernels in every build flavour (about 15 minutes).
+# LLC_BYTES=N overrides the last-level cache size the kernel benchmarks size their data by (quick
+# default 32 MiB: virtual machines often report the host's whole L3). Stage logs: out/logs/.
+# Exit status: 0, or 1 when a claim fails in our measurements (the report is still written), or
+# the failing stage's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
-jobs=$(nproc)
-cmake --preset release >/dev/null
-cmake --build --preset release -j "$jobs"
-largestep=build/release/src/largestep
-mkdir -p out
 
-echo "== dataset"
-"$largestep" data describe hard:gamma=0.1 --lambda 1e-4
-for stepsize in "--rule classical" "--eta 100" "--rule s2"; do
-  echo
-  echo "== GD on hard:gamma=0.1, lambda = 1e-4, $stepsize"
-  # shellcheck disable=SC2086
-  "$largestep" run --data hard:gamma=0.1 --lambda 1e-4 $stepsize --trace "out/trace_${stepsize##* }.csv"
-done
 profile=${PROFILE:-quick}
-echo
-echo "== registry suite '$profile' -> out/sweep_$profile.csv"
-"$largestep" sweep --suite "$profile" --out "out/sweep_$profile.csv"
-echo
-echo "== claim checker ($profile) -> out/verify/"
-status=0
-"$largestep" verify --suite "$profile" --out out/verify || status=$?
-if [ "$status" -eq 1 ]; then
-  echo "main: some claims FAIL in our measurements (see out/verify/verdicts.md); exit code 1"
-elif [ "$status" -ne 0 ]; then
-  exit "$status"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --profile) profile=${2:?--profile needs quick or full}; shift 2 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    *) echo "main: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+case $profile in
+  quick) suite=quick; lambdas=1e-2,3.16e-3,1e-3,3.16e-4,1e-4; horizon=100000; top_eta_exp=28
+         llc=${LLC_BYTES:-33554432} ;;
+  full)  suite=paper; lambdas=1e-2,3.16e-3,1e-3,3.16e-4,1e-4,3.16e-5,1e-5,3.16e-6,1e-6
+         horizon=1000000; top_eta_exp=36; llc=${LLC_BYTES:-} ;;
+  *) echo "main: unknown profile '$profile' (quick or full)" >&2; exit 2 ;;
+esac
+
+largestep=build/release/src/largestep
+report=out/report
+work=out/report.partial  # renamed to out/report at the end: a stopped run leaves no half report
+data=$work/data
+logs=out/logs
+stages=10
+stage_number=0
+start=$SECONDS
+
+# stage NAME COMMAND...: runs COMMAND with its output in out/logs/NAME.log, one line of progress.
+stage() {
+  local name=$1 log=$logs/$1.log t0=$SECONDS status=0
+  shift
+  stage_number=$((stage_number + 1))
+  printf '[%2d/%d] %-34s' "$stage_number" "$stages" "$name" >&2
+  "$@" >"$log" 2>&1 || status=$?
+  printf ' %4ds  (total %ds)\n' $((SECONDS - t0)) $((SECONDS - start)) >&2
+  if [ "$status" -ne 0 ] && ! { [ "$name" = checker ] && [ "$status" -eq 1 ]; }; then
+    echo "main: stage '$name' failed with status $status; the end of $log:" >&2
+    tail -n 20 "$log" >&2
+    exit "$status"
+  fi
+  return "$status"
+}
+
+build() {
+  cmake --preset release
+  cmake --build --preset release -j "$(nproc)"
+}
+
+# The demonstration on the hard dataset at lambda = 1e-4: classical 1/L_s, the S2 rule, a large
+# fixed eta in the edge-of-stability regime, and just below eta_loc; each to the horizon.
+traces() {
+  local label args
+  for label in classical s2 eta100 loc0.9; do
+    case $label in
+      classical) args=(--rule classical) ;;
+      s2) args=(--rule s2) ;;
+      eta100) args=(--eta 100) ;;
+      loc0.9) args=(--rule loc:frac=0.9) ;;
+    esac
+    "$largestep" run --data hard:gamma=0.1 --lambda 1e-4 "${args[@]}" --to-horizon \
+      --max-steps 4000 --trace "$data/trace_$label.csv" --json >"$data/run_$label.json"
+  done
+}
+
+# Figures 2 and 4: fixed etas 2^(k/2) over the lambdas, and each rule's own choice.
+grids() {
+  local etas
+  etas=$(awk -v top="$top_eta_exp" 'BEGIN { for (k = 0; k <= top; ++k) printf "%s%.6g", (k ? "," : ""), 2 ^ (k / 2) }')
+  "$largestep" sweep --data hard:gamma=0.1 --lambdas "$lambdas" --etas "$etas" \
+    --max-steps "$horizon" --out "$data/grid.csv"
+  "$largestep" sweep --data hard:gamma=0.1 --lambdas "$lambdas" \
+    --rules classical,s2,s3,loc,best --max-steps "$horizon" --out "$data/rules.csv"
+}
+
+kernels() {
+  if [ "$profile" = quick ]; then
+    "build/release/bench/bench_kernels" --benchmark_repetitions=3 --benchmark_min_time=0.05 \
+      --llc_bytes="$llc" --benchmark_out="$data/kernels_release.json" --benchmark_out_format=json
+  else
+    local args=(--repetitions 3 --min-time 0.1 --out "$work/flavours")
+    [ -z "$llc" ] || args+=(--llc-bytes "$llc")
+    bash scripts/flavours.sh "${args[@]}"
+    cp "$work"/flavours/kernels_*.json "$data/"
+  fi
+}
+
+mkdir -p "$logs"
+rm -rf "$work"
+mkdir -p "$data"
+echo "main: profile $profile; logs in $logs/; report in $report/" >&2
+stage install-deps bash scripts/install-deps.sh
+stage build build
+checker_status=0
+stage checker "$largestep" verify --suite "$suite" --out "$data" || checker_status=$?
+stage traces traces
+stage grid-and-rules grids
+stage registry-suite "$largestep" sweep --suite "$suite" --out "$data/sweep.csv"
+stage bifurcation "$largestep" bifurcation --data oned --lambda 1e-3 --from 0.8 --to 1.6 \
+  --count 241 --steps 4000 --last 64 --out "$data/bifurcation.csv"
+stage kernel-benchmarks kernels
+stage time-to-eps-benchmarks build/release/bench/bench_time_to_eps --suite="$suite" \
+  --benchmark_repetitions=3 --benchmark_min_time=0.01 \
+  --benchmark_out="$data/time_to_eps.json" --benchmark_out_format=json
+stage report /usr/bin/python3 plots/report.py --data "$data" --out "$work"
+rm -rf "$work/flavours" "$report"
+mv "$work" "$report"
+
+counts=$(/usr/bin/python3 -c 'import json, sys; c = json.load(open(sys.argv[1]))["counts"]
+print("%d pass, %d fail, %d inconclusive" % (c["pass"], c["fail"], c["inconclusive"]))' \
+  "$report/data/verdicts.json")
+echo "main: claims: $counts; report: $report/index.html ($((SECONDS - start)) s)"
+if [ "$checker_status" -eq 1 ]; then
+  echo "main: some claims FAIL in our measurements (see the report's verdict table); exit 1"
 fi
-exit "$status"
+exit "$checker_status"
