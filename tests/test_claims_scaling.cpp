@@ -51,6 +51,18 @@ TEST(JudgeSlope, OneCensoredCountMakesItInconclusiveNeverPass) {
   EXPECT_NE(v.reason.find("lower bound"), std::string::npos);
 }
 
+TEST(JudgeSlope, AReferenceBracketTooWideForEpsIsInconclusiveNeverPass) {
+  StepSeries s = power_series("S2", 3, 0.5);
+  s.eps = 1e-8;
+  s.bracket_widths.assign(s.lambdas.size(), 1e-14);
+  EXPECT_EQ(judge_slope(s, kS2).outcome, Outcome::pass);
+  s.bracket_widths[2] = 1e-9;  // f* known to 1e-9 only: a gap of 1e-8 is not certain
+  const Verdict v = judge_slope(s, kS2);
+  EXPECT_EQ(v.outcome, Outcome::inconclusive);
+  EXPECT_NE(v.reason.find("not certified"), std::string::npos) << v.reason;
+  EXPECT_NE(v.reason.find("0.0001"), std::string::npos) << v.reason;  // names the lambda
+}
+
 TEST(JudgeSlope, ARuleThatCouldNotRunIsInconclusive) {
   StepSeries s = power_series("S2", 3, 0.5);
   s.unavailable = "rule 's2:c=1' needs a margin gamma";

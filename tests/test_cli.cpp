@@ -1,5 +1,6 @@
 // The `largestep` program end to end: usage errors exit 2 with one clear line, good runs exit 0.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <cmath>
@@ -8,7 +9,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/wait.h>
 #include <vector>
 
 namespace {
@@ -47,7 +47,8 @@ TEST(Cli, UsageErrorsExitTwoNamingTheProblem) {
   expect_usage_error("run --data hard --lambda 1e-3", "give a stepsize");
   expect_usage_error("run --data hard --lambda 1e-3 --rule fast", "unknown stepsize rule 'fast'");
   expect_usage_error("run --data hard --lambda 1e-3 --eta 1 --rule classical", "excludes");
-  expect_usage_error("run --data libsvm:/nonexistent/file --lambda 1e-3 --eta 1", "/nonexistent/file");
+  expect_usage_error("run --data libsvm:/nonexistent/file --lambda 1e-3 --eta 1",
+                     "/nonexistent/file");
   expect_usage_error("run --data hard --lambda abc --eta 1", "lambda");
   expect_usage_error("sweep --data hard --lambdas 1e-3,x --etas 1", "'x' is not a number");
   expect_usage_error("sweep --data hard --lambdas 1e-3 --etas 1 --rules s2", "exactly one of");
@@ -55,7 +56,8 @@ TEST(Cli, UsageErrorsExitTwoNamingTheProblem) {
   expect_usage_error("data describe toy5", "unknown dataset 'toy5'");
   expect_usage_error("frobnicate", "unknown command 'frobnicate'");
   expect_usage_error("verify --suite full", "full");
-  expect_usage_error("reference --data hard --lambda 1e-3 --digits 5", "--digits must be in 20 .. 2000");
+  expect_usage_error("reference --data hard --lambda 1e-3 --digits 5",
+                     "--digits must be in 20 .. 2000");
   expect_usage_error("reference --data hard --lambda 0", "--lambda must be a positive");
   expect_usage_error("", "subcommand");
 }
@@ -68,9 +70,9 @@ TEST(Cli, HelpExitsZeroAndListsDatasetsAndRules) {
 }
 
 TEST(Cli, RunReportsStepsToEpsAndWritesATrace) {
-  const std::string trace =
-      (std::filesystem::temp_directory_path() / ("largestep_cli_trace_" + std::to_string(getpid()) + ".csv"))
-          .string();
+  const std::string trace = (std::filesystem::temp_directory_path() /
+                             ("largestep_cli_trace_" + std::to_string(getpid()) + ".csv"))
+                                .string();
   const Outcome o = run_cli("run --data hard:gamma=0.1 --lambda 1e-4 --eta 100 --trace " + trace);
   ASSERT_EQ(o.code, 0) << o.output;
   EXPECT_NE(o.output.find("settled 238"), std::string::npos) << o.output;
@@ -94,9 +96,9 @@ TEST(Cli, DivergenceIsReportedNotPrintedAsNan) {
 }
 
 TEST(Cli, SweepWritesOneCsvRowPerLambdaAndRule) {
-  const std::string out =
-      (std::filesystem::temp_directory_path() / ("largestep_cli_sweep_" + std::to_string(getpid()) + ".csv"))
-          .string();
+  const std::string out = (std::filesystem::temp_directory_path() /
+                           ("largestep_cli_sweep_" + std::to_string(getpid()) + ".csv"))
+                              .string();
   const Outcome o =
       run_cli("sweep --data hard:gamma=0.1 --lambdas 1e-2,1e-3 --rules classical,s2 --out " + out);
   ASSERT_EQ(o.code, 0) << o.output;
@@ -133,13 +135,13 @@ TEST(Cli, BifurcationKeepsTheLastIteratesAroundEtaLoc) {
   std::ifstream in(out);
   std::string line;
   std::getline(in, line);
-  ASSERT_EQ(line, "dataset,lambda,eta,eta_loc,termination,t,w");
+  ASSERT_EQ(line, "dataset,lambda,eta,eta_loc,termination,t,w,commit,flavour,compiler,cpu");
   std::vector<double> below, above;
   while (std::getline(in, line)) {
     std::vector<std::string> f;
     std::stringstream fields(line);
     for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
-    ASSERT_EQ(f.size(), 7u) << line;
+    ASSERT_GE(f.size(), 11u) << line;
     EXPECT_EQ(f[4], "max_steps") << line;
     EXPECT_NEAR(std::stod(f[3]), eta_loc, 1e-9 * eta_loc) << line;
     (std::stod(f[2]) < eta_loc ? below : above).push_back(std::stod(f[6]));
@@ -155,7 +157,58 @@ TEST(Cli, BifurcationKeepsTheLastIteratesAroundEtaLoc) {
   }
   std::filesystem::remove(out);
   expect_usage_error("bifurcation --data hard --lambda 1e-3", "one-dimensional data (d = 1)");
-  expect_usage_error("bifurcation --lambda 1e-3 --from 1.2 --to 1.1", "--to (1.1) must be >= --from");
+  expect_usage_error("bifurcation --lambda 1e-3 --from 1.2 --to 1.1",
+                     "--to (1.1) must be >= --from");
+}
+
+// Two runs with the same inputs, and different thread counts, give the same file byte for byte
+// once the wall-time column is blanked; every row carries its provenance.
+TEST(Cli, SweepResultsAreByteIdenticalAcrossRunsAndThreadCounts) {
+  const auto sweep_csv = [](const std::string& threads) {
+    const std::string out =
+        (std::filesystem::temp_directory_path() /
+         ("largestep_cli_det_" + threads + "_" + std::to_string(getpid()) + ".csv"))
+            .string();
+    const Outcome o = run_cli(
+        "sweep --data planted:n=60,d=5,gamma=0.05,seed=7 --lambdas 1e-2,1e-3 "
+        "--rules classical,s2,best --solvers gd,nesterov --max-steps 20000 --out " +
+        out);
+    EXPECT_EQ(o.code, 0) << o.output;
+    std::ifstream in(out);
+    std::string text, line;
+    std::size_t seconds_column = 0;
+    for (bool header = true; std::getline(in, line); header = false) {
+      std::vector<std::string> fields(1);
+      bool quoted = false;  // RFC 4180: a comma inside quotes belongs to the field
+      for (const char c : line) {
+        if (c == '"') quoted = !quoted;
+        if (c == ',' && !quoted)
+          fields.emplace_back();
+        else
+          fields.back() += c;
+      }
+      if (header) {
+        for (std::size_t k = 0; k < fields.size(); ++k)
+          if (fields[k] == "seconds") seconds_column = k;
+        EXPECT_NE(line.find(",commit,flavour,compiler,cpu"), std::string::npos) << line;
+      } else if (seconds_column < fields.size()) {
+        fields[seconds_column] = "";
+      }
+      for (const std::string& f : fields) text += f + ",";
+      text += "\n";
+    }
+    std::filesystem::remove(out);
+    EXPECT_GT(seconds_column, 0u);
+    return text;
+  };
+  setenv("OMP_NUM_THREADS", "1", 1);
+  const std::string one = sweep_csv("1");
+  setenv("OMP_NUM_THREADS", "2", 1);
+  const std::string two = sweep_csv("2");
+  unsetenv("OMP_NUM_THREADS");
+  EXPECT_EQ(one, sweep_csv("default"));
+  EXPECT_EQ(one, two);
+  EXPECT_NE(one.find("seed=7"), std::string::npos);  // the data seed is in the canonical spec
 }
 
 // A doctored benchmark file whose S2 counts grow like 1/lambda (slope 1 > 0.65) must fail the
@@ -175,8 +228,10 @@ TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
     out << "]}";
   };
   const auto dir = std::filesystem::temp_directory_path();
-  const std::string bad = (dir / ("largestep_cli_bad_" + std::to_string(getpid()) + ".json")).string();
-  const std::string good = (dir / ("largestep_cli_good_" + std::to_string(getpid()) + ".json")).string();
+  const std::string bad =
+      (dir / ("largestep_cli_bad_" + std::to_string(getpid()) + ".json")).string();
+  const std::string good =
+      (dir / ("largestep_cli_good_" + std::to_string(getpid()) + ".json")).string();
   write(bad, 1.0);
   write(good, 0.5);
   const std::string out = (dir / ("largestep_cli_verify_" + std::to_string(getpid()))).string();

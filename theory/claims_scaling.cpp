@@ -95,8 +95,21 @@ StepSeries series_of(const SweepDataset& set, const std::string& claim, const st
     s.steps.push_back(r->outcome->result.settled);
     s.etas.push_back(r->outcome->eta);
     s.scales.push_back(scale(p, eps));
+    s.bracket_widths.push_back(p.problem.reference.bracket_width());
   }
+  s.eps = eps;
   return s;
+}
+
+// The lambdas whose reference bracket is too wide to tell a gap of eps; empty when all are fine.
+std::string uncertified_lambdas(const StepSeries& s) {
+  std::vector<std::string> wide;
+  for (std::size_t i = 0; i < s.bracket_widths.size() && i < s.lambdas.size(); ++i)
+    if (!(s.bracket_widths[i] <= kMaxBracketOverEps * s.eps))
+      wide.push_back(fmt::format("{:.3g} (bracket {:.2g})", s.lambdas[i], s.bracket_widths[i]));
+  if (wide.empty()) return {};
+  return fmt::format("the reference optimum is not certified to {:g} x eps = {:.2g} at lambda = {}",
+                     kMaxBracketOverEps, kMaxBracketOverEps * s.eps, fmt::join(wide, ", "));
 }
 
 double s1_scale(const SweepPoint& p, double eps) { return s1_step_scale(p.kappa(), eps); }
@@ -159,6 +172,11 @@ Verdict judge_slope(const StepSeries& s, const SlopeTest& test) {
                   fit.r2, describe_lambdas(s.lambdas)) +
       describe_steps(s, details);
 
+  if (const std::string why = uncertified_lambdas(s); !why.empty()) {
+    Verdict v = inconclusive(s.claim, s.dataset, measured, predicted, why);
+    v.details = std::move(details);
+    return v;
+  }
   std::vector<std::string> cut;
   for (std::size_t i = 0; i < s.steps.size(); ++i)
     if (s.steps[i].lower_bound) cut.push_back(fmt::format("{:.3g}", s.lambdas[i]));

@@ -33,7 +33,15 @@ struct StepSeries {
   std::vector<double> etas;      // the stepsize of each point (reported only)
   std::vector<double> scales;    // the claim's step scale from bounds.h per point (may be empty)
   std::string unavailable;       // non-empty: the runs could not be made, and why
+  // The target gap and, per point, the reference's certified bracket f* - f*_lower. A count of
+  // steps to a gap eps means something only if f* is known much better than eps; a series
+  // without widths (synthetic, or from outside a reference) is not checked.
+  double eps = 0;
+  std::vector<double> bracket_widths;
 };
+
+// A step count to gap eps is certified when the reference bracket is at most this times eps.
+inline constexpr double kMaxBracketOverEps = 0.01;
 
 // Which abscissa the slope is fitted against: 1/lambda, or 1/(lambda ln^2(1/lambda)) for the
 // lower bound of S5, which carries log factors.

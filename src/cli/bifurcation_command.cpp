@@ -3,7 +3,8 @@
 //
 // The long-run behaviour of GD on one-dimensional data as eta crosses eta_loc (paper E5, S7):
 // below eta_loc the last iterates sit on w_lambda, above it they oscillate on a 2-cycle (then
-// 4, ...) or run off. One CSV row per kept iterate: dataset,lambda,eta,eta_loc,termination,t,w;
+// 4, ...) or run off. One CSV row per kept iterate: dataset,lambda,eta,eta_loc,termination,t,w
+// and the provenance columns (commit,flavour,compiler,cpu);
 // a run that diverged or turned non-finite gets one row with empty t and w.
 #include <fmt/format.h>
 
@@ -46,8 +47,9 @@ int bifurcation_command(const BifurcationArgs& a) {
                                  problem.data.spec, problem.data.d()));
   const LogisticObjective<double> f(problem.data, a.lambda);
   const double eta_loc = problem.reference.eta_loc;
-  const std::vector<std::string> columns = {"dataset",     "lambda", "eta", "eta_loc",
-                                            "termination", "t",      "w"};
+  std::vector<std::string> columns = {"dataset",     "lambda", "eta", "eta_loc",
+                                      "termination", "t",      "w"};
+  columns.insert(columns.end(), kProvenanceColumns.begin(), kProvenanceColumns.end());
   std::string csv = csv_header(columns);
   Progress progress(static_cast<std::size_t>(a.count));
   for (std::int64_t k = 0; k < a.count; ++k) {
@@ -70,6 +72,7 @@ int bifurcation_command(const BifurcationArgs& a) {
                           {"termination", to_string(r.termination)},
                           {"t", nullptr},
                           {"w", nullptr}};
+    add_provenance(row);
     if (r.termination == Termination::max_steps) {
       for (const auto& [t, w] : kept) {
         row["t"] = t;

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "largestep/environment.h"
+
 namespace largestep {
 namespace {
 
@@ -29,8 +31,18 @@ const std::vector<std::string> kRunColumns = {
     "horizon",        "termination", "steps",     "first_hit",       "first_hit_at_least",
     "settled",        "settled_at_least", "final_gap", "final_value", "increases",
     "last_increase",  "seconds",    "f_star",     "eta_loc",         "smoothness",
-    "margin",
+    "margin",         "commit",     "flavour",    "compiler",        "cpu",
 };
+
+const std::vector<std::string> kProvenanceColumns = {"commit", "flavour", "compiler", "cpu"};
+
+void add_provenance(nlohmann::json& record) {
+  const Environment& env = current_environment();
+  record["commit"] = env.commit;
+  record["flavour"] = env.flavour;
+  record["compiler"] = env.compiler;
+  record["cpu"] = env.cpu;
+}
 
 nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const RunOutcome& o) {
   const SolverResult& r = o.result;
@@ -70,6 +82,7 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
                       {"settled_at_least", count_bound(settled)}});
     j["grid"] = grid;
   }
+  add_provenance(j);
   return j;
 }
 

@@ -16,6 +16,11 @@ namespace largestep {
 
 extern const std::vector<std::string> kRunColumns;
 
+// Where a result came from (commit, flavour, compiler, cpu): the last columns of every run record
+// and of the other tidy result files. Data seeds travel in the canonical dataset spec.
+extern const std::vector<std::string> kProvenanceColumns;
+void add_provenance(nlohmann::json& record);
+
 nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const RunOutcome& outcome);
 nlohmann::json reference_record(const Reference& reference);
 nlohmann::json summary_record(const DatasetSummary& summary);
