@@ -43,6 +43,7 @@ class Largestep:
         if done.returncode != 0:
             message = (done.stderr.strip() or done.stdout.strip()).splitlines()
             text = message[-1] if message else f"exit code {done.returncode}"
+            text = text.removeprefix("largestep: error: ").removeprefix("largestep: failed: ")
             raise LargestepError(f"largestep {args[0]}: {text}", usage=done.returncode == 2)
         return done.stdout
 
