@@ -1,7 +1,21 @@
 """The two result files of the peers comparison and the printed table.
 
-peers.csv        method,dataset,lambda,final_gap,seconds,iterations,status
-peers_trace.csv  method,dataset,lambda,seconds,gap
+peers.csv, one row per method, dataset and lambda:
+    method      liblinear, sklearn-lbfgs, sklearn-newton-cg, numpy-gd, largestep-gd-classical,
+                largestep-gd-s2, largestep-gd-s3, largestep-gd-loc, largestep-gd-best,
+                largestep-nesterov
+    dataset     canonical dataset spec (digits:0v8, breast_cancer, heart_scale, ...)
+    lambda      as given (repr of the float)
+    final_gap   f(w) - f* of the method's final weights, f* certified (largestep reference)
+    seconds     wall time of the whole fit, data loaded, median of the repeats
+    iterations  the method's own count (Newton, L-BFGS or GD steps: not comparable in cost)
+    status      converged | max_iter | stalled | diverged | non_finite | not_applicable | failed
+peers_trace.csv, points (seconds, gap) of each method's path to its final fit, in path order
+(loosest first; w = 0 at 0 s first):
+    method, dataset, lambda, seconds, gap
+For the iterative loops (numpy GD, largestep) the points lie along the one timed run; for
+LIBLINEAR and scikit-learn each point is its own fit (looser -e, or a smaller max_iter), timed
+like the final one, so their seconds need not increase along the path by more than timer noise.
 
 A number that is not available (a method that does not apply, a failed fit) is an empty field;
 NaN and infinities are never written.
