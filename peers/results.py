@@ -6,7 +6,9 @@ peers.csv, one row per method, dataset and lambda:
                 largestep-nesterov
     dataset     canonical dataset spec (digits:0v8, breast_cancer, heart_scale, ...)
     lambda      as given (repr of the float)
-    final_gap   f(w) - f* of the method's final weights, f* certified (largestep reference)
+    final_gap   f(w) - f* of the method's final weights, f* certified (largestep reference);
+                for the peers f(w) is evaluated exactly (`largestep score`'s gap_exact), for
+                largestep's runs in double as the run measures it (within ~1e-16 of exact)
     seconds     wall time of the whole fit, data loaded, median of the repeats
     iterations  the method's own count (Newton, L-BFGS or GD steps: not comparable in cost)
     status      converged | max_iter | stalled | diverged | non_finite | not_applicable | failed
