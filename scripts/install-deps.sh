@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev
   libboost-dev libmpfr-dev libgmp-dev
   libomp-dev
-  libcli11-dev nlohmann-json3-dev libfmt-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
   python3 python3-matplotlib python3-numpy python3-scipy
   python3-sklearn liblinear-tools python3-liblinear
   clang libclang-rt-14-dev

@@ -248,3 +248,47 @@ TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
 }
 
 }  // namespace
+
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("largestep_cli_" + name + "_" + std::to_string(getpid())))
+      .string();
+}
+
+TEST(Cli, DataExportWritesRowsThatReadBackAsTheSameDataset) {
+  const std::string out = temp_path("export.libsvm");
+  const Outcome o = run_cli("data export digits:0v8 --out " + out);
+  ASSERT_EQ(o.code, 0) << o.output;
+  const Outcome back = run_cli("data describe libsvm:" + out + ",scale=none --json");
+  ASSERT_EQ(back.code, 0) << back.output;
+  EXPECT_NE(back.output.find("\"n\": 352"), std::string::npos) << back.output;
+  EXPECT_NE(back.output.find("\"d\": 64"), std::string::npos) << back.output;
+  // Same rows, same certified reference: the cache key is the data's contents.
+  const Outcome ours = run_cli("reference --data digits:0v8 --lambda 1e-3 --json");
+  const Outcome theirs = run_cli("reference --data libsvm:" + out + ",scale=none --lambda 1e-3 --json");
+  const auto f_star = [](const std::string& json) { return json.substr(json.find("\"f_star\""), 60); };
+  EXPECT_EQ(f_star(ours.output), f_star(theirs.output));
+  std::filesystem::remove(out);
+  expect_usage_error("data export digits:3v3 --out " + out, "the two classes must differ");
+  expect_usage_error("data export digits:0v8", "--out");
+}
+
+TEST(Cli, ScoreGivesTheGapOfWeightsToTheCertifiedOptimum) {
+  const std::string weights = temp_path("weights.txt");
+  std::ofstream(weights) << "0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+  const Outcome o = run_cli("score --data heart_scale --lambda 1e-3 --weights " + weights + " --json");
+  ASSERT_EQ(o.code, 0) << o.output;
+  // f(0) = ln 2 and f* = 0.380436774141342... (largestep reference --data heart_scale --lambda 1e-3)
+  EXPECT_NE(o.output.find("\"value\": 0.6931471805599"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("\"gap_exact\": 0.3127104064186"), std::string::npos) << o.output;
+  std::ofstream(weights) << "0 0 0\n";
+  expect_usage_error("score --data heart_scale --lambda 1e-3 --weights " + weights,
+                     weights + ":1: 3 weights, the dataset has d = 13 features");
+  expect_usage_error("score --data heart_scale --lambda 1e-3 --weights /nonexistent/w.txt",
+                     "/nonexistent/w.txt: cannot open");
+  expect_usage_error("score --data heart_scale --lambda 0 --weights " + weights, "--lambda must be a positive");
+  std::filesystem::remove(weights);
+}
+
+}  // namespace

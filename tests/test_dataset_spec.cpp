@@ -4,14 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "data_error_message.h"
+#include "temp_dir.h"
 
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -20,35 +19,6 @@
 
 namespace largestep {
 namespace {
-
-namespace fs = std::filesystem;
-
-// A fresh temporary directory for the current test, removed at the end of it.
-class TempDir {
- public:
-  TempDir() {
-    const auto* test = testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("largestep_test_dataset_spec_" + std::string(test->name()) +
-                                        "_" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  // Writes `contents` to `name` in the directory and returns its path.
-  std::string write(const std::string& name, const std::string& contents) const {
-    const std::string path = (dir_ / name).string();
-    std::ofstream(path, std::ios::binary) << contents;
-    return path;
-  }
-
- private:
-  fs::path dir_;
-};
 
 // The message of the DataError for a spec, whether parsing or building rejects it.
 std::string spec_error(const std::string& text) {

@@ -1,10 +1,12 @@
 // largestep data describe SPEC [--lambda L] [--json]
+// largestep data export SPEC --out FILE
 #include <fmt/format.h>
 #include <memory>
 
 #include "cli_common.h"
 #include "largestep/dataset_spec.h"
 #include "largestep/describe.h"
+#include "largestep/libsvm_writer.h"
 #include "largestep/result_io.h"
 
 namespace largestep::cli {
@@ -14,6 +16,10 @@ struct DescribeArgs {
   std::string spec;
   double lambda = 0;
   bool json = false;
+};
+
+struct ExportArgs {
+  std::string spec, out;
 };
 
 std::string describe_text(const std::string& spec, const DatasetSummary& s) {
@@ -62,6 +68,22 @@ void add_data_command(CLI::App& app, Action& action) {
       } else {
         emit("-", describe_text(data.spec, summary));
       }
+      return 0;
+    };
+  });
+
+  auto export_args = std::make_shared<ExportArgs>();
+  CLI::App* export_cmd = data->add_subcommand(
+      "export", "Write the dataset's rows, as largestep uses them (scaled), as LIBSVM text");
+  export_cmd->add_option("spec", export_args->spec, "Dataset spec:\n" + dataset_spec_help())->required();
+  export_cmd
+      ->add_option("--out", export_args->out,
+                   "File to write (atomically; - for standard output). Values are %.17g: reading "
+                   "it back with libsvm:FILE,scale=none gives the same rows bit for bit")
+      ->required();
+  export_cmd->callback([export_args, &action] {
+    action = [export_args] {
+      emit(export_args->out, libsvm_text(make_dataset(export_args->spec)));
       return 0;
     };
   });

@@ -8,6 +8,7 @@
 
 #include "largestep/generators.h"
 #include "largestep/readers.h"
+#include "largestep/real_datasets.h"
 
 namespace largestep {
 namespace {
@@ -56,6 +57,12 @@ const std::vector<Kind>& kinds() {
         {"pos", Type::number, "", {}},
         {"scale", Type::choice, "max", {"max", "none"}}},
        "csv:PATH[,label=last|first,header=no|yes,neg=..,pos=..,scale=max|none]  CSV file"},
+      {"digits", true, {},
+       "digits:AvB                 scikit-learn's digits, class A -> -1, B -> +1 (e.g. 0v8)"},
+      {"breast_cancer", false, {},
+       "breast_cancer              scikit-learn's, 569 x 30, malignant -1, benign +1"},
+      {"heart_scale", false, {},
+       "heart_scale                LIBLINEAR's example, 270 x 13, labels +1/-1"},
   };
   return table;
 }
@@ -156,9 +163,10 @@ DatasetSpec parse_dataset_spec(std::string_view text) {
     throw DataError(fmt::format("dataset '{}': nothing after ':' in '{}'", kind.name, text));
   if (kind.takes_path) {
     const std::string_view path = pop_item(rest, kind, text);
-    if (path.empty() || path.find('=') != std::string_view::npos)
+    if (kind.name != "digits" && (path.empty() || path.find('=') != std::string_view::npos))
       throw DataError(fmt::format("dataset '{}' needs a path first: {}:PATH", kind.name, kind.name));
-    spec.path = std::string(path);
+    // digits takes its two classes, AvB, where the file kinds take a path.
+    spec.path = kind.name == "digits" ? DigitClasses::parse(path).str() : std::string(path);
   }
   while (!rest.empty()) {
     const std::string_view item = pop_item(rest, kind, text);
@@ -196,6 +204,12 @@ Dataset<double> make_dataset(const DatasetSpec& spec) {
                                                               : CsvOptions::LabelColumn::last;
     options.header = spec.params.at("header") == "yes";
     data = read_csv(spec.path, options);
+  } else if (spec.kind == "digits") {
+    data = load_digits(DigitClasses::parse(spec.path));
+  } else if (spec.kind == "breast_cancer") {
+    data = load_breast_cancer();
+  } else if (spec.kind == "heart_scale") {
+    data = load_heart_scale();
   } else {
     find_kind(spec.kind);  // throws for an unknown kind
   }

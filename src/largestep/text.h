@@ -1,6 +1,9 @@
-// Small text helpers shared by the command line and the benchmarks.
+// Small text helpers shared by the command line, the benchmarks and the file readers.
 #pragma once
 
+#include <charconv>
+#include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +18,16 @@ inline std::vector<std::string> split_commas(std::string_view text) {
     out.emplace_back(text.substr(start, comma - start));
   out.emplace_back(text.substr(start));
   return out;
+}
+
+// The number `token` spells out in full, if it is a finite double; a leading '+' (which
+// printf-style writers emit and from_chars rejects) is allowed.
+inline std::optional<double> parse_finite(std::string_view token) {
+  if (token.size() > 1 && token[0] == '+') token.remove_prefix(1);
+  double x = 0;
+  const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), x);
+  if (ec != std::errc() || end != token.data() + token.size() || !std::isfinite(x)) return {};
+  return x;
 }
 
 }  // namespace largestep
