@@ -23,7 +23,8 @@ def draw(data_dir, out_png):
     panels = sorted(peers.traces)
     methods = sorted({m for p in panels for m in peers.traces[p]})
     colours = {m: f"C{i % 10}" for i, m in enumerate(methods)}
-    fig, axes = figure.panels(len(panels), width=5.0, height=3.8)
+    # At most three panels a row: six side by side are unreadable in a report.
+    fig, axes = figure.panels(len(panels), width=5.0, height=3.8, rows=math.ceil(len(panels) / 3))
     for ax, (dataset, lam) in zip(axes, panels):
         for method, (seconds, gap) in sorted(peers.traces[(dataset, lam)].items()):
             t, g = np.asarray(seconds), np.asarray(gap)

@@ -5,8 +5,10 @@
 #
 #   scripts/main.sh [--profile quick|full]        (or PROFILE=quick|full; default quick)
 #
-# quick: the checker's quick suite, lambda 1e-2 .. 1e-4, kernels of this build only (minutes).
-# full:  the paper suite, lambda 1e-2 .. 1e-6, kernels in every build flavour (about 15 minutes).
+# quick: the checker's quick suite, lambda 1e-2 .. 1e-4, kernels of this build only, peers timed
+#        once (minutes).
+# full:  the paper suite, lambda 1e-2 .. 1e-6, kernels in every build flavour, peers timed 5
+#        times (about 15 minutes).
 # LLC_BYTES=N overrides the last-level cache size the kernel benchmarks size their data by (quick
 # default 32 MiB: virtual machines often report the host's whole L3). Stage logs: out/logs/.
 # Exit status: 0, or 1 when a claim fails in our measurements (the report is still written), or
@@ -23,10 +25,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 case $profile in
-  quick) suite=quick; lambdas=1e-2,3.16e-3,1e-3,3.16e-4,1e-4; horizon=100000; top_eta_exp=28
+  quick) suite=quick; lambdas=1e-2,3.16e-3,1e-3,3.16e-4,1e-4; horizon=100000; top_eta_exp=28; peer_repeats=1
          llc=${LLC_BYTES:-33554432} ;;
   full)  suite=paper; lambdas=1e-2,3.16e-3,1e-3,3.16e-4,1e-4,3.16e-5,1e-5,3.16e-6,1e-6
-         horizon=1000000; top_eta_exp=36; llc=${LLC_BYTES:-} ;;
+         horizon=1000000; top_eta_exp=36; peer_repeats=5; llc=${LLC_BYTES:-} ;;
   *) echo "main: unknown profile '$profile' (quick or full)" >&2; exit 2 ;;
 esac
 
@@ -35,7 +37,7 @@ report=out/report
 work=out/report.partial  # renamed to out/report at the end: a stopped run leaves no half report
 data=$work/data
 logs=out/logs
-stages=10
+stages=11
 stage_number=0
 start=$SECONDS
 
@@ -115,6 +117,8 @@ stage kernel-benchmarks kernels
 stage time-to-eps-benchmarks build/release/bench/bench_time_to_eps --suite="$suite" \
   --benchmark_repetitions=3 --benchmark_min_time=0.01 \
   --benchmark_out="$data/time_to_eps.json" --benchmark_out_format=json
+stage peers /usr/bin/python3 peers/compare.py --out "$data" --largestep "$largestep" \
+  --datasets digits:0v8,breast_cancer,heart_scale --lambdas 1e-3,1e-5 --repeats "$peer_repeats"
 stage report /usr/bin/python3 plots/report.py --data "$data" --out "$work"
 rm -rf "$work/flavours" "$report"
 mv "$work" "$report"
