@@ -242,6 +242,11 @@ TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
   const Outcome passing = run_cli("verify --results " + good + " --out " + out);
   EXPECT_EQ(passing.code, 0) << passing.output;
   expect_usage_error("verify --results /nonexistent.json", "cannot read --results file");
+  // A truncated file (an interrupted run) is rejected with its name, never judged.
+  const std::string truncated = out + ".truncated.json";
+  std::ofstream(truncated) << R"({"context": {"flavour": "baseline"}, "benchmarks": [{"name": "q)";
+  expect_usage_error("verify --results " + truncated, truncated);
+  std::filesystem::remove(truncated);
   std::filesystem::remove(bad);
   std::filesystem::remove(good);
   std::filesystem::remove_all(out);

@@ -130,6 +130,18 @@ class GateTest(unittest.TestCase):
         self.assertIn("'baseline'", out)
         self.assertIn("'native'", out)
 
+    def test_a_truncated_candidate_is_rejected_naming_the_file(self):
+        # What an interrupted benchmark run could leave behind: the first half of a valid file.
+        path = os.path.join(self.dir.name, "truncated.json")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(fixture())[:400])
+        base = os.path.join(self.dir.name, "base.json")
+        with open(base, "w", encoding="utf-8") as f:
+            json.dump(fixture(), f)
+        p = subprocess.run([sys.executable, GATE, base, path], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("truncated.json", p.stderr)
+
     def test_the_committed_baseline_passes_against_itself(self):
         with open(BASELINE, encoding="utf-8") as f:
             base = json.load(f)
