@@ -178,6 +178,9 @@ def main(argv=None):
                     print("\n".join(notes), file=sys.stderr)
                     rows += r
                     trace += t
+        provenance = dict(program.provenance(), peer_versions=peer_solvers.versions())
+        for row in rows:
+            row.update(provenance)
         results.write_csv(out / "peers.csv", results.PEERS_COLUMNS, rows)
         results.write_csv(out / "peers_trace.csv", results.TRACE_COLUMNS, trace)
         print(results.format_table(rows))

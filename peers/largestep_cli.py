@@ -72,6 +72,11 @@ class Largestep:
                                       "--weights", str(path), "--json"))
         return result["scores"]
 
+    def provenance(self):
+        """commit, flavour, compiler and cpu of this largestep build (from a one-step run record)."""
+        record = self.run("oned", 1.0, 1.0, "gd", 1e-8, 1)
+        return {key: record[key] for key in ("commit", "flavour", "compiler", "cpu")}
+
     def run(self, spec, lam, rule, solver, eps, max_steps, trace=None, trace_every=1):
         """The run record of `largestep run --json` (README: Output formats)."""
         args = ["run", "--data", spec, "--lambda", repr(lam), "--solver", solver,

@@ -189,3 +189,19 @@ class NumpyGd:
                 path.append((time.perf_counter() - start, w.copy()))
         path.append((time.perf_counter() - start, w.copy()))
         return Fit(w, k, status, f"eta = 1/L_s = {eta:.6g}", path)
+
+
+def versions():
+    """The peers' versions, for the result file: scikit-learn, LIBLINEAR (Debian package), numpy,
+    scipy and Python."""
+    import platform
+    import subprocess
+
+    import scipy
+    import sklearn
+
+    liblinear_version = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Version}", "python3-liblinear"], capture_output=True,
+        text=True).stdout.strip() or "unknown"
+    return (f"scikit-learn {sklearn.__version__}; liblinear {liblinear_version}; "
+            f"numpy {np.__version__}; scipy {scipy.__version__}; python {platform.python_version()}")

@@ -12,6 +12,8 @@ peers.csv, one row per method, dataset and lambda:
     seconds     wall time of the whole fit, data loaded, median of the repeats
     iterations  the method's own count (Newton, L-BFGS or GD steps: not comparable in cost)
     status      converged | max_iter | stalled | diverged | non_finite | not_applicable | failed
+    commit, flavour, compiler, cpu    the largestep build that ran and scored everything
+    peer_versions                     scikit-learn, LIBLINEAR, numpy and Python versions
 peers_trace.csv, points (seconds, gap) of each method's path to its final fit, in path order
 (loosest first; w = 0 at 0 s first):
     method, dataset, lambda, seconds, gap
@@ -27,7 +29,8 @@ import io
 import math
 import os
 
-PEERS_COLUMNS = ["method", "dataset", "lambda", "final_gap", "seconds", "iterations", "status"]
+PEERS_COLUMNS = ["method", "dataset", "lambda", "final_gap", "seconds", "iterations", "status",
+                 "commit", "flavour", "compiler", "cpu", "peer_versions"]
 TRACE_COLUMNS = ["method", "dataset", "lambda", "seconds", "gap"]
 STATUSES = ("converged", "max_iter", "stalled", "diverged", "non_finite", "not_applicable", "failed")
 

@@ -150,9 +150,10 @@ class CompareCommand(PeersTestCase):
             self.assertNotIn("nan", "\n".join(text).lower())
             self.assertNotIn("inf", "\n".join(text).lower())
         rows = {line.split(",")[0]: line.split(",") for line in peers[1:]}
-        self.assertEqual(rows["largestep-gd-s2"][-1], "not_applicable")  # heart_scale: no margin
+        status = results.PEERS_COLUMNS.index("status")
+        self.assertEqual(rows["largestep-gd-s2"][status], "not_applicable")  # heart_scale: no margin
         for method in ("liblinear", "numpy-gd", "largestep-gd-classical", "largestep-nesterov"):
-            self.assertEqual(rows[method][-1], "converged", rows[method])
+            self.assertEqual(rows[method][status], "converged", rows[method])
             self.assertLessEqual(float(rows[method][3]), 1e-10, rows[method])
         for line in trace[1:]:
             self.assertTrue(math.isfinite(float(line.split(",")[4])), line)
