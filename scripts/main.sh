@@ -9,8 +9,9 @@
 #        once (minutes).
 # full:  the paper suite, lambda 1e-2 .. 1e-6, kernels in every build flavour, peers timed 5
 #        times (about 15 minutes).
-# LLC_BYTES=N overrides the last-level cache size the kernel benchmarks size their data by (quick
-# default 32 MiB: virtual machines often report the host's whole L3). Stage logs: out/logs/.
+# LLC_BYTES=N sets the last-level cache size the kernel benchmarks size their data by (default
+# 32 MiB, one CCX of a current server CPU: virtual machines often report the host's whole L3,
+# which would make the out-of-cache data tens of GiB). Stage logs: out/logs/.
 # Exit status: 0, or 1 when a claim fails in our measurements (the report is still written), or
 # the failing stage's status.
 set -euo pipefail
@@ -26,11 +27,12 @@ while [ $# -gt 0 ]; do
 done
 case $profile in
   quick) suite=quick; lambdas=1e-2,3.16e-3,1e-3,3.16e-4,1e-4; horizon=100000; top_eta_exp=28; peer_repeats=1
-         llc=${LLC_BYTES:-33554432} ;;
+         kernel_repetitions=3; kernel_min_time=0.05 ;;
   full)  suite=paper; lambdas=1e-2,3.16e-3,1e-3,3.16e-4,1e-4,3.16e-5,1e-5,3.16e-6,1e-6
-         horizon=1000000; top_eta_exp=36; peer_repeats=5; llc=${LLC_BYTES:-} ;;
+         horizon=1000000; top_eta_exp=36; peer_repeats=5; kernel_repetitions=5; kernel_min_time=0.1 ;;
   *) echo "main: unknown profile '$profile' (quick or full)" >&2; exit 2 ;;
 esac
+llc=${LLC_BYTES:-33554432}
 
 largestep=build/release/src/largestep
 report=out/report
@@ -90,12 +92,12 @@ grids() {
 
 kernels() {
   if [ "$profile" = quick ]; then
-    "build/release/bench/bench_kernels" --benchmark_repetitions=3 --benchmark_min_time=0.05 \
-      --llc_bytes="$llc" --benchmark_out="$data/kernels_release.json" --benchmark_out_format=json
+    "build/release/bench/bench_kernels" --benchmark_repetitions="$kernel_repetitions" \
+      --benchmark_min_time="$kernel_min_time" --llc_bytes="$llc" \
+      --benchmark_out="$data/kernels_release.json" --benchmark_out_format=json
   else
-    local args=(--repetitions 3 --min-time 0.1 --out "$work/flavours")
-    [ -z "$llc" ] || args+=(--llc-bytes "$llc")
-    bash scripts/flavours.sh "${args[@]}"
+    bash scripts/flavours.sh --repetitions "$kernel_repetitions" --min-time "$kernel_min_time" \
+      --llc-bytes "$llc" --out "$work/flavours"
     cp "$work"/flavours/kernels_*.json "$data/"
   fi
 }
