@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -166,6 +167,30 @@ TEST(Readers, ScalesCsvRowsByDefault) {
   const Dataset<double> data = read_csv(file.path());
   EXPECT_NEAR(data.max_row_norm(), 1.0, 1e-15);
   EXPECT_NEAR(data.X(1, 1), -0.5, 1e-15);
+}
+
+TEST(Readers, ReadsFromAStreamAsFromAFileAndNamesTheStreamInErrors) {
+  const std::string libsvm = "1 1:3 2:4\n-1 3:1\n";
+  const TempFile file(libsvm);
+  std::istringstream libsvm_in(libsvm);
+  const Dataset<double> from_stream = read_libsvm(libsvm_in, "memory");
+  const Dataset<double> from_file = read_libsvm(file.path());
+  EXPECT_EQ(from_stream.X, from_file.X);
+  EXPECT_EQ(from_stream.y, from_file.y);
+
+  CsvOptions options;
+  options.label_column = CsvOptions::LabelColumn::first;
+  std::istringstream csv_in("1,2,3\n-1,4,5\n");
+  const Dataset<double> csv = read_csv(csv_in, "memory", options);
+  EXPECT_EQ(csv.n(), 2);
+  EXPECT_EQ(csv.d(), 2);
+
+  std::istringstream bad_libsvm("1 1:1\n-1 x:2\n");
+  EXPECT_TRUE(mentions(error_of([&] { read_libsvm(bad_libsvm, "memory"); }),
+                       {"memory:2: ", "bad index"}));
+  std::istringstream bad_csv("2,1\n");
+  EXPECT_TRUE(mentions(error_of([&] { read_csv(bad_csv, "memory", options); }),
+                       {"memory:1: ", "label not -1 or +1 (2)"}));
 }
 
 // ---- Bad files: one test per error class ----

@@ -197,6 +197,11 @@ Dataset<double> make_dataset(RowMatrix<double> X, Vector<double> y, const ReadOp
 
 Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options) {
   std::ifstream in = open_file(path);
+  return read_libsvm(in, path, options);
+}
+
+Dataset<double> read_libsvm(std::istream& in, const std::string& path,
+                            const ReadOptions& options) {
   LabelReader labels(options.labels);
   struct Entry {
     std::ptrdiff_t row;
@@ -250,6 +255,10 @@ Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options)
 
 Dataset<double> read_csv(const std::string& path, const CsvOptions& options) {
   std::ifstream in = open_file(path);
+  return read_csv(in, path, options);
+}
+
+Dataset<double> read_csv(std::istream& in, const std::string& path, const CsvOptions& options) {
   LabelReader labels(options.read.labels);
   std::vector<double> values;  // row-major, labels excluded
   std::size_t columns = 0;     // fields per line, fixed by the first data line

@@ -1,6 +1,7 @@
 // Readers for LIBSVM text and CSV files into Dataset<double>.
 #pragma once
 
+#include <istream>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,10 @@ struct ReadOptions {
 // unreadable or empty file.
 Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options = {});
 
+// The same from a stream; `name` stands for the path in error messages.
+Dataset<double> read_libsvm(std::istream& in, const std::string& name,
+                            const ReadOptions& options = {});
+
 // Column of the label in a CSV file.
 struct CsvOptions {
   ReadOptions read;
@@ -39,5 +44,8 @@ struct CsvOptions {
 // Reads comma-separated numbers, one example per line, every line with the same number of fields.
 // Same error classes as read_libsvm, plus a ragged line.
 Dataset<double> read_csv(const std::string& path, const CsvOptions& options = {});
+
+// The same from a stream; `name` stands for the path in error messages.
+Dataset<double> read_csv(std::istream& in, const std::string& name, const CsvOptions& options = {});
 
 }  // namespace largestep
