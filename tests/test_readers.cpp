@@ -137,6 +137,33 @@ TEST(Readers, ScalingLeavesAllZeroRowsAlone) {
   EXPECT_EQ(data.X, RowMatrix<double>::Zero(2, 2));
 }
 
+TEST(Readers, ScalesRowsWhoseSumOfSquaresOverflows) {
+  // Found by fuzz_libsvm: the largest norm came out infinite and scaling zeroed every row.
+  const TempFile file("1 1:1e200 2:1e200\n-1 1:1e200\n");
+  const Dataset<double> raw = read_libsvm(file.path(), unscaled());
+  EXPECT_NEAR(raw.max_row_norm() / 1e200, std::sqrt(2.0), 1e-15);
+  const Dataset<double> scaled = read_libsvm(file.path());
+  EXPECT_NEAR(scaled.max_row_norm(), 1.0, 1e-15);
+  EXPECT_NEAR(scaled.X(0, 0), 1 / std::sqrt(2.0), 1e-15);
+  EXPECT_NEAR(scaled.X(1, 0), 1 / std::sqrt(2.0), 1e-15);
+}
+
+TEST(Readers, ScalesRowsOfSubnormalValues) {
+  // Found by fuzz_csv ("1.e-310, 1."): the squares underflowed to 0, so the row was not scaled.
+  const TempFile file("1.e-310, 1.\n", "data.csv");
+  CsvOptions options;
+  options.read.scale_rows = false;
+  EXPECT_EQ(read_csv(file.path(), options).max_row_norm(), 1e-310);
+  const Dataset<double> scaled = read_csv(file.path());
+  EXPECT_EQ(scaled.X(0, 0), 1.0);
+
+  const TempFile tiny("1 1:3e-170 2:4e-170\n-1 3:1e-170\n");
+  const Dataset<double> data = read_libsvm(tiny.path());
+  EXPECT_NEAR(data.X(0, 0), 0.6, 1e-15);
+  EXPECT_NEAR(data.X(0, 1), 0.8, 1e-15);
+  EXPECT_NEAR(data.X(1, 2), 0.2, 1e-15);
+}
+
 TEST(Readers, ReadsCsvWithLabelLast) {
   const TempFile file("1.5, -2, 1\r\n\n0,3e2,-1\n", "data.csv");
   CsvOptions options;
