@@ -338,6 +338,18 @@ TEST(Readers, RejectsCsvWithFewerThanTwoColumns) {
   EXPECT_TRUE(mentions(csv_error("\n1\n-1\n"), {":2: ", "fewer than 2 columns"}));
 }
 
+TEST(Readers, RejectsLibsvmTooLargeForADenseMatrix) {
+  // Found by fuzz_libsvm: a 20-byte file asked for a 32 GiB matrix.
+  EXPECT_TRUE(mentions(libsvm_error("1 4294967297:-1\n"), {": too large", "4294967297"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 4294967297:-1\n"), {": too large", "n = 2"}));
+  ReadOptions small = unscaled();
+  small.max_entries = 5;
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 3:1\n", small), {": too large", "exceed 5"}));
+  small.max_entries = 6;
+  const TempFile file("1 1:1\n-1 3:1\n");
+  EXPECT_EQ(read_libsvm(file.path(), small).X.size(), 6);
+}
+
 TEST(Readers, RejectsLibsvmWithoutFeatures) {
   EXPECT_TRUE(mentions(libsvm_error("1\n-1 # nothing\n"), {": no features"}));
 }

@@ -247,6 +247,11 @@ Dataset<double> read_libsvm(std::istream& in, const std::string& path,
   }
   if (labels.size() == 0) fail_file(path, "empty file (no data lines)");
   if (d == 0) fail_file(path, "no features: every line has a label only");
+  if (d > options.max_entries / labels.size()) {
+    fail_file(path, "too large: n = " + std::to_string(labels.size()) +
+                        " lines times d = " + std::to_string(d) + " (the largest index) exceed " +
+                        std::to_string(options.max_entries) + " entries of a dense matrix");
+  }
   Vector<double> y = labels.finish(path);
   RowMatrix<double> X = RowMatrix<double>::Zero(labels.size(), static_cast<std::ptrdiff_t>(d));
   for (const Entry& e : entries) X(e.row, static_cast<std::ptrdiff_t>(e.index - 1)) = e.value;

@@ -1,6 +1,7 @@
 // Readers for LIBSVM text and CSV files into Dataset<double>.
 #pragma once
 
+#include <cstdint>
 #include <istream>
 #include <optional>
 #include <string>
@@ -21,13 +22,17 @@ struct LabelMap {
 struct ReadOptions {
   LabelMap labels;
   bool scale_rows = true;  // divide rows by the largest row norm, so max ||x_i|| = 1
+  // Largest n * d of the dense X read from a LIBSVM file, which is sparse: one short line
+  // "1 4000000000:1" would otherwise ask for 32 GB. The default, 2^28 entries, is 2 GiB of
+  // doubles. (A CSV file holds every entry, so its size already bounds X.)
+  std::int64_t max_entries = std::int64_t{1} << 28;
 };
 
 // Reads LIBSVM/SVMlight text: "label idx:val idx:val ..." per line, indices 1-based and strictly
 // increasing within a line; blank lines and lines starting with '#' are skipped; d is the largest
 // index seen. Throws DataError "path:line: ..." for a non-numeric label or value, a bad, zero,
 // negative, repeated or decreasing index, a missing label, NaN or Inf, more than two classes, an
-// unreadable or empty file.
+// unreadable or empty file, and "path: ..." for n * d above options.max_entries.
 Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options = {});
 
 // The same from a stream; `name` stands for the path in error messages.
