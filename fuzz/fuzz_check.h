@@ -23,9 +23,9 @@ namespace largestep::fuzz {
 
 // What the largest row norm must be.
 enum class RowNorms {
-  any,         // scale=none: whatever the file holds
-  at_most_one, // generated data: Assumption 1 of the paper
-  one,         // scale=max: exactly 1 (to rounding) unless every entry is 0
+  any,          // scale=none: whatever the file holds
+  at_most_one,  // generated data: Assumption 1 of the paper
+  one,          // scale=max: exactly 1 (to rounding) unless every entry is 0
 };
 
 // The largest row norm in long double, whose exponent range makes the sum of squares of any

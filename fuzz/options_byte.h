@@ -20,13 +20,26 @@ inline CsvOptions options_from_byte(std::uint8_t byte) {
   options.read.scale_rows = !(byte & 4);
   LabelMap& map = options.read.labels;
   switch ((byte >> 3) & 7) {
-    case 1: map = {0.0, 1.0}; break;
-    case 2: map = {1.0, 2.0}; break;
-    case 3: map = {-1.0, 1.0}; break;
-    case 4: map = {2.0, 1.0}; break;
-    case 5: map.negative = 0.0; break;
-    case 6: map.positive = 1.0; break;
-    default: break;
+    case 1:
+      map = {0.0, 1.0};
+      break;
+    case 2:
+      map = {1.0, 2.0};
+      break;
+    case 3:
+      map = {-1.0, 1.0};
+      break;
+    case 4:
+      map = {2.0, 1.0};
+      break;
+    case 5:
+      map.negative = 0.0;
+      break;
+    case 6:
+      map.positive = 1.0;
+      break;
+    default:
+      break;
   }
   return options;
 }
