@@ -76,19 +76,55 @@ inline void check_error(const DataError& e, const std::optional<std::string>& fi
 }
 
 // Runs `make`, which returns a Dataset or throws; a DataError is the expected outcome for bad
-// input, any other exception a bug.
+// input (then the result is empty), any other exception a bug.
 template <class Make>
-void check_outcome(Make&& make, RowNorms norms, const std::optional<std::string>& file) {
+std::optional<Dataset<double>> check_outcome(Make&& make, RowNorms norms,
+                                             const std::optional<std::string>& file) {
   Dataset<double> data;
   try {
     data = make();
   } catch (const DataError& e) {
     check_error(e, file);
-    return;
+    return std::nullopt;
   } catch (const std::exception& e) {
     fail("exception other than DataError", e.what());
   }
   check_dataset(data, norms);
+  return data;
+}
+
+// Scaling keeps the geometry: the scaled X is the raw X divided by its largest row norm (an
+// all-zero X stays as it is), and it changes neither the labels nor whether the input is read.
+inline void check_scaling(const std::optional<Dataset<double>>& scaled,
+                          const std::optional<Dataset<double>>& raw) {
+  constexpr long double kTolerance = 1e-12;
+  if (scaled.has_value() != raw.has_value()) fail("scaling changed whether the input is read", "");
+  if (!scaled) return;
+  if (scaled->X.rows() != raw->X.rows() || scaled->X.cols() != raw->X.cols() ||
+      scaled->y != raw->y) {
+    fail("scaling changed the shape or the labels", "");
+  }
+  const long double norm = reference_max_row_norm(*raw);
+  for (std::ptrdiff_t i = 0; i < raw->n(); ++i) {
+    for (std::ptrdiff_t j = 0; j < raw->d(); ++j) {
+      const long double expected = norm == 0 ? 0 : raw->X(i, j) / norm;
+      if (std::fabs(scaled->X(i, j) - expected) > kTolerance) {
+        fail("scaled entry", "X(" + std::to_string(i) + ", " + std::to_string(j) +
+                                 ") = " + show(scaled->X(i, j)) +
+                                 ", raw / largest norm = " + show(expected));
+      }
+    }
+  }
+}
+
+// Checks a reader: `read(scale_rows)` reads the same input with rows scaled or not. The input is
+// read as the options say (`scale_rows`) and, when they scale, once more unscaled to compare.
+template <class Read>
+void check_reader(const std::string& file, bool scale_rows, Read&& read) {
+  const std::optional<Dataset<double>> data = check_outcome(
+      [&] { return read(scale_rows); }, scale_rows ? RowNorms::one : RowNorms::any, file);
+  if (!scale_rows) return;
+  check_scaling(data, check_outcome([&] { return read(false); }, RowNorms::any, file));
 }
 
 }  // namespace largestep::fuzz

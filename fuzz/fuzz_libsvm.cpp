@@ -21,8 +21,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   ReadOptions options = fuzz::options_from_byte(data[size - 1]).read;
   options.max_entries = kMaxEntries;
-  std::istringstream in(std::string(reinterpret_cast<const char*>(data), size - 1));
-  fuzz::check_outcome([&] { return read_libsvm(in, kName, options); },
-                      options.scale_rows ? fuzz::RowNorms::one : fuzz::RowNorms::any, kName);
+  const std::string text(reinterpret_cast<const char*>(data), size - 1);
+  fuzz::check_reader(kName, options.scale_rows, [&](bool scale_rows) {
+    ReadOptions these = options;
+    these.scale_rows = scale_rows;
+    std::istringstream in(text);
+    return read_libsvm(in, kName, these);
+  });
   return 0;
 }

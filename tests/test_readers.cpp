@@ -138,7 +138,8 @@ TEST(Readers, ScalingLeavesAllZeroRowsAlone) {
 }
 
 TEST(Readers, ScalesRowsWhoseSumOfSquaresOverflows) {
-  // Found by fuzz_libsvm: the largest norm came out infinite and scaling zeroed every row.
+  // Found in review: the largest norm came out infinite and scaling zeroed every row (fuzz_libsvm
+  // and fuzz_csv flag it on their seed huge_values).
   const TempFile file("1 1:1e200 2:1e200\n-1 1:1e200\n");
   const Dataset<double> raw = read_libsvm(file.path(), unscaled());
   EXPECT_NEAR(raw.max_row_norm() / 1e200, std::sqrt(2.0), 1e-15);
