@@ -4,8 +4,8 @@
 // end in a readable letter.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "largestep/readers.h"
 
@@ -18,29 +18,9 @@ inline CsvOptions options_from_byte(std::uint8_t byte) {
   options.label_column = byte & 1 ? CsvOptions::LabelColumn::first : CsvOptions::LabelColumn::last;
   options.header = byte & 2;
   options.read.scale_rows = !(byte & 4);
-  LabelMap& map = options.read.labels;
-  switch ((byte >> 3) & 7) {
-    case 1:
-      map = {0.0, 1.0};
-      break;
-    case 2:
-      map = {1.0, 2.0};
-      break;
-    case 3:
-      map = {-1.0, 1.0};
-      break;
-    case 4:
-      map = {2.0, 1.0};
-      break;
-    case 5:
-      map.negative = 0.0;
-      break;
-    case 6:
-      map.positive = 1.0;
-      break;
-    default:
-      break;
-  }
+  const LabelMap maps[8] = {{},         {0.0, 1.0},          {1.0, 2.0},          {-1.0, 1.0},
+                            {2.0, 1.0}, {0.0, std::nullopt}, {std::nullopt, 1.0}, {}};
+  options.read.labels = maps[(byte >> 3) & 7];
   return options;
 }
 
