@@ -6,6 +6,7 @@ option(LARGESTEP_AVX2 "AVX2 + FMA flavour (-mavx2 -mfma)" OFF)
 option(LARGESTEP_NATIVE "Native flavour (-march=native; may use AVX-512)" OFF)
 option(LARGESTEP_OPENMP "OpenMP threads in the data-parallel kernels" OFF)
 option(LARGESTEP_SANITIZE "AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
+option(LARGESTEP_FUZZ "libFuzzer targets in fuzz/ (clang only; implies ASan + UBSan)" OFF)
 
 add_library(largestep_flags INTERFACE)
 target_compile_options(largestep_flags INTERFACE -Wall -Wextra -Wpedantic)
@@ -45,6 +46,34 @@ if(LARGESTEP_SANITIZE)
                                                    -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(largestep_flags INTERFACE -fsanitize=address,undefined)
   set(LARGESTEP_FLAVOUR "${LARGESTEP_FLAVOUR}+sanitize")
+endif()
+
+if(LARGESTEP_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "LARGESTEP_FUZZ needs clang, which has libFuzzer; the C++ compiler is "
+                        "${CMAKE_CXX_COMPILER_ID} ${CMAKE_CXX_COMPILER_VERSION}. Use the preset "
+                        "'fuzz' (cmake --preset fuzz) or -DCMAKE_CXX_COMPILER=clang++ in a fresh "
+                        "build directory.")
+  endif()
+  include(CheckCXXSourceCompiles)
+  set(CMAKE_REQUIRED_LINK_OPTIONS -fsanitize=fuzzer)
+  check_cxx_source_compiles([[
+    #include <cstddef>
+    #include <cstdint>
+    extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t*, std::size_t) { return 0; }
+  ]] LARGESTEP_HAVE_LIBFUZZER)
+  unset(CMAKE_REQUIRED_LINK_OPTIONS)
+  if(NOT LARGESTEP_HAVE_LIBFUZZER)
+    message(FATAL_ERROR "LARGESTEP_FUZZ: ${CMAKE_CXX_COMPILER} cannot link -fsanitize=fuzzer "
+                        "(Debian: apt-get install libclang-rt-14-dev)")
+  endif()
+  # Every translation unit gets the coverage instrumentation libFuzzer steers by; the fuzz targets
+  # themselves add -fsanitize=fuzzer, which also links libFuzzer's main().
+  target_compile_options(largestep_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                   -fno-sanitize-recover=undefined
+                                                   -fno-omit-frame-pointer)
+  target_link_options(largestep_flags INTERFACE -fsanitize=address,undefined)
+  set(LARGESTEP_FLAVOUR "${LARGESTEP_FLAVOUR}+fuzz")
 endif()
 
 target_compile_definitions(largestep_flags INTERFACE

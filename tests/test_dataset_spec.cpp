@@ -121,6 +121,22 @@ TEST(MakeDataset, BuildsWhatTheGeneratorsBuildAndRecordsTheCanonicalSpec) {
   EXPECT_EQ(make_dataset("toy4").spec, "toy4");
 }
 
+TEST(MakeDataset, BuildsFromSubnormalValuesTheParserAccepted) {
+  // Found by fuzz_dataset_spec ("hard:gamma=2e-310"): std::stod threw std::out_of_range.
+  EXPECT_EQ(make_dataset("hard:gamma=2e-310").X(0, 0), 2e-310);
+  EXPECT_EQ(make_dataset("oned:x=1e-310").X(0, 0), 1e-310);
+  EXPECT_EQ(make_dataset("oned:x=1e-310").spec, "oned:x=1e-310");
+}
+
+TEST(MakeDataset, RejectsAHandBuiltSpecWithAMalformedValue) {
+  DatasetSpec spec;
+  spec.kind = "oned";
+  spec.params["x"] = "half";
+  EXPECT_TRUE(mentions(error_of([&] { make_dataset(spec); }), {"oned", "x="}));
+  spec.params.clear();
+  EXPECT_TRUE(mentions(error_of([&] { make_dataset(spec); }), {"oned", "x="}));
+}
+
 TEST(MakeDataset, UsesTheDocumentedDefaults) {
   EXPECT_EQ(make_dataset("oned").X, make_oned(1.0).X);
   EXPECT_EQ(make_dataset("hard").X, make_hard(0.1).X);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -136,6 +137,34 @@ TEST(Readers, ScalingLeavesAllZeroRowsAlone) {
   EXPECT_EQ(data.X, RowMatrix<double>::Zero(2, 2));
 }
 
+TEST(Readers, ScalesRowsWhoseSumOfSquaresOverflows) {
+  // Found in review: the largest norm came out infinite and scaling zeroed every row (fuzz_libsvm
+  // and fuzz_csv flag it on their seed huge_values).
+  const TempFile file("1 1:1e200 2:1e200\n-1 1:1e200\n");
+  const Dataset<double> raw = read_libsvm(file.path(), unscaled());
+  EXPECT_NEAR(raw.max_row_norm() / 1e200, std::sqrt(2.0), 1e-15);
+  const Dataset<double> scaled = read_libsvm(file.path());
+  EXPECT_NEAR(scaled.max_row_norm(), 1.0, 1e-15);
+  EXPECT_NEAR(scaled.X(0, 0), 1 / std::sqrt(2.0), 1e-15);
+  EXPECT_NEAR(scaled.X(1, 0), 1 / std::sqrt(2.0), 1e-15);
+}
+
+TEST(Readers, ScalesRowsOfSubnormalValues) {
+  // Found by fuzz_csv ("1.e-310, 1."): the squares underflowed to 0, so the row was not scaled.
+  const TempFile file("1.e-310, 1.\n", "data.csv");
+  CsvOptions options;
+  options.read.scale_rows = false;
+  EXPECT_EQ(read_csv(file.path(), options).max_row_norm(), 1e-310);
+  const Dataset<double> scaled = read_csv(file.path());
+  EXPECT_EQ(scaled.X(0, 0), 1.0);
+
+  const TempFile tiny("1 1:3e-170 2:4e-170\n-1 3:1e-170\n");
+  const Dataset<double> data = read_libsvm(tiny.path());
+  EXPECT_NEAR(data.X(0, 0), 0.6, 1e-15);
+  EXPECT_NEAR(data.X(0, 1), 0.8, 1e-15);
+  EXPECT_NEAR(data.X(1, 2), 0.2, 1e-15);
+}
+
 TEST(Readers, ReadsCsvWithLabelLast) {
   const TempFile file("1.5, -2, 1\r\n\n0,3e2,-1\n", "data.csv");
   CsvOptions options;
@@ -166,6 +195,30 @@ TEST(Readers, ScalesCsvRowsByDefault) {
   const Dataset<double> data = read_csv(file.path());
   EXPECT_NEAR(data.max_row_norm(), 1.0, 1e-15);
   EXPECT_NEAR(data.X(1, 1), -0.5, 1e-15);
+}
+
+TEST(Readers, ReadsFromAStreamAsFromAFileAndNamesTheStreamInErrors) {
+  const std::string libsvm = "1 1:3 2:4\n-1 3:1\n";
+  const TempFile file(libsvm);
+  std::istringstream libsvm_in(libsvm);
+  const Dataset<double> from_stream = read_libsvm(libsvm_in, "memory");
+  const Dataset<double> from_file = read_libsvm(file.path());
+  EXPECT_EQ(from_stream.X, from_file.X);
+  EXPECT_EQ(from_stream.y, from_file.y);
+
+  CsvOptions options;
+  options.label_column = CsvOptions::LabelColumn::first;
+  std::istringstream csv_in("1,2,3\n-1,4,5\n");
+  const Dataset<double> csv = read_csv(csv_in, "memory", options);
+  EXPECT_EQ(csv.n(), 2);
+  EXPECT_EQ(csv.d(), 2);
+
+  std::istringstream bad_libsvm("1 1:1\n-1 x:2\n");
+  EXPECT_TRUE(mentions(error_of([&] { read_libsvm(bad_libsvm, "memory"); }),
+                       {"memory:2: ", "bad index"}));
+  std::istringstream bad_csv("2,1\n");
+  EXPECT_TRUE(mentions(error_of([&] { read_csv(bad_csv, "memory", options); }),
+                       {"memory:1: ", "label not -1 or +1 (2)"}));
 }
 
 // ---- Bad files: one test per error class ----
@@ -284,6 +337,18 @@ TEST(Readers, RejectsRaggedCsvLine) {
 
 TEST(Readers, RejectsCsvWithFewerThanTwoColumns) {
   EXPECT_TRUE(mentions(csv_error("\n1\n-1\n"), {":2: ", "fewer than 2 columns"}));
+}
+
+TEST(Readers, RejectsLibsvmTooLargeForADenseMatrix) {
+  // Found by fuzz_libsvm: a 20-byte file asked for a 32 GiB matrix.
+  EXPECT_TRUE(mentions(libsvm_error("1 4294967297:-1\n"), {": too large", "4294967297"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 4294967297:-1\n"), {": too large", "n = 2"}));
+  ReadOptions small = unscaled();
+  small.max_entries = 5;
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 3:1\n", small), {": too large", "exceed 5"}));
+  small.max_entries = 6;
+  const TempFile file("1 1:1\n-1 3:1\n");
+  EXPECT_EQ(read_libsvm(file.path(), small).X.size(), 6);
 }
 
 TEST(Readers, RejectsLibsvmWithoutFeatures) {

@@ -2,9 +2,12 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace largestep {
 
@@ -22,6 +25,23 @@ class DataError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+namespace detail {
+
+// Whether Eigen's sqrt(sum x^2) is accurate for a row of this norm: finite (the sum did not
+// overflow) and at least sqrt(min / eps), above which the squares lost to underflow (each below
+// 2^-1075 in double) are far below an ulp of the sum. MPFR's exponent range puts both out of reach.
+template <class Scalar>
+bool norm_in_safe_range(const Scalar& norm) {
+  if constexpr (std::is_floating_point_v<Scalar>) {
+    using Limits = std::numeric_limits<Scalar>;
+    return norm >= std::sqrt(Limits::min() / Limits::epsilon()) && norm <= Limits::max();
+  } else {
+    return norm > Scalar(0);
+  }
+}
+
+}  // namespace detail
+
 template <class Scalar>
 struct Dataset {
   RowMatrix<Scalar> X;  // n x d, one example per row
@@ -31,8 +51,16 @@ struct Dataset {
   std::ptrdiff_t n() const { return X.rows(); }
   std::ptrdiff_t d() const { return X.cols(); }
 
+  // Eigen's norm() is sqrt(sum x^2), which in double overflows for entries past ~1e154 and loses
+  // entries below ~1e-154; only then are the rows measured again, divided by the largest |x_ij|
+  // first. In the ordinary range the result stays bit for bit Eigen's, as step counts depend on it.
   Scalar max_row_norm() const {
-    return X.rows() == 0 ? Scalar(0) : Scalar(X.rowwise().norm().maxCoeff());
+    if (X.size() == 0) return Scalar(0);
+    const Scalar naive = X.rowwise().norm().maxCoeff();
+    if (detail::norm_in_safe_range(naive)) return naive;
+    const Scalar largest = X.cwiseAbs().maxCoeff();
+    if (!(largest > Scalar(0) && largest <= Eigen::NumTraits<Scalar>::highest())) return naive;
+    return largest * Scalar((X / largest).rowwise().norm().maxCoeff());
   }
 
   template <class Other>
@@ -45,8 +73,18 @@ struct Dataset {
 // ratios of margins) is kept. A dataset whose rows are all zero is left as it is.
 template <class Scalar>
 void scale_rows_by_max_norm(Dataset<Scalar>& data) {
+  if (data.X.size() == 0) return;
   const Scalar m = data.max_row_norm();
-  if (m > Scalar(0)) data.X /= m;
+  if (detail::norm_in_safe_range(m)) {
+    data.X /= m;
+    return;
+  }
+  // m is 0, subnormal (dividing by it is inexact), infinite although every entry is finite, or
+  // NaN. Bringing the largest entry to 1 first puts the largest norm between 1 and sqrt(d).
+  const Scalar largest = data.X.cwiseAbs().maxCoeff();
+  if (!(largest > Scalar(0) && largest <= Eigen::NumTraits<Scalar>::highest())) return;
+  data.X /= largest;
+  data.X /= data.max_row_norm();
 }
 
 // Checks the invariants every consumer relies on: n >= 1, d >= 1, y.size() == n, labels in

@@ -2,8 +2,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <type_traits>
 #include <vector>
 
 #include "largestep/generators.h"
@@ -86,22 +88,31 @@ const Param& find_param(const Kind& kind, std::string_view key) {
                               keys.empty() ? "none" : fmt::format("{}", fmt::join(keys, ", "))));
 }
 
+// Whether the whole of `text` is a finite double (T = double) or an int64 (T = std::int64_t).
+// from_chars rather than std::stod, which depends on the locale and throws std::out_of_range for
+// subnormal values such as 1e-310.
+template <class T>
+bool parse_whole(std::string_view text, T& value) {
+  const char* last = text.data() + text.size();
+  const auto [end, ec] = std::from_chars(text.data(), last, value);
+  if constexpr (std::is_floating_point_v<T>) {
+    if (ec == std::errc() && !std::isfinite(value)) return false;
+  }
+  return ec == std::errc() && end == last;
+}
+
 // Checks a value against its type and writes it in one normal form ("0.10" -> "0.1", "01" -> "1"),
 // so that equal datasets get equal canonical specs.
 std::string normalize(const Kind& kind, const Param& p, std::string_view text) {
-  const char* first = text.data();
-  const char* last = text.data() + text.size();
   if (p.type == Type::number) {
     double value = 0;
-    const auto [end, ec] = std::from_chars(first, last, value);
-    if (ec != std::errc() || end != last || !std::isfinite(value))
+    if (!parse_whole(text, value))
       throw DataError(fmt::format("dataset '{}': {}={} is not a finite number", kind.name, p.key, text));
     return fmt::format("{}", value);
   }
   if (p.type == Type::integer) {
     std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(first, last, value);
-    if (ec != std::errc() || end != last)
+    if (!parse_whole(text, value))
       throw DataError(fmt::format("dataset '{}': {}={} is not an integer", kind.name, p.key, text));
     return fmt::format("{}", value);
   }
@@ -111,9 +122,21 @@ std::string normalize(const Kind& kind, const Param& p, std::string_view text) {
                               fmt::join(p.choices, ", ")));
 }
 
-double number(const DatasetSpec& spec, const std::string& key) { return std::stod(spec.params.at(key)); }
+// A value of a checked spec. A DatasetSpec can also be put together by hand, hence the errors.
+template <class T>
+T value_of(const DatasetSpec& spec, const std::string& key) {
+  const auto it = spec.params.find(key);
+  T value{};
+  if (it == spec.params.end() || !parse_whole(it->second, value))
+    throw DataError(fmt::format("dataset '{}': missing or malformed {}= in '{}'", spec.kind, key,
+                                spec.canonical()));
+  return value;
+}
+double number(const DatasetSpec& spec, const std::string& key) {
+  return value_of<double>(spec, key);
+}
 std::int64_t integer(const DatasetSpec& spec, const std::string& key) {
-  return std::stoll(spec.params.at(key));
+  return value_of<std::int64_t>(spec, key);
 }
 
 ReadOptions read_options(const DatasetSpec& spec) {

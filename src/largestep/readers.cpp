@@ -197,6 +197,11 @@ Dataset<double> make_dataset(RowMatrix<double> X, Vector<double> y, const ReadOp
 
 Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options) {
   std::ifstream in = open_file(path);
+  return read_libsvm(in, path, options);
+}
+
+Dataset<double> read_libsvm(std::istream& in, const std::string& path,
+                            const ReadOptions& options) {
   LabelReader labels(options.labels);
   struct Entry {
     std::ptrdiff_t row;
@@ -242,6 +247,11 @@ Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options)
   }
   if (labels.size() == 0) fail_file(path, "empty file (no data lines)");
   if (d == 0) fail_file(path, "no features: every line has a label only");
+  if (d > options.max_entries / labels.size()) {
+    fail_file(path, "too large: n = " + std::to_string(labels.size()) +
+                        " lines times d = " + std::to_string(d) + " (the largest index) exceed " +
+                        std::to_string(options.max_entries) + " entries of a dense matrix");
+  }
   Vector<double> y = labels.finish(path);
   RowMatrix<double> X = RowMatrix<double>::Zero(labels.size(), static_cast<std::ptrdiff_t>(d));
   for (const Entry& e : entries) X(e.row, static_cast<std::ptrdiff_t>(e.index - 1)) = e.value;
@@ -250,6 +260,10 @@ Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options)
 
 Dataset<double> read_csv(const std::string& path, const CsvOptions& options) {
   std::ifstream in = open_file(path);
+  return read_csv(in, path, options);
+}
+
+Dataset<double> read_csv(std::istream& in, const std::string& path, const CsvOptions& options) {
   LabelReader labels(options.read.labels);
   std::vector<double> values;  // row-major, labels excluded
   std::size_t columns = 0;     // fields per line, fixed by the first data line
