@@ -3,11 +3,13 @@
 # the CTest suite under it; any sanitizer report (memory error, leak, undefined behaviour) fails
 # its test.
 #
-#   scripts/sanitize.sh [--jobs N] [--core] [CTEST ARGUMENTS ...]
+#   scripts/sanitize.sh [--jobs N] [--core | --data] [CTEST ARGUMENTS ...]
 #
 #   --jobs N   build and test jobs (default: nproc)
 #   --core     build and run only the tests labelled `core` (readers, spec and rule parsers,
-#              generators, objective, solvers, CLI; tests/CMakeLists.txt): the CI subset
+#              generators, objective, solvers, CLI; tests/CMakeLists.txt)
+#   --data     build and run only the tests labelled `data` (readers, spec parser, generators,
+#              real datasets), which need no multiprecision code: the subset the test command runs
 #   CTEST ARGUMENTS, e.g. -R 'Readers|Solvers', narrow the tests run further.
 #
 # Builds and runs at nice 10 (CI machines are shared). Installs nothing: needs what
@@ -22,6 +24,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --jobs) jobs=$2; shift 2 ;;
     --core) build_args=(--target core_tests); ctest_args=(-L core); shift ;;
+    --data) build_args=(--target data_tests); ctest_args=(-L data); shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) break ;;
   esac
