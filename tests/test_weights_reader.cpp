@@ -43,6 +43,9 @@ TEST(ReadWeights, ErrorsNameTheLineAndTheProblem) {
   EXPECT_EQ(error("1 2\n1 2 3\n", 2), ":2: 3 weights, the dataset has d = 2 features");
   EXPECT_EQ(error("1 abc\n", 2), ":1: weight 2 is not a finite number (abc)");
   EXPECT_EQ(error("nan 1\n", 2), ":1: weight 1 is not a finite number (nan)");
+  // One sign only: "+-1" and "++1" are malformed, as the data readers hold them to be.
+  EXPECT_EQ(error("+-1 1\n", 2), ":1: weight 1 is not a finite number (+-1)");
+  EXPECT_EQ(error("1 ++1\n", 2), ":1: weight 2 is not a finite number (++1)");
   EXPECT_EQ(error("# nothing\n\n", 2), ": no weights (empty file)");
   EXPECT_NE(error_of([] {
               read_weights("/nonexistent/w.txt", 2);

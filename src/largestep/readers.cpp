@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "largestep/text.h"
+
 namespace largestep {
 namespace {
 
@@ -57,9 +59,7 @@ std::string format_number(double x) {
 // from_chars is locale-independent, but it rejects the leading '+' of labels like "+1" and accepts
 // "nan" and "inf", which no data file should contain.
 const char* parse_double(std::string_view token, double& out) {
-  if (token.size() > 1 && token[0] == '+' && token[1] != '+' && token[1] != '-') {
-    token.remove_prefix(1);
-  }
+  token = without_plus_sign(token);
   const char* end = token.data() + token.size();
   const auto [ptr, ec] = std::from_chars(token.data(), end, out);
   if (ec == std::errc::invalid_argument || ptr != end) return "non-numeric";

@@ -20,10 +20,17 @@ inline std::vector<std::string> split_commas(std::string_view text) {
   return out;
 }
 
-// The number `token` spells out in full, if it is a finite double; a leading '+' (which
-// printf-style writers emit and from_chars rejects) is allowed.
+// `token` without one leading '+' (which printf-style writers emit and from_chars rejects); a
+// second sign after it ("+-1", "++1") stays, so from_chars refuses it.
+inline std::string_view without_plus_sign(std::string_view token) {
+  if (token.size() > 1 && token[0] == '+' && token[1] != '+' && token[1] != '-')
+    token.remove_prefix(1);
+  return token;
+}
+
+// The number `token` spells out in full, if it is a finite double; one leading '+' is allowed.
 inline std::optional<double> parse_finite(std::string_view token) {
-  if (token.size() > 1 && token[0] == '+') token.remove_prefix(1);
+  token = without_plus_sign(token);
   double x = 0;
   const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), x);
   if (ec != std::errc() || end != token.data() + token.size() || !std::isfinite(x)) return {};
