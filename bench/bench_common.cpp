@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "largestep/environment.h"
+#include "largestep/kernel/environment.h"
 
 namespace largestep::bench {
 

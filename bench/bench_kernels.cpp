@@ -29,8 +29,8 @@
 
 #include "bench_common.h"
 #include "kernel_data.h"
-#include "largestep/objective.h"
-#include "largestep/text.h"
+#include "largestep/kernel/objective.h"
+#include "largestep/data/text.h"
 #include "two_pass.h"
 
 namespace largestep::bench {

@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "bench_common.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/experiment.h"
-#include "largestep/registry.h"
-#include "largestep/text.h"
-#include "theory/reference_mp.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/experiment.h"
+#include "largestep/core/registry.h"
+#include "largestep/data/text.h"
+#include "largestep/reference/certified.h"
 
 namespace largestep::bench {
 namespace {
@@ -29,27 +29,19 @@ namespace {
 constexpr const char* kDeterministicCounters = "steps,first_hit,horizon_hit,diverged";
 
 // Each (dataset, lambda) is set up once, outside every timed loop.
-const Problem& problem_for(const std::string& dataset, double lambda) {
-  static std::map<std::pair<std::string, double>, Problem> problems;
-  const auto key = std::make_pair(dataset, lambda);
-  auto it = problems.find(key);
-  if (it == problems.end())
-    it = problems
-             .emplace(key, make_problem(make_dataset(dataset), lambda, theory::certified_reference))
-             .first;
-  return it->second;
+ProblemCache& problems() {
+  static ProblemCache cache;
+  return cache;
 }
 
 bool failed(Termination t) { return t == Termination::diverged || t == Termination::non_finite; }
 
 void run_experiment(benchmark::State& state, const Experiment& e, Precision precision) {
-  RunSpec spec;
+  RunSpec spec = e.spec;
+  spec.precision = precision;
   const Problem* problem = nullptr;
   try {
-    problem = &problem_for(e.dataset, e.lambda);
-    spec = RunSpec{parse_solver(e.solver), parse_rule(e.rule), std::nullopt, precision, {}};
-    spec.options.eps = e.eps;
-    spec.options.max_steps = e.horizon;
+    problem = &problems().get(e.dataset, e.lambda);
   } catch (const std::exception& error) {
     state.SkipWithError(error.what());
     return;

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "largestep/dataset.h"
+#include "largestep/kernel/dataset.h"
 
 namespace largestep::bench {
 

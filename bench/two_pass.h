@@ -4,8 +4,8 @@
 // differently (and so reading X twice).
 #pragma once
 
-#include "largestep/dataset.h"
-#include "largestep/logistic.h"
+#include "largestep/kernel/dataset.h"
+#include "largestep/kernel/logistic.h"
 
 namespace largestep::bench {
 

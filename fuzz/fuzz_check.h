@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "largestep/dataset.h"
+#include "largestep/kernel/dataset.h"
 
 namespace largestep::fuzz {
 

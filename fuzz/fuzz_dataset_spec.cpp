@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "fuzz_check.h"
-#include "largestep/dataset_spec.h"
+#include "largestep/data/dataset_spec.h"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "fuzz_check.h"
-#include "largestep/readers.h"
+#include "largestep/data/readers.h"
 #include "options_byte.h"
 
 namespace {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "largestep/readers.h"
+#include "largestep/data/readers.h"
 
 namespace largestep::fuzz {
 

@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "largestep/dataset.h"
+#include "largestep/kernel/dataset.h"
 
 namespace largestep {
 

@@ -8,9 +8,9 @@
 #include <cmath>
 #include <set>
 
-#include "largestep/dataset_spec.h"
-#include "largestep/experiment.h"
-#include "largestep/reference.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/experiment.h"
+#include "largestep/reference/reference.h"
 #include "theory/bounds.h"
 #include "theory/claims_exact.h"
 
@@ -141,7 +141,7 @@ TEST_F(OptimumFixture, E4PassesTheMeasurementAndFailsADoctoredOne) {
 }
 
 TEST(JudgeE6, FailsOnAnIncreaseOrAGapOverTheBound) {
-  const Problem problem = make_problem(make_dataset("hard:gamma=0.1"), 1e-2);
+  const Problem problem = make_problem(make_dataset("hard:gamma=0.1"), 1e-2, compute_reference_double);
   const ClassicalRun run = measure_classical_run(problem, 2000);
   EXPECT_EQ(run.increases, 0);
   EXPECT_EQ(judge_e6("hard", {run}).outcome, Outcome::pass);

@@ -5,11 +5,11 @@
 #include <cmath>
 #include <vector>
 
-#include "largestep/generators.h"
+#include "largestep/data/generators.h"
 #include "theory/bounds.h"
 #include "theory/claims_local.h"
 #include "theory/claims_population.h"
-#include "theory/reference_mp.h"
+#include "largestep/reference/certified.h"
 
 namespace largestep::theory {
 namespace {

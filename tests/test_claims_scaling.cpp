@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "largestep/dataset_spec.h"
-#include "largestep/experiment.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/experiment.h"
 #include "theory/claims_precision.h"
 #include "theory/claims_scaling.h"
 #include "theory/claims_sweep.h"
@@ -137,7 +137,7 @@ TEST(JudgeS5, FailsWhenMonotoneStepsGrowTooSlowly) {
 TEST(MeasureS5, HardDatasetAtTwoLambdas) {
   std::vector<S5Point> points;
   for (const double lambda : {1e-2, 1e-3}) {
-    const Problem problem = make_problem(make_dataset("hard:gamma=0.1"), lambda);
+    const Problem problem = make_problem(make_dataset("hard:gamma=0.1"), lambda, compute_reference_double);
     const S5Point p = measure_s5_point(problem, 1e-8, 1'000'000);
     ASSERT_TRUE(p.monotone_eta.has_value());
     EXPECT_FALSE(p.monotone_steps.lower_bound);
@@ -223,7 +223,7 @@ TEST(JudgePrecision, SameCountsPassDifferentOrUnsettledAreInconclusive) {
 }
 
 TEST(FixedLargeStepsizes, LieBetweenClassicalStabilityAndHalfEtaLoc) {
-  const Problem problem = make_problem(make_dataset("hard:gamma=0.1"), 1e-5);
+  const Problem problem = make_problem(make_dataset("hard:gamma=0.1"), 1e-5, compute_reference_double);
   const std::vector<double> etas = fixed_large_stepsizes(problem);
   ASSERT_FALSE(etas.empty());
   for (const double eta : etas) {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "largestep/dataset_spec.h"
-#include "largestep/generators.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/data/generators.h"
 
 namespace largestep {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "largestep/generators.h"
+#include "largestep/data/generators.h"
 
 namespace largestep {
 namespace {

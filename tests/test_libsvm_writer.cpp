@@ -8,9 +8,9 @@
 #include <limits>
 #include <string>
 
-#include "largestep/libsvm_writer.h"
-#include "largestep/readers.h"
-#include "largestep/real_datasets.h"
+#include "largestep/data/libsvm_writer.h"
+#include "largestep/data/readers.h"
+#include "largestep/data/real_datasets.h"
 
 namespace largestep {
 namespace {

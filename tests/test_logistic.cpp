@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "largestep/logistic.h"
-#include "largestep/multiprecision.h"
+#include "largestep/kernel/logistic.h"
+#include "largestep/reference/multiprecision.h"
 
 namespace largestep {
 namespace {

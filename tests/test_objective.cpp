@@ -11,9 +11,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "largestep/generators.h"
-#include "largestep/objective.h"
-#include "largestep/objective_mp.h"
+#include "largestep/data/generators.h"
+#include "largestep/kernel/objective.h"
+#include "largestep/reference/objective_mp.h"
 
 namespace largestep {
 namespace {

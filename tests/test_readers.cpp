@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "largestep/readers.h"
+#include "largestep/data/readers.h"
 
 namespace largestep {
 namespace {

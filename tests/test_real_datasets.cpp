@@ -9,8 +9,8 @@
 
 #include "data_error_message.h"
 #include "temp_dir.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/real_datasets.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/data/real_datasets.h"
 
 namespace largestep {
 namespace {

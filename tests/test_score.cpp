@@ -6,8 +6,8 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "largestep/dataset_spec.h"
-#include "theory/score.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/reference/score.h"
 
 namespace largestep::theory {
 namespace {

@@ -9,8 +9,8 @@
 #include <random>
 #include <vector>
 
-#include "largestep/generators.h"
-#include "largestep/separability.h"
+#include "largestep/data/generators.h"
+#include "largestep/reference/separability.h"
 
 namespace largestep {
 namespace {

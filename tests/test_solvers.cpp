@@ -4,12 +4,12 @@
 #include <cmath>
 #include <vector>
 
-#include "largestep/experiment.h"
-#include "largestep/generators.h"
-#include "largestep/gradient_descent.h"
-#include "largestep/logistic.h"
-#include "largestep/nesterov.h"
-#include "largestep/reference.h"
+#include "largestep/core/experiment.h"
+#include "largestep/data/generators.h"
+#include "largestep/core/gradient_descent.h"
+#include "largestep/kernel/logistic.h"
+#include "largestep/core/nesterov.h"
+#include "largestep/reference/reference.h"
 
 namespace largestep {
 namespace {
@@ -70,7 +70,7 @@ TEST(GradientDescent, ClassicalStepsizeObeysE6AtEveryStep) {
 }
 
 TEST(GradientDescent, LargeStepsizeOnHardDataIsNonMonotoneThenSettles) {
-  const Problem p = make_problem(make_hard(0.1), 1e-4);
+  const Problem p = make_problem(make_hard(0.1), 1e-4, compute_reference_double);
   RunSpec spec;
   spec.eta = 100;  // below eta_loc ~ 125, far above 1/L_s ~ 6.4
   const RunOutcome o = run(p, spec);
@@ -85,7 +85,7 @@ TEST(GradientDescent, LargeStepsizeOnHardDataIsNonMonotoneThenSettles) {
 }
 
 TEST(GradientDescent, CountsCutOffByTheHorizonAreLowerBounds) {
-  const Problem p = make_problem(make_hard(0.1), 1e-4);
+  const Problem p = make_problem(make_hard(0.1), 1e-4, compute_reference_double);
   RunSpec spec;
   spec.rule = parse_rule("classical");
   spec.options.max_steps = 100;
@@ -131,7 +131,7 @@ TEST(GradientDescent, DivergenceRadiusIsInfiniteWhenIteratesStayBounded) {
 }
 
 TEST(GradientDescent, FloatRunsMeasureGapsInDouble) {
-  const Problem p = make_problem(make_hard(0.1), 1e-2);
+  const Problem p = make_problem(make_hard(0.1), 1e-2, compute_reference_double);
   RunSpec spec;
   spec.rule = parse_rule("classical");
   spec.precision = Precision::single;
@@ -143,7 +143,7 @@ TEST(GradientDescent, FloatRunsMeasureGapsInDouble) {
 }
 
 TEST(Nesterov, ConvergesAndBeatsClassicalGdAtSmallLambda) {
-  const Problem p = make_problem(make_planted({100, 5, 0.1, 3}), 1e-4);
+  const Problem p = make_problem(make_planted({100, 5, 0.1, 3}), 1e-4, compute_reference_double);
   RunSpec gd, agd;
   gd.rule = agd.rule = parse_rule("classical");
   agd.solver = SolverKind::nesterov;
@@ -155,7 +155,7 @@ TEST(Nesterov, ConvergesAndBeatsClassicalGdAtSmallLambda) {
 }
 
 TEST(Nesterov, HugeStepsizeIsReportedDiverged) {
-  const Problem p = make_problem(make_planted({100, 5, 0.1, 3}), 1e-2);
+  const Problem p = make_problem(make_planted({100, 5, 0.1, 3}), 1e-2, compute_reference_double);
   RunSpec spec;
   spec.solver = SolverKind::nesterov;
   spec.eta = 1e3;  // ~ 4000 / L_s
@@ -192,7 +192,7 @@ namespace {
 // Just above eta_loc the gap dips below eps, then rounding-level deviations grow by
 // |1 - eta h_max| > 1 per step into a period-2 oscillation: the run must not stop as converged.
 TEST(GradientDescent, StepsizeJustAboveEtaLocIsNeverReportedSettled) {
-  const Problem p = make_problem(make_hard(0.1), 1e-4);
+  const Problem p = make_problem(make_hard(0.1), 1e-4, compute_reference_double);
   ASSERT_LT(p.reference.eta_loc, 128);
   RunSpec spec;
   spec.eta = 128;

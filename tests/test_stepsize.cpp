@@ -4,11 +4,11 @@
 #include <cmath>
 #include <set>
 
-#include "largestep/dataset_spec.h"
-#include "largestep/experiment.h"
-#include "largestep/generators.h"
-#include "largestep/registry.h"
-#include "largestep/stepsize.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/experiment.h"
+#include "largestep/data/generators.h"
+#include "largestep/core/registry.h"
+#include "largestep/core/stepsize.h"
 
 namespace largestep {
 namespace {
@@ -61,7 +61,7 @@ TEST(StepsizeRule, BestGridIsQuarterPowersOfTwoFromClassicalToEtaLoc) {
 }
 
 TEST(StepsizeRule, BestIsNoWorseThanAnyGridPoint) {
-  const Problem p = make_problem(make_hard(0.1), 1e-3);
+  const Problem p = make_problem(make_hard(0.1), 1e-3, compute_reference_double);
   RunSpec spec;
   spec.rule = parse_rule("best");
   const RunOutcome o = run(p, spec);
@@ -80,11 +80,10 @@ TEST(Registry, SuitesHaveUniqueNamesAndValidEntries) {
     std::set<std::string> names;
     for (const Experiment& e : suite.experiments) {
       EXPECT_TRUE(names.insert(e.name).second) << e.name;
-      EXPECT_NO_THROW(parse_dataset_spec(e.dataset)) << e.dataset;
-      EXPECT_NO_THROW(parse_rule(e.rule)) << e.rule;
-      EXPECT_NO_THROW(parse_solver(e.solver)) << e.solver;
+      EXPECT_EQ(parse_dataset_spec(e.dataset).canonical(), e.dataset);
+      EXPECT_TRUE(e.spec.rule.has_value()) << e.name;
       EXPECT_GT(e.lambda, 0);
-      EXPECT_GT(e.horizon, 0);
+      EXPECT_GT(e.spec.options.max_steps, 0);
     }
   }
   EXPECT_THROW(find_suite("nope"), std::invalid_argument);

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "data_error_message.h"
-#include "largestep/weights_reader.h"
+#include "largestep/data/weights_reader.h"
 #include "temp_dir.h"
 
 namespace largestep {

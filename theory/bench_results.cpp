@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "claims_sweep.h"
-#include "largestep/dataset_spec.h"
+#include "largestep/data/dataset_spec.h"
 
 namespace largestep::theory {
 namespace {
@@ -59,19 +59,19 @@ std::vector<Verdict> check_benchmark_results(const nlohmann::json& results, cons
     if (it == per_lambda.end())
       it = per_lambda.emplace(e->lambda, SweepPoint{make_problem(make_dataset(e->dataset), e->lambda, ctx.reference), {}}).first;
     SweepRun run;
-    run.method = e->solver == "nesterov" ? "nesterov" : e->rule;
+    run.method = e->method();
     RunOutcome outcome;
     const bool errored = entry.value("error_occurred", false);
     const bool censored = errored || counter(entry, "horizon_hit", source) != 0;
-    outcome.result.settled = {errored ? e->horizon + 1 : static_cast<std::int64_t>(counter(entry, "steps", source)),
+    outcome.result.settled = {errored ? e->spec.options.max_steps + 1 : static_cast<std::int64_t>(counter(entry, "steps", source)),
                               censored};
     if (!errored) {
       outcome.eta = counter(entry, "eta", source);
       const double gap = counter(entry, "final_gap", source);
       if (!censored) {
         ++gap_checked;
-        if (!(gap <= e->eps))
-          gap_violations.push_back(fmt::format("{}: final gap {:.3g} > eps {:.3g}", name, gap, e->eps));
+        if (!(gap <= e->spec.options.eps))
+          gap_violations.push_back(fmt::format("{}: final gap {:.3g} > eps {:.3g}", name, gap, e->spec.options.eps));
       }
     }
     run.outcome = outcome;
@@ -83,7 +83,7 @@ std::vector<Verdict> check_benchmark_results(const nlohmann::json& results, cons
 
   ScalingSweep sweep;
   sweep.suite = suite_name;
-  sweep.eps = find_suite(suite_name).experiments.front().eps;
+  sweep.eps = find_suite(suite_name).experiments.front().spec.options.eps;
   for (auto& [dataset, per_lambda] : points) {
     SweepDataset set{dataset, {}};
     for (auto& [lambda, point] : per_lambda) set.points.push_back(std::move(point));

@@ -5,7 +5,7 @@
 #include <functional>
 #include <string>
 
-#include "largestep/experiment.h"
+#include "largestep/core/experiment.h"
 
 namespace largestep::theory {
 
@@ -13,7 +13,7 @@ enum class Profile { quick, paper };
 
 struct CheckContext {
   Profile profile = Profile::quick;
-  ReferenceSolver reference;                         // certified_reference normally
+  ReferenceSolver reference = certified_reference;  // tests may opt in to a double one
   std::function<void(const std::string&)> progress;  // may be empty
 
   void report(const std::string& what) const {

@@ -9,7 +9,7 @@
 #include "claims_local.h"
 #include "claims_population.h"
 #include "claims_scaling.h"
-#include "largestep/environment.h"
+#include "largestep/kernel/environment.h"
 
 namespace largestep::theory {
 

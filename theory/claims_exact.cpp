@@ -8,7 +8,7 @@
 #include <limits>
 
 #include "bounds.h"
-#include "largestep/solver.h"
+#include "largestep/core/solver.h"
 
 namespace largestep::theory {
 namespace {

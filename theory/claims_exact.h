@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "check_context.h"
-#include "largestep/dataset.h"
-#include "largestep/experiment.h"
+#include "largestep/kernel/dataset.h"
+#include "largestep/core/experiment.h"
 #include "verdict.h"
 
 namespace largestep::theory {

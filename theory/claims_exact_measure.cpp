@@ -10,12 +10,12 @@
 
 #include "bounds.h"
 #include "claims_exact.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/gradient_descent.h"
-#include "largestep/logistic.h"
-#include "largestep/objective.h"
-#include "largestep/registry.h"
-#include "largestep/separability.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/gradient_descent.h"
+#include "largestep/kernel/logistic.h"
+#include "largestep/kernel/objective.h"
+#include "largestep/core/registry.h"
+#include "largestep/reference/separability.h"
 
 namespace largestep::theory {
 namespace {

@@ -13,11 +13,11 @@
 
 #include "bounds.h"
 #include "fit.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/gradient_descent.h"
-#include "largestep/objective_mp.h"
-#include "largestep/registry.h"
-#include "largestep/separability.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/gradient_descent.h"
+#include "largestep/reference/objective_mp.h"
+#include "largestep/core/registry.h"
+#include "largestep/reference/separability.h"
 
 namespace largestep::theory {
 namespace {

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "check_context.h"
-#include "largestep/solver.h"
-#include "reference_mp.h"
+#include "largestep/core/solver.h"
+#include "largestep/reference/certified.h"
 #include "verdict.h"
 
 namespace largestep::theory {

@@ -8,10 +8,10 @@
 #include <limits>
 
 #include "fit.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/generators.h"
-#include "largestep/gradient_descent.h"
-#include "largestep/nesterov.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/data/generators.h"
+#include "largestep/core/gradient_descent.h"
+#include "largestep/core/nesterov.h"
 
 namespace largestep::theory {
 namespace {

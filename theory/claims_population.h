@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "check_context.h"
-#include "largestep/dataset.h"
-#include "largestep/solver.h"
+#include "largestep/kernel/dataset.h"
+#include "largestep/core/solver.h"
 #include "verdict.h"
 
 namespace largestep::theory {

@@ -9,9 +9,9 @@
 #include <cmath>
 
 #include "claims_sweep.h"
-#include "largestep/gradient_descent.h"
-#include "largestep/objective_mp.h"
-#include "reference_mp.h"
+#include "largestep/core/gradient_descent.h"
+#include "largestep/reference/objective_mp.h"
+#include "largestep/reference/certified.h"
 
 namespace largestep::theory {
 namespace {

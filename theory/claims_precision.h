@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "largestep/solver.h"
+#include "largestep/core/solver.h"
 #include "verdict.h"
 
 namespace largestep::theory {

@@ -9,7 +9,7 @@
 #include "bounds.h"
 #include "claims_scaling.h"
 #include "claims_sweep.h"
-#include "largestep/dataset_spec.h"
+#include "largestep/data/dataset_spec.h"
 
 namespace largestep::theory {
 namespace {

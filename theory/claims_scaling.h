@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "check_context.h"
-#include "largestep/experiment.h"
-#include "largestep/solver.h"
+#include "largestep/core/experiment.h"
+#include "largestep/core/solver.h"
 #include "verdict.h"
 
 namespace largestep::theory {

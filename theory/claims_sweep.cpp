@@ -6,7 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "largestep/dataset_spec.h"
+#include "largestep/data/dataset_spec.h"
 
 namespace largestep::theory {
 namespace {
@@ -29,17 +29,6 @@ SweepRun run_one(const Problem& problem, std::string method, RunSpec spec) {
   }
   return r;
 }
-
-RunSpec spec_of(const Experiment& e) {
-  RunSpec spec;
-  spec.solver = parse_solver(e.solver);
-  spec.rule = parse_rule(e.rule);
-  spec.options.eps = e.eps;
-  spec.options.max_steps = e.horizon;
-  return spec;
-}
-
-std::string method_of(const Experiment& e) { return e.solver == "gd" ? e.rule : e.solver; }
 
 SweepPoint& point_for(ScalingSweep& sweep, const CheckContext& ctx, const Experiment& e) {
   SweepDataset* set = nullptr;
@@ -91,11 +80,11 @@ ScalingSweep run_scaling_sweep(const CheckContext& ctx) {
   ScalingSweep sweep;
   sweep.suite = suite.name;
   if (suite.experiments.empty()) return sweep;
-  sweep.eps = suite.experiments.front().eps;
-  sweep.horizon = suite.experiments.front().horizon;
+  sweep.eps = suite.experiments.front().spec.options.eps;
+  sweep.horizon = suite.experiments.front().spec.options.max_steps;
   for (const Experiment& e : suite.experiments) {
     SweepPoint& point = point_for(sweep, ctx, e);
-    point.runs.push_back(run_one(point.problem, method_of(e), spec_of(e)));
+    point.runs.push_back(run_one(point.problem, e.method(), e.spec));
   }
   ctx.report(fmt::format("scaling: fixed large stepsizes on suite '{}'", suite.name));
   for (SweepDataset& d : sweep.datasets)

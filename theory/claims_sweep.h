@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "check_context.h"
-#include "largestep/experiment.h"
-#include "largestep/registry.h"
+#include "largestep/core/experiment.h"
+#include "largestep/core/registry.h"
 #include "verdict.h"
 
 namespace largestep::theory {

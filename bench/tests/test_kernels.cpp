@@ -11,7 +11,7 @@
 #endif
 
 #include "kernel_data.h"
-#include "largestep/objective.h"
+#include "largestep/kernel/objective.h"
 #include "two_pass.h"
 
 namespace largestep::bench {

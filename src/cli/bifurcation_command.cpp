@@ -11,11 +11,11 @@
 #include <memory>
 
 #include "cli_common.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/experiment.h"
-#include "largestep/gradient_descent.h"
-#include "largestep/result_io.h"
-#include "theory/reference_mp.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/experiment.h"
+#include "largestep/core/gradient_descent.h"
+#include "largestep/core/result_io.h"
+#include "largestep/reference/certified.h"
 
 namespace largestep::cli {
 namespace {
@@ -41,7 +41,7 @@ void validate(const BifurcationArgs& a) {
 
 int bifurcation_command(const BifurcationArgs& a) {
   validate(a);
-  const Problem problem = make_problem(make_dataset(a.data), a.lambda, theory::certified_reference);
+  const Problem problem = make_problem(make_dataset(a.data), a.lambda);
   if (problem.data.d() != 1)
     throw UsageError(fmt::format("bifurcation needs one-dimensional data (d = 1); {} has d = {}",
                                  problem.data.spec, problem.data.d()));

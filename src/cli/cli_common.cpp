@@ -6,7 +6,7 @@
 #include <iostream>
 #include <unistd.h>
 
-#include "largestep/result_io.h"
+#include "largestep/core/result_io.h"
 
 namespace largestep::cli {
 

@@ -4,10 +4,10 @@
 #include <memory>
 
 #include "cli_common.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/describe.h"
-#include "largestep/libsvm_writer.h"
-#include "largestep/result_io.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/describe.h"
+#include "largestep/data/libsvm_writer.h"
+#include "largestep/core/result_io.h"
 
 namespace largestep::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "cli_common.h"
-#include "largestep/dataset.h"
+#include "largestep/kernel/dataset.h"
 
 int main(int argc, char** argv) {
   using namespace largestep;

@@ -3,8 +3,8 @@
 #include <memory>
 
 #include "cli_common.h"
-#include "largestep/dataset_spec.h"
-#include "theory/reference_mp.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/reference/certified.h"
 
 namespace largestep::cli {
 namespace {
@@ -12,11 +12,11 @@ namespace {
 struct ReferenceArgs {
   std::string data;
   double lambda = 0;
-  unsigned digits = theory::kDefaultDigits;
+  unsigned digits = kDefaultDigits;
   bool json = false;
 };
 
-std::string reference_text(const theory::MpReference& r) {
+std::string reference_text(const MpReference& r) {
   std::string out = fmt::format("dataset      {}\nlambda       {}\ndigits       {}\n", r.dataset,
                                 r.lambda, r.digits);
   for (std::size_t j = 0; j < r.w.size(); ++j) out += fmt::format("w[{}]{:<7} {}\n", j, "", r.w[j]);
@@ -45,10 +45,10 @@ void add_reference_command(CLI::App& app, Action& action) {
       check_positive("--lambda", a->lambda);
       if (a->digits < 20 || a->digits > 2000)
         throw UsageError(fmt::format("--digits must be in 20 .. 2000, got {}", a->digits));
-      const theory::MpReference r =
-          theory::cached_reference_mp(make_dataset(a->data), a->lambda, a->digits);
+      const MpReference r =
+          cached_reference_mp(make_dataset(a->data), a->lambda, a->digits);
       if (a->json) {
-        emit("-", theory::to_json(r).dump(2) + "\n");
+        emit("-", to_json(r).dump(2) + "\n");
       } else {
         emit("-", reference_text(r));
       }

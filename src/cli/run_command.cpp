@@ -4,10 +4,10 @@
 #include <memory>
 
 #include "cli_common.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/experiment.h"
-#include "largestep/result_io.h"
-#include "theory/reference_mp.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/experiment.h"
+#include "largestep/core/result_io.h"
+#include "largestep/reference/certified.h"
 #include "run_options.h"
 
 namespace largestep::cli {
@@ -63,15 +63,11 @@ int run_command(const RunArgs& a, bool has_eta, bool has_rule) {
   } else {
     throw UsageError("give a stepsize: --eta X or --rule NAME (see --help)");
   }
-  const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda),
-                                       theory::certified_reference);
+  const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda));
 
-  std::string trace_csv = "t,value,gap,grad_norm,w_norm\n";
+  std::string trace_csv = trace_csv_header();
   TraceCallback trace;
-  if (!a.trace.empty())
-    trace = [&trace_csv](const TracePoint& p) {
-      trace_csv += fmt::format("{},{},{},{},{}\n", p.t, p.value, p.gap, p.grad_norm, p.w_norm);
-    };
+  if (!a.trace.empty()) trace = [&trace_csv](const TracePoint& p) { trace_csv += trace_csv_row(p); };
   const auto start = std::chrono::steady_clock::now();
   const RunOutcome outcome = run(problem, spec, trace);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -7,14 +7,15 @@
 namespace largestep::cli {
 
 void CommonRunArgs::add_to(CLI::App& command) {
-  command.add_option("--eps", eps, "Target objective gap f(w_t) - f*")->capture_default_str();
-  command.add_option("--max-steps", max_steps, "Horizon: the last step evaluated")
-      ->capture_default_str();
-  command.add_option("--scalar", scalar, "Working precision: float or double")
-      ->check(CLI::IsMember({"float", "double"}))
-      ->capture_default_str();
-  command.add_flag("--to-horizon", to_horizon,
-                   "Run to --max-steps instead of stopping once the gap has settled below eps");
+  eps_option_ =
+      command.add_option("--eps", eps, "Target objective gap f(w_t) - f*")->capture_default_str();
+  max_steps_option_ = command.add_option("--max-steps", max_steps, "Horizon: the last step evaluated")
+                          ->capture_default_str();
+  scalar_option_ = command.add_option("--scalar", scalar, "Working precision: float or double")
+                       ->check(CLI::IsMember({"float", "double"}))
+                       ->capture_default_str();
+  to_horizon_option_ = command.add_flag(
+      "--to-horizon", to_horizon, "Run to --max-steps instead of stopping once the gap has settled below eps");
 }
 
 SolverOptions CommonRunArgs::solver_options() const {
@@ -24,6 +25,15 @@ SolverOptions CommonRunArgs::solver_options() const {
   o.max_steps = max_steps;
   o.stop_when_settled = !to_horizon;
   return o;
+}
+
+Experiment CommonRunArgs::applied_to(Experiment e) const {
+  const SolverOptions given = solver_options();
+  if (eps_option_->count() > 0) e.spec.options.eps = given.eps;
+  if (max_steps_option_->count() > 0) e.spec.options.max_steps = given.max_steps;
+  if (to_horizon_option_->count() > 0) e.spec.options.stop_when_settled = false;
+  if (scalar_option_->count() > 0) e.spec.precision = parse_precision(scalar);
+  return e;
 }
 
 }  // namespace largestep::cli

@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "largestep/solver.h"
+#include "largestep/core/experiment.h"
+#include "largestep/core/solver.h"
 
 namespace largestep::cli {
 
@@ -17,6 +18,13 @@ struct CommonRunArgs {
 
   void add_to(CLI::App& command);
   SolverOptions solver_options() const;  // checks eps and max_steps; UsageError otherwise
+  // The experiment with every option the user gave applied (a suite's own eps, horizon, scalar
+  // and stopping rule stay where the user gave none).
+  Experiment applied_to(Experiment experiment) const;
+
+ private:
+  CLI::Option *eps_option_ = nullptr, *max_steps_option_ = nullptr, *scalar_option_ = nullptr,
+              *to_horizon_option_ = nullptr;
 };
 
 }  // namespace largestep::cli

@@ -4,10 +4,10 @@
 #include <memory>
 
 #include "cli_common.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/weights_reader.h"
-#include "theory/reference_mp.h"
-#include "theory/score.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/data/weights_reader.h"
+#include "largestep/reference/certified.h"
+#include "largestep/reference/score.h"
 
 namespace largestep::cli {
 namespace {
@@ -18,10 +18,10 @@ struct ScoreArgs {
   bool json = false;
 };
 
-nlohmann::json score_json(const Dataset<double>& data, const theory::MpReference& ref,
-                          const std::vector<theory::WeightScore>& scores) {
+nlohmann::json score_json(const Dataset<double>& data, const MpReference& ref,
+                          const std::vector<WeightScore>& scores) {
   nlohmann::json list = nlohmann::json::array();
-  for (const theory::WeightScore& s : scores)
+  for (const WeightScore& s : scores)
     list.push_back({{"value", s.value},
                     {"gap", s.gap},
                     {"gap_exact", s.gap_exact},
@@ -32,15 +32,15 @@ nlohmann::json score_json(const Dataset<double>& data, const theory::MpReference
           {"digits", ref.digits}, {"scores", list}};
 }
 
-std::string score_text(const Dataset<double>& data, const theory::MpReference& ref,
-                       const std::vector<theory::WeightScore>& scores) {
+std::string score_text(const Dataset<double>& data, const MpReference& ref,
+                       const std::vector<WeightScore>& scores) {
   std::string out =
       fmt::format("dataset {} (n = {}, d = {}), lambda {}\nf* = {:.20s}... ({} digits)\n",
                   data.spec, data.n(), data.d(), ref.lambda, ref.f_star, ref.digits);
   out += fmt::format("{:>4}  {:>24}  {:>12}  {:>12}  {:>12}  {:>12}\n", "#", "f(w) (double)", "gap",
                      "gap exact", "||grad f||", "gap bound");
   for (std::size_t k = 0; k < scores.size(); ++k) {
-    const theory::WeightScore& s = scores[k];
+    const WeightScore& s = scores[k];
     out += fmt::format("{:>4}  {:>24.17g}  {:>12.4e}  {:>12.4e}  {:>12.4e}  {:>12.4e}\n", k + 1,
                        s.value, s.gap, s.gap_exact, s.grad_norm, s.gap_bound);
   }
@@ -68,8 +68,8 @@ void add_score_command(CLI::App& app, Action& action) {
       check_positive("--lambda", a->lambda);
       const Dataset<double> data = make_dataset(a->data);
       const std::vector<Vector<double>> weights = read_weights(a->weights, data.d());
-      const theory::MpReference ref = theory::cached_reference_mp(data, a->lambda);
-      const std::vector<theory::WeightScore> scores = theory::score_weights(data, ref, weights);
+      const MpReference ref = cached_reference_mp(data, a->lambda);
+      const std::vector<WeightScore> scores = score_weights(data, ref, weights);
       emit("-",
            a->json ? score_json(data, ref, scores).dump(2) + "\n" : score_text(data, ref, scores));
       return 0;

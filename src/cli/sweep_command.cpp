@@ -1,16 +1,16 @@
 // largestep sweep --data SPEC --lambdas L,... (--etas E,... | --rules R,...) [...]
 // largestep sweep --suite NAME [...]
 #include <fmt/format.h>
-#include <map>
 #include <memory>
 
 #include "cli_common.h"
-#include "largestep/dataset_spec.h"
-#include "largestep/experiment.h"
-#include "largestep/registry.h"
-#include "largestep/result_io.h"
-#include "largestep/text.h"
-#include "theory/reference_mp.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/core/experiment.h"
+#include "largestep/core/registry.h"
+#include "largestep/core/result_io.h"
+#include "largestep/core/suite_runner.h"
+#include "largestep/data/text.h"
+#include "largestep/reference/certified.h"
 #include "run_options.h"
 
 namespace largestep::cli {
@@ -22,14 +22,7 @@ struct SweepArgs {
   CommonRunArgs common;
 };
 
-// One row to run: a problem key and a run spec (plus the registry name, for suites).
-struct Job {
-  std::string experiment, dataset;
-  double lambda;
-  RunSpec spec;
-};
-
-std::vector<Job> jobs_from_flags(const SweepArgs& a) {
+std::vector<Experiment> jobs_from_flags(const SweepArgs& a) {
   if (a.data.empty()) throw UsageError("give --data SPEC (or --suite NAME)");
   if (a.lambdas.empty()) throw UsageError("give --lambdas L1,L2,...");
   if (a.etas.empty() == a.rules.empty()) throw UsageError("give exactly one of --etas and --rules");
@@ -50,51 +43,57 @@ std::vector<Job> jobs_from_flags(const SweepArgs& a) {
       }
     }
   }
-  std::vector<Job> jobs;
+  std::vector<Experiment> jobs;
   for (const double lambda : parse_positive_list("--lambdas", a.lambdas))
-    for (const RunSpec& s : specs) jobs.push_back({"", a.data, lambda, s});
+    for (const RunSpec& s : specs) jobs.push_back(make_experiment("", a.data, lambda, s));
   return jobs;
 }
 
-std::vector<Job> jobs_from_suite(const SweepArgs& a) {
-  if (!a.data.empty() || !a.lambdas.empty() || !a.etas.empty() || !a.rules.empty())
-    throw UsageError("--suite runs the registry's experiments: drop --data, --lambdas, --etas, --rules");
-  const Precision precision = parse_precision(a.common.scalar);
-  SolverOptions base = a.common.solver_options();
-  std::vector<Job> jobs;
-  for (const Experiment& e : find_suite(a.suite).experiments) {
-    SolverOptions options = base;
-    options.eps = e.eps;
-    options.max_steps = e.horizon;
-    jobs.push_back({e.name, e.dataset, e.lambda,
-                    RunSpec{parse_solver(e.solver), parse_rule(e.rule), std::nullopt, precision, options}});
-  }
-  return jobs;
+// A registry suite through the runner: DIR/runs.json, runs.csv and traces/ (suite_runner.h).
+int suite_command(const SweepArgs& a, bool format_given) {
+  if (!a.data.empty() || !a.lambdas.empty() || !a.etas.empty() || !a.rules.empty() ||
+      a.solvers != "gd")
+    throw UsageError(
+        "--suite runs the registry's experiments: drop --data, --lambdas, --etas, --rules, --solvers");
+  if (format_given)
+    throw UsageError("--format does not apply to --suite: a suite writes runs.json and runs.csv to --out DIR");
+  if (a.out == "-" || a.out.empty())
+    throw UsageError("--suite writes a directory: give --out DIR (runs.json, runs.csv, traces/)");
+  Suite suite = find_suite(a.suite);
+  for (Experiment& e : suite.experiments) e = a.common.applied_to(std::move(e));
+  ProblemCache problems;
+  Progress progress(suite.experiments.size());
+  const std::vector<SuiteRun> runs =
+      run_suite(suite, problems, [&progress](std::size_t done, std::size_t, const SuiteRun& r) {
+        progress.update(done, r.outcome ? fmt::format("{}: settled {} ({})", r.experiment.name,
+                                                      r.outcome->result.settled.str(),
+                                                      to_string(r.outcome->result.termination))
+                                        : fmt::format("{}: skipped ({})", r.experiment.name, r.skipped));
+      });
+  progress.finish();
+  write_suite_runs(a.out, suite, runs, problems);
+  fmt::print(stderr, "sweep: {} runs of suite '{}' written to {}/runs.json, runs.csv and traces/\n",
+             runs.size(), suite.name, a.out);
+  return 0;
 }
 
-int sweep_command(const SweepArgs& a) {
+int sweep_command(const SweepArgs& a, bool format_given) {
   if (a.list_suites) {
     for (const Suite& s : suites())
-      fmt::print("{:8} {:4} experiments  {}\n", s.name, s.experiments.size(), s.description);
+      fmt::print("{:14} {:4} experiments  {}\n", s.name, s.experiments.size(), s.description);
     return 0;
   }
-  const std::vector<Job> jobs = a.suite.empty() ? jobs_from_flags(a) : jobs_from_suite(a);
-  std::vector<std::string> columns = kRunColumns;
-  if (!a.suite.empty()) columns.insert(columns.begin(), "experiment");
-
-  std::map<std::pair<std::string, double>, Problem> problems;  // each reference solved once
+  if (!a.suite.empty()) return suite_command(a, format_given);
+  const std::vector<Experiment> jobs = jobs_from_flags(a);
+  const std::vector<std::string>& columns = kRunColumns;
+  ProblemCache problems;
   nlohmann::json records = nlohmann::json::array();
   std::string csv = csv_header(columns);
   Progress progress(jobs.size());
   for (std::size_t k = 0; k < jobs.size(); ++k) {
-    const Job& job = jobs[k];
-    const auto key = std::make_pair(job.dataset, job.lambda);
-    auto it = problems.find(key);
-    if (it == problems.end())
-      it = problems.emplace(key, make_problem(make_dataset(job.dataset), job.lambda, theory::certified_reference)).first;
-    const RunOutcome outcome = run(it->second, job.spec);
-    nlohmann::json record = run_record(it->second, job.spec, outcome);
-    if (!job.experiment.empty()) record["experiment"] = job.experiment;
+    const Experiment& job = jobs[k];
+    const RunOutcome outcome = run(job, problems);
+    const nlohmann::json record = run_record(problems.get(job.dataset, job.lambda), job.spec, outcome);
     csv += csv_row(record, columns);
     records.push_back(record);
     progress.update(k + 1, fmt::format("{} lambda={:.3g} {} {}: settled {} ({})", job.dataset,
@@ -121,11 +120,16 @@ void add_sweep_command(CLI::App& app, Action& action) {
   cmd->add_option("--suite", a->suite, "Run a registry suite instead (see --list-suites)");
   cmd->add_flag("--list-suites", a->list_suites, "List the registry's suites and exit");
   a->common.add_to(*cmd);
-  cmd->add_option("--format", a->format, "csv or json")
-      ->check(CLI::IsMember({"csv", "json"}))
+  CLI::Option* format = cmd->add_option("--format", a->format, "csv or json")
+                            ->check(CLI::IsMember({"csv", "json"}))
+                            ->capture_default_str();
+  cmd->add_option("--out", a->out,
+                  "Output file ('-': standard output); with --suite, the directory for runs.json, "
+                  "runs.csv and traces/")
       ->capture_default_str();
-  cmd->add_option("--out", a->out, "Output file ('-': standard output)")->capture_default_str();
-  cmd->callback([a, &action] { action = [a] { return sweep_command(*a); }; });
+  cmd->callback([a, format, &action] {
+    action = [a, format] { return sweep_command(*a, format->count() > 0); };
+  });
 }
 
 }  // namespace largestep::cli

@@ -1,0 +1,22 @@
+#include "largestep/core/describe.h"
+
+#include "largestep/kernel/objective.h"
+
+namespace largestep {
+
+DatasetSummary describe(const Dataset<double>& data, std::optional<double> lambda) {
+  DatasetSummary s;
+  s.n = data.n();
+  s.d = data.d();
+  s.max_row_norm = data.max_row_norm();
+  s.separability = check_separability(data);
+  s.gram_max_eigenvalue = largest_gram_eigenvalue(data.X);
+  if (lambda) {
+    s.lambda = *lambda;
+    s.smoothness = LogisticObjective<double>(data, *lambda).smoothness();
+    s.kappa = *s.smoothness / *lambda;
+  }
+  return s;
+}
+
+}  // namespace largestep

@@ -1,0 +1,22 @@
+// What a user wants to know about a dataset before running GD on it.
+#pragma once
+
+#include <optional>
+
+#include "largestep/kernel/dataset.h"
+#include "largestep/reference/separability.h"
+
+namespace largestep {
+
+struct DatasetSummary {
+  std::ptrdiff_t n = 0, d = 0;
+  double max_row_norm = 0;
+  Separability separability;
+  double gram_max_eigenvalue = 0;  // lambda_max(X^T X)
+  // For a given lambda: L_s = lambda + lambda_max(X^T X)/(4n) and kappa = L_s / lambda.
+  std::optional<double> lambda, smoothness, kappa;
+};
+
+DatasetSummary describe(const Dataset<double>& data, std::optional<double> lambda = std::nullopt);
+
+}  // namespace largestep

@@ -1,0 +1,107 @@
+// One run of one solver on one problem: what `largestep run`, sweeps, bench/ and theory/ share.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "largestep/kernel/dataset.h"
+#include "largestep/reference/certified.h"
+#include "largestep/reference/reference.h"
+#include "largestep/reference/separability.h"
+#include "largestep/core/solver.h"
+#include "largestep/core/stepsize.h"
+
+namespace largestep {
+
+// A dataset and a lambda with everything the rules and the gaps need, computed once.
+struct Problem {
+  Dataset<double> data;
+  double lambda = 0;
+  Separability separability;
+  Reference reference;
+
+  RuleContext rule_context() const;
+};
+
+// How a problem gets its reference: compute_reference_double here; the CLI, bench/ and theory/
+// pass the cached multiprecision one (certified_reference).
+using ReferenceSolver = std::function<Reference(const Dataset<double>&, double)>;
+
+// Throws std::invalid_argument for lambda <= 0 or not finite, DataError for a bad dataset.
+Problem make_problem(Dataset<double> data, double lambda,
+                     const ReferenceSolver& solve_reference = compute_reference_double);
+
+enum class SolverKind { gd, nesterov };
+enum class Precision { single, dual };  // float, double
+
+std::string to_string(SolverKind s);
+std::string to_string(Precision p);
+SolverKind parse_solver(std::string_view text);   // "gd" | "nesterov"
+Precision parse_precision(std::string_view text);  // "float" | "double"
+
+struct RunSpec {
+  SolverKind solver = SolverKind::gd;
+  // Exactly one of rule and eta: the stepsize by rule, or a fixed value.
+  std::optional<StepsizeRule> rule;
+  std::optional<double> eta;
+  Precision precision = Precision::dual;
+  SolverOptions options;  // eta is filled in from the rule
+};
+
+struct RunOutcome {
+  std::string rule;  // the rule's name, or "fixed:eta=..." for an explicit eta
+  double eta = 0;
+  double momentum = 0;  // Nesterov only
+  SolverResult result;
+  // For rule `best`: every grid point tried (eta, settled steps); the chosen one is in `result`.
+  std::vector<std::pair<double, StepCount>> grid;
+};
+
+using TraceCallback = std::function<void(const TracePoint&)>;
+
+// Runs one solver from w_0 = 0 with the stepsize of the spec's rule or eta (Nesterov: usually
+// the classical rule) and, for Nesterov, momentum (sqrt(kappa) - 1)/(sqrt(kappa) + 1).
+RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback& trace = {});
+
+// One experiment: a dataset, a lambda and what to run on it (solver, rule or eta, scalar, eps,
+// horizon). Built only through make_experiment, so every Experiment is valid.
+struct Experiment {
+  std::string name;     // unique within its suite, e.g. "hard0.1/lambda=0.0001/s2"; may be empty
+  std::string dataset;  // canonical dataset spec
+  double lambda = 0;
+  RunSpec spec;
+  bool keep_trace = false;  // the runner writes its trace, every step (figures, S4, S9)
+
+  // What ran, as the claims and figures name it: the rule of a GD run ("classical", "s2", ...),
+  // "fixed" for an explicit eta, or the solver ("nesterov").
+  std::string method() const;
+};
+
+// Parses the dataset spec (canonical form), checks lambda, the stepsize (exactly one of rule and
+// eta) and the solver options; throws DataError or std::invalid_argument naming the problem.
+Experiment make_experiment(std::string name, std::string_view dataset, double lambda,
+                           RunSpec spec, bool keep_trace = false);
+
+// Every (dataset, lambda) problem a process needs, made once: data, certificate and reference.
+// References stay valid for the cache's lifetime.
+class ProblemCache {
+ public:
+  explicit ProblemCache(ReferenceSolver reference = certified_reference)
+      : reference_(std::move(reference)) {}
+  const Problem& get(const std::string& dataset, double lambda);
+  std::size_t size() const { return problems_.size(); }
+
+ private:
+  ReferenceSolver reference_;
+  std::map<std::pair<std::string, double>, Problem> problems_;
+};
+
+// Runs an experiment on its problem from the cache.
+RunOutcome run(const Experiment& experiment, ProblemCache& problems,
+               const TraceCallback& trace = {});
+
+}  // namespace largestep

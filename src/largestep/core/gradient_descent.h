@@ -1,0 +1,55 @@
+// Gradient descent with a constant stepsize: w_{t+1} = w_t - eta grad f(w_t).
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "largestep/kernel/objective.h"
+#include "largestep/core/solver.h"
+
+namespace largestep {
+
+// Past this norm GD provably runs off to infinity. With ||grad L|| <= G = max_i ||x_i||,
+// ||w_{t+1}|| >= (eta lambda - 1) ||w_t|| - eta G, which exceeds ||w_t|| and keeps growing
+// geometrically once ||w_t|| > eta G / (eta lambda - 2). For eta lambda <= 2 no such radius
+// exists (the iterates stay bounded when eta lambda < 2), so it is infinite.
+inline double gd_divergence_radius(double eta, double lambda, double max_row_norm) {
+  if (eta * lambda <= 2) return std::numeric_limits<double>::infinity();
+  return eta * max_row_norm / (eta * lambda - 2);
+}
+
+// Runs GD from w (in: w_0; out: the last iterate) and measures gaps against f_star.
+template <class Scalar, TraceObserver Observer = NoObserver>
+SolverResult gradient_descent(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
+                              const SolverOptions& options, Vector<Scalar>& w,
+                              Observer&& observe = {}) {
+  using std::isfinite;
+  options.validate();
+  RunTracker<Scalar> tracker(options, f_star);
+  const Scalar eta(options.eta);
+  const double radius = gd_divergence_radius(options.eta, static_cast<double>(f.lambda()),
+                                             static_cast<double>(f.data().max_row_norm()));
+  Vector<Scalar> grad(f.dim());
+  for (std::int64_t t = 0;; ++t) {
+    const Scalar value = f.value_and_gradient(w, grad);
+    if (!isfinite(value) || !grad.allFinite())
+      return tracker.finish(Termination::non_finite, t, NAN, static_cast<double>(w.norm()));
+    const std::optional<Termination> stop = tracker.next(
+        t, value, options.max_steps, [&] { return static_cast<double>(w.norm()) > radius; });
+    observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
+    if (stop)
+      return tracker.finish(*stop, t, static_cast<double>(grad.norm()), static_cast<double>(w.norm()));
+    w.noalias() -= eta * grad;
+  }
+}
+
+// GD from w_0 = 0.
+template <class Scalar, TraceObserver Observer = NoObserver>
+SolverResult gradient_descent(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
+                              const SolverOptions& options, Observer&& observe = {}) {
+  Vector<Scalar> w = Vector<Scalar>::Zero(f.dim());
+  return gradient_descent(f, f_star, options, w, std::forward<Observer>(observe));
+}
+
+}  // namespace largestep

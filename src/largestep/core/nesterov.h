@@ -1,0 +1,62 @@
+// Nesterov's accelerated gradient for strongly convex f (constant momentum):
+//   y_t = w_t + beta (w_t - w_{t-1}),  w_{t+1} = y_t - eta grad f(y_t),
+//   eta = 1/L_s, beta = (sqrt(kappa) - 1) / (sqrt(kappa) + 1), kappa = L_s / lambda.
+#pragma once
+
+#include <cmath>
+#include <optional>
+
+#include "largestep/kernel/objective.h"
+#include "largestep/core/solver.h"
+
+namespace largestep {
+
+inline double nesterov_momentum(double kappa) {
+  const double r = std::sqrt(kappa);
+  return (r - 1) / (r + 1);
+}
+
+// With eta <= 1/L_s the gap never exceeds twice its start; a gap this many times the start
+// means the stepsize is outside the method's range and the iterates are running away.
+inline constexpr double kNesterovDivergenceFactor = 1e12;
+
+// Runs Nesterov's method from w (in: w_0; out: the last iterate). Each step costs two passes over
+// the data: f(w_t) for the gap and grad f(y_t) for the step.
+template <class Scalar, TraceObserver Observer = NoObserver>
+SolverResult nesterov(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
+                      const SolverOptions& options, double momentum, Vector<Scalar>& w,
+                      Observer&& observe = {}) {
+  using std::isfinite;
+  options.validate();
+  if (!(momentum >= 0 && momentum < 1))
+    throw std::invalid_argument("nesterov: momentum must be in [0, 1), got " + std::to_string(momentum));
+  RunTracker<Scalar> tracker(options, f_star);
+  const Scalar eta(options.eta), beta(momentum);
+  Vector<Scalar> previous = w, y(f.dim()), grad(f.dim());
+  double divergence_gap = 0;
+  for (std::int64_t t = 0;; ++t) {
+    const Scalar value = f.value(w);
+    y = w + beta * (w - previous);
+    f.value_and_gradient(y, grad);
+    if (!isfinite(value) || !grad.allFinite())
+      return tracker.finish(Termination::non_finite, t, NAN, static_cast<double>(w.norm()));
+    const std::optional<Termination> stop = tracker.next(t, value, options.max_steps, [&] {
+      if (t == 0) divergence_gap = kNesterovDivergenceFactor * std::max(1.0, tracker.so_far().final_gap);
+      return tracker.so_far().final_gap > divergence_gap;
+    });
+    observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
+    if (stop)
+      return tracker.finish(*stop, t, static_cast<double>(grad.norm()), static_cast<double>(w.norm()));
+    previous = w;
+    w = y - eta * grad;
+  }
+}
+
+template <class Scalar, TraceObserver Observer = NoObserver>
+SolverResult nesterov(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
+                      const SolverOptions& options, double momentum, Observer&& observe = {}) {
+  Vector<Scalar> w = Vector<Scalar>::Zero(f.dim());
+  return nesterov(f, f_star, options, momentum, w, std::forward<Observer>(observe));
+}
+
+}  // namespace largestep

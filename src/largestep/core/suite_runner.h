@@ -1,0 +1,46 @@
+// The runner: every experiment of a suite run once, written as run records and traces that the
+// checker (verify --data), the figures and users all read.
+//
+// DIR/runs.json   {"suite", "environment", "runs": [record...]}: each record is run_record's
+//                 (result_io.h) plus "experiment" and "trace" (a file under DIR, or null); a run
+//                 that could not be made (a rule that needs a margin on data not shown separable)
+//                 has "skipped": the reason, and no result fields.
+// DIR/runs.csv    the same rows in the sweep CSV format, "experiment" first (skipped runs have an
+//                 empty termination and the reason in "skipped").
+// DIR/traces/K.csv  t,value,gap,grad_norm,w_norm of every step of run K (kept runs only).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "largestep/core/experiment.h"
+#include "largestep/core/registry.h"
+
+namespace largestep {
+
+struct SuiteRun {
+  Experiment experiment;
+  std::optional<RunOutcome> outcome;  // unset when the run was impossible: see `skipped`
+  std::string skipped;
+  std::vector<TracePoint> trace;      // every step, when experiment.keep_trace
+};
+
+// The fixed stepsizes eta_j = 4^j * 2/L_s (j >= 1) up to eta_loc/2: beyond the classical
+// stability limit 2/L_s at the start, yet converging locally at a healthy rate (E5: rho <=
+// max(1 - eta h_min, 0)). A suite with eos_stepsizes runs them at each (dataset, lambda).
+std::vector<double> eos_stepsizes(const Problem& problem);
+
+using RunProgress = std::function<void(std::size_t done, std::size_t total, const SuiteRun&)>;
+
+// Runs every experiment of the suite once, in order, then (eos_stepsizes) the edge-of-stability
+// runs of each (dataset, lambda), named "<dataset label>/lambda=L/fixed:eta=E" and traced.
+std::vector<SuiteRun> run_suite(const Suite& suite, ProblemCache& problems,
+                                const RunProgress& progress = {});
+
+// Writes DIR/runs.json, DIR/runs.csv and DIR/traces/ (see above), creating DIR.
+void write_suite_runs(const std::string& dir, const Suite& suite, const std::vector<SuiteRun>& runs,
+                      ProblemCache& problems);
+
+}  // namespace largestep

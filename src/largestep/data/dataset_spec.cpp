@@ -1,0 +1,252 @@
+#include "largestep/data/dataset_spec.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <type_traits>
+#include <vector>
+
+#include "largestep/data/generators.h"
+#include "largestep/data/readers.h"
+#include "largestep/data/real_datasets.h"
+
+namespace largestep {
+namespace {
+
+enum class Type { number, integer, choice };
+
+struct Param {
+  std::string_view key;
+  Type type;
+  std::string_view fallback;              // filled in when absent; empty: optional, no default
+  std::vector<std::string_view> choices;  // Type::choice only; the first is the default
+};
+
+struct Kind {
+  std::string_view name;
+  bool takes_path;
+  std::vector<Param> params;
+  std::string_view help;
+};
+
+const std::vector<Kind>& kinds() {
+  static const std::vector<Kind> table = {
+      {"oned", false, {{"x", Type::number, "1", {}}},
+       "oned[:x=1]                 one 1-D point x with label +1"},
+      {"hard", false, {{"gamma", Type::number, "0.1", {}}},
+       "hard[:gamma=0.1]           the 2-D hard dataset (COLT 2024)"},
+      {"toy4", false, {}, "toy4                       the COLT 2024 toy set, n = 4, d = 2"},
+      {"planted",
+       false,
+       {{"n", Type::integer, "1000", {}},
+        {"d", Type::integer, "10", {}},
+        {"gamma", Type::number, "0.05", {}},
+        {"seed", Type::integer, "1", {}}},
+       "planted[:n=1000,d=10,gamma=0.05,seed=1]  uniform in the unit ball, margin >= gamma"},
+      {"libsvm",
+       true,
+       {{"neg", Type::number, "", {}},
+        {"pos", Type::number, "", {}},
+        {"scale", Type::choice, "max", {"max", "none"}}},
+       "libsvm:PATH[,neg=0,pos=1,scale=max|none]  LIBSVM text file"},
+      {"csv",
+       true,
+       {{"label", Type::choice, "last", {"last", "first"}},
+        {"header", Type::choice, "no", {"no", "yes"}},
+        {"neg", Type::number, "", {}},
+        {"pos", Type::number, "", {}},
+        {"scale", Type::choice, "max", {"max", "none"}}},
+       "csv:PATH[,label=last|first,header=no|yes,neg=..,pos=..,scale=max|none]  CSV file"},
+      {"digits", true, {},
+       "digits:AvB                 scikit-learn's digits, class A -> -1, B -> +1 (e.g. 0v8)"},
+      {"breast_cancer", false, {},
+       "breast_cancer              scikit-learn's, 569 x 30, malignant -1, benign +1"},
+      {"heart_scale", false, {},
+       "heart_scale                LIBLINEAR's example, 270 x 13, labels +1/-1"},
+  };
+  return table;
+}
+
+const Kind& find_kind(std::string_view name) {
+  std::vector<std::string_view> names;
+  for (const Kind& k : kinds()) {
+    if (k.name == name) return k;
+    names.push_back(k.name);
+  }
+  throw DataError(fmt::format("unknown dataset '{}' (known: {})", name, fmt::join(names, ", ")));
+}
+
+const Param& find_param(const Kind& kind, std::string_view key) {
+  std::vector<std::string_view> keys;
+  for (const Param& p : kind.params) {
+    if (p.key == key) return p;
+    keys.push_back(p.key);
+  }
+  throw DataError(fmt::format("dataset '{}' has no parameter '{}' (known: {})", kind.name, key,
+                              keys.empty() ? "none" : fmt::format("{}", fmt::join(keys, ", "))));
+}
+
+// Whether the whole of `text` is a finite double (T = double) or an int64 (T = std::int64_t).
+// from_chars rather than std::stod, which depends on the locale and throws std::out_of_range for
+// subnormal values such as 1e-310.
+template <class T>
+bool parse_whole(std::string_view text, T& value) {
+  const char* last = text.data() + text.size();
+  const auto [end, ec] = std::from_chars(text.data(), last, value);
+  if constexpr (std::is_floating_point_v<T>) {
+    if (ec == std::errc() && !std::isfinite(value)) return false;
+  }
+  return ec == std::errc() && end == last;
+}
+
+// Checks a value against its type and writes it in one normal form ("0.10" -> "0.1", "01" -> "1"),
+// so that equal datasets get equal canonical specs.
+std::string normalize(const Kind& kind, const Param& p, std::string_view text) {
+  if (p.type == Type::number) {
+    double value = 0;
+    if (!parse_whole(text, value))
+      throw DataError(fmt::format("dataset '{}': {}={} is not a finite number", kind.name, p.key, text));
+    return fmt::format("{}", value);
+  }
+  if (p.type == Type::integer) {
+    std::int64_t value = 0;
+    if (!parse_whole(text, value))
+      throw DataError(fmt::format("dataset '{}': {}={} is not an integer", kind.name, p.key, text));
+    return fmt::format("{}", value);
+  }
+  for (std::string_view c : p.choices)
+    if (c == text) return std::string(text);
+  throw DataError(fmt::format("dataset '{}': {}={} is not one of {}", kind.name, p.key, text,
+                              fmt::join(p.choices, ", ")));
+}
+
+// A value of a checked spec. A DatasetSpec can also be put together by hand, hence the errors.
+template <class T>
+T value_of(const DatasetSpec& spec, const std::string& key) {
+  const auto it = spec.params.find(key);
+  T value{};
+  if (it == spec.params.end() || !parse_whole(it->second, value))
+    throw DataError(fmt::format("dataset '{}': missing or malformed {}= in '{}'", spec.kind, key,
+                                spec.canonical()));
+  return value;
+}
+double number(const DatasetSpec& spec, const std::string& key) {
+  return value_of<double>(spec, key);
+}
+std::int64_t integer(const DatasetSpec& spec, const std::string& key) {
+  return value_of<std::int64_t>(spec, key);
+}
+
+ReadOptions read_options(const DatasetSpec& spec) {
+  ReadOptions options;
+  const bool has_neg = spec.params.contains("neg"), has_pos = spec.params.contains("pos");
+  if (has_neg != has_pos)
+    throw DataError(fmt::format("dataset '{}': give both neg= and pos=, or neither", spec.kind));
+  if (has_neg) {
+    options.labels.negative = number(spec, "neg");
+    options.labels.positive = number(spec, "pos");
+    if (*options.labels.negative == *options.labels.positive)
+      throw DataError(fmt::format("dataset '{}': neg and pos must differ", spec.kind));
+  }
+  options.scale_rows = spec.params.at("scale") == "max";
+  return options;
+}
+
+// Removes and returns the text up to the next comma; a comma with nothing after it is an error.
+std::string_view pop_item(std::string_view& rest, const Kind& kind, std::string_view text) {
+  const std::size_t comma = rest.find(',');
+  const std::string_view item = rest.substr(0, comma);
+  rest = comma == std::string_view::npos ? "" : rest.substr(comma + 1);
+  if (comma != std::string_view::npos && rest.empty())
+    throw DataError(fmt::format("dataset '{}': trailing comma in '{}'", kind.name, text));
+  return item;
+}
+
+}  // namespace
+
+std::string DatasetSpec::canonical() const {
+  std::vector<std::string> parts;
+  if (!path.empty()) parts.push_back(path);
+  for (const auto& [key, value] : params) parts.push_back(key + "=" + value);
+  if (parts.empty()) return kind;
+  return fmt::format("{}:{}", kind, fmt::join(parts, ","));
+}
+
+DatasetSpec parse_dataset_spec(std::string_view text) {
+  DatasetSpec spec;
+  const std::size_t colon = text.find(':');
+  spec.kind = std::string(text.substr(0, colon));
+  if (spec.kind.empty()) throw DataError(fmt::format("empty dataset spec '{}'", text));
+  const Kind& kind = find_kind(spec.kind);
+  const bool has_args = colon != std::string_view::npos;
+  std::string_view rest = has_args ? text.substr(colon + 1) : "";
+  if (has_args && rest.empty() && !kind.takes_path)
+    throw DataError(fmt::format("dataset '{}': nothing after ':' in '{}'", kind.name, text));
+  if (kind.takes_path) {
+    const std::string_view path = pop_item(rest, kind, text);
+    if (kind.name != "digits" && (path.empty() || path.find('=') != std::string_view::npos))
+      throw DataError(fmt::format("dataset '{}' needs a path first: {}:PATH", kind.name, kind.name));
+    // digits takes its two classes, AvB, where the file kinds take a path.
+    spec.path = kind.name == "digits" ? DigitClasses::parse(path).str() : std::string(path);
+  }
+  while (!rest.empty()) {
+    const std::string_view item = pop_item(rest, kind, text);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0 || eq + 1 == item.size())
+      throw DataError(fmt::format("dataset '{}': expected KEY=VALUE, got '{}'", kind.name, item));
+    const Param& p = find_param(kind, item.substr(0, eq));
+    if (!spec.params.emplace(std::string(p.key), normalize(kind, p, item.substr(eq + 1))).second)
+      throw DataError(fmt::format("dataset '{}': parameter '{}' given twice", kind.name, p.key));
+  }
+  for (const Param& p : kind.params)
+    if (!p.fallback.empty()) spec.params.emplace(std::string(p.key), std::string(p.fallback));
+  return spec;
+}
+
+Dataset<double> make_dataset(const DatasetSpec& spec) {
+  Dataset<double> data;
+  if (spec.kind == "oned") {
+    data = make_oned(number(spec, "x"));
+  } else if (spec.kind == "hard") {
+    data = make_hard(number(spec, "gamma"));
+  } else if (spec.kind == "toy4") {
+    data = make_toy4();
+  } else if (spec.kind == "planted") {
+    const std::int64_t seed = integer(spec, "seed");
+    if (seed < 0) throw DataError(fmt::format("dataset 'planted': seed must be >= 0, got {}", seed));
+    data = make_planted({integer(spec, "n"), integer(spec, "d"), number(spec, "gamma"),
+                         static_cast<std::uint64_t>(seed)});
+  } else if (spec.kind == "libsvm") {
+    data = read_libsvm(spec.path, read_options(spec));
+  } else if (spec.kind == "csv") {
+    CsvOptions options;
+    options.read = read_options(spec);
+    options.label_column = spec.params.at("label") == "first" ? CsvOptions::LabelColumn::first
+                                                              : CsvOptions::LabelColumn::last;
+    options.header = spec.params.at("header") == "yes";
+    data = read_csv(spec.path, options);
+  } else if (spec.kind == "digits") {
+    data = load_digits(DigitClasses::parse(spec.path));
+  } else if (spec.kind == "breast_cancer") {
+    data = load_breast_cancer();
+  } else if (spec.kind == "heart_scale") {
+    data = load_heart_scale();
+  } else {
+    find_kind(spec.kind);  // throws for an unknown kind
+  }
+  data.spec = spec.canonical();
+  validate(data);
+  return data;
+}
+
+Dataset<double> make_dataset(std::string_view text) { return make_dataset(parse_dataset_spec(text)); }
+
+std::string dataset_spec_help() {
+  std::string out;
+  for (const Kind& k : kinds()) out += fmt::format("  {}\n", k.help);
+  return out;
+}
+
+}  // namespace largestep

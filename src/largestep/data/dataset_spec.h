@@ -1,0 +1,35 @@
+// One dataset-spec syntax used everywhere: NAME[:ARG,KEY=VALUE,...], e.g. `oned`, `hard:gamma=0.1`,
+// `toy4`, `planted:n=1000,d=50,gamma=0.05,seed=1`, `libsvm:PATH`, `csv:PATH,label=last`,
+// `digits:0v8`, `breast_cancer`, `heart_scale`.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "largestep/kernel/dataset.h"
+
+namespace largestep {
+
+struct DatasetSpec {
+  std::string kind;  // oned, hard, toy4, planted, libsvm, csv, digits, breast_cancer, heart_scale
+  std::string path;  // libsvm and csv: the file; digits: the two classes, "AvB"
+  std::map<std::string, std::string> params;  // KEY=VALUE pairs, sorted by key
+
+  // The spec written back in a normal form (keys sorted): equal datasets, equal strings.
+  std::string canonical() const;
+};
+
+// Parses and checks a spec: unknown kinds, unknown or repeated keys, and malformed values are
+// DataErrors naming them; values are normalized and defaults filled in, so the canonical form of
+// `hard` and of `hard:gamma=0.10` is `hard:gamma=0.1`. Does not touch the file system.
+DatasetSpec parse_dataset_spec(std::string_view text);
+
+// Builds (or reads) the dataset; its `spec` field is the canonical spec.
+Dataset<double> make_dataset(const DatasetSpec& spec);
+Dataset<double> make_dataset(std::string_view text);
+
+// One line per dataset kind, for --help texts.
+std::string dataset_spec_help();
+
+}  // namespace largestep

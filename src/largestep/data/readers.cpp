@@ -1,0 +1,317 @@
+// Readers for LIBSVM text and CSV files (formats and error classes are described in readers.h).
+#include "largestep/data/readers.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "largestep/data/text.h"
+
+namespace largestep {
+namespace {
+
+constexpr std::string_view kSpace = " \t\r\n\v\f";
+
+// A line of a file, so that every error can say "path:line: what (token)".
+struct Where {
+  const std::string& path;
+  long line = 0;
+
+  std::string prefix() const { return path + ":" + std::to_string(line) + ": "; }
+
+  [[noreturn]] void fail(const std::string& what, std::string_view token) const {
+    // A garbage "token" can be a whole binary line; keep messages readable.
+    std::string shown(token.substr(0, 40));
+    if (token.size() > 40) shown += "...";
+    throw DataError(prefix() + what + " (" + shown + ")");
+  }
+};
+
+[[noreturn]] void fail_file(const std::string& path, const std::string& what) {
+  throw DataError(path + ": " + what);
+}
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
+// Shortest text that reads back as the same double: "{0, 1}" rather than "{0.000000, 1.000000}".
+std::string format_number(double x) {
+  char buf[32];
+  const auto result = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, result.ptr);
+}
+
+// Returns what is wrong with `token` as a number, or nullptr when `out` holds its value.
+// from_chars is locale-independent, but it rejects the leading '+' of labels like "+1" and accepts
+// "nan" and "inf", which no data file should contain.
+const char* parse_double(std::string_view token, double& out) {
+  token = without_plus_sign(token);
+  const char* end = token.data() + token.size();
+  const auto [ptr, ec] = std::from_chars(token.data(), end, out);
+  if (ec == std::errc::invalid_argument || ptr != end) return "non-numeric";
+  if (ec == std::errc::result_out_of_range) return "out-of-range";
+  if (!std::isfinite(out)) return "non-finite (NaN or Inf)";
+  return nullptr;
+}
+
+// `what` is "label" or "value"; `shown` is the token quoted in the error message.
+double parse_number(std::string_view text, const char* what, const Where& where,
+                    std::string_view shown) {
+  double x = 0;
+  if (const char* problem = parse_double(text, x)) {
+    where.fail(std::string(problem) + " " + what, shown);
+  }
+  return x;
+}
+
+std::string format_classes(const std::set<double>& classes) {
+  std::string s = "{";
+  for (const double c : classes) s += (s.size() > 1 ? ", " : "") + format_number(c);
+  return s + "}";
+}
+
+// Collects the raw labels and maps them to -1/+1 only at the end: without a label map, the error
+// for labels like 0/1 should list every class in the file, to suggest the right map.
+class LabelReader {
+ public:
+  explicit LabelReader(const LabelMap& map) : map_(map) {
+    if (map.negative && map.positive && *map.negative == *map.positive) {
+      throw DataError("label map: negative and positive are both " + format_number(*map.negative));
+    }
+  }
+
+  void add(double label, const Where& where, std::string_view token) {
+    if (has_map() && label != map_.negative && label != map_.positive) {
+      where.fail("label not in the label map " + describe_map(), token);
+    }
+    classes_.insert(label);
+    if (classes_.size() > 2) {
+      where.fail("more than two classes: labels seen are " + format_classes(classes_), token);
+    }
+    raw_.push_back(label);
+    lines_.push_back(where.line);
+  }
+
+  std::ptrdiff_t size() const { return static_cast<std::ptrdiff_t>(raw_.size()); }
+
+  Vector<double> finish(const std::string& path) const {
+    Vector<double> y(size());
+    for (std::ptrdiff_t i = 0; i < size(); ++i) {
+      const double label = raw_[i];
+      if (has_map()) {
+        y[i] = label == map_.negative ? -1.0 : 1.0;
+      } else if (label == -1.0 || label == 1.0) {
+        y[i] = label;
+      } else {
+        throw DataError(Where{path, lines_[i]}.prefix() + "label not -1 or +1 (" +
+                        format_number(label) + "); labels are " + format_classes(classes_) +
+                        ": give a label map " + suggest_map());
+      }
+    }
+    return y;
+  }
+
+ private:
+  bool has_map() const { return map_.negative || map_.positive; }
+
+  std::string describe_map() const {
+    std::string s;
+    if (map_.negative) s = "negative=" + format_number(*map_.negative);
+    if (map_.positive) s += (s.empty() ? "" : ",") + ("positive=" + format_number(*map_.positive));
+    return s;
+  }
+
+  std::string suggest_map() const {
+    const std::string low = format_number(*classes_.begin());
+    const std::string high = format_number(*classes_.rbegin());
+    if (classes_.size() == 1) {
+      return "with negative=" + low + " or positive=" + low +
+             " (keys neg=, pos= of the dataset spec)";
+    }
+    return "negative=" + low + ",positive=" + high + " (neg=" + low + ",pos=" + high +
+           " in the dataset spec)";
+  }
+
+  LabelMap map_;
+  std::set<double> classes_;
+  std::vector<double> raw_;
+  std::vector<long> lines_;
+};
+
+std::ifstream open_file(const std::string& path) {
+  std::error_code ec;
+  // A directory opens fine as an ifstream on Linux and then reads as an empty file.
+  if (std::filesystem::is_directory(path, ec)) fail_file(path, "cannot read: is a directory");
+  std::ifstream in(path);
+  if (!in) fail_file(path, std::string("cannot open file (") + std::strerror(errno) + ")");
+  return in;
+}
+
+// Reads the next line with comments (when `comment` is set), whitespace and a UTF-8 byte-order
+// mark (spreadsheet exports write one) removed. Returns false at the end of the file.
+bool next_line(std::istream& in, std::string& text, std::string_view& line, Where& where,
+               char comment) {
+  if (!std::getline(in, text)) {
+    if (in.bad()) fail_file(where.path, "read error");
+    return false;
+  }
+  ++where.line;
+  line = text;
+  if (where.line == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+  if (comment) line = line.substr(0, line.find(comment));
+  line = trim(line);
+  return true;
+}
+
+std::vector<std::string_view> split(std::string_view line, std::string_view separators) {
+  std::vector<std::string_view> tokens;
+  for (std::size_t start = 0; start <= line.size();) {
+    const std::size_t end = std::min(line.find_first_of(separators, start), line.size());
+    tokens.push_back(line.substr(start, end - start));
+    start = end + 1;
+  }
+  return tokens;
+}
+
+Dataset<double> make_dataset(RowMatrix<double> X, Vector<double> y, const ReadOptions& options) {
+  Dataset<double> data{std::move(X), std::move(y), ""};
+  if (options.scale_rows) scale_rows_by_max_norm(data);
+  return data;
+}
+
+}  // namespace
+
+Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options) {
+  std::ifstream in = open_file(path);
+  return read_libsvm(in, path, options);
+}
+
+Dataset<double> read_libsvm(std::istream& in, const std::string& path,
+                            const ReadOptions& options) {
+  LabelReader labels(options.labels);
+  struct Entry {
+    std::ptrdiff_t row;
+    long long index;
+    double value;
+  };
+  std::vector<Entry> entries;
+  long long d = 0;
+  Where where{path};
+  std::string text;
+  std::string_view line;
+  while (next_line(in, text, line, where, '#')) {
+    if (line.empty()) continue;
+    std::vector<std::string_view> tokens;
+    for (const std::string_view token : split(line, " \t")) {
+      if (!token.empty()) tokens.push_back(token);
+    }
+    if (tokens[0].find(':') != std::string_view::npos) {
+      where.fail("missing label: line starts with a feature", tokens[0]);
+    }
+    labels.add(parse_number(tokens[0], "label", where, tokens[0]), where, tokens[0]);
+    long long previous = 0;
+    for (std::size_t k = 1; k < tokens.size(); ++k) {
+      const std::string_view token = tokens[k];
+      const std::size_t colon = token.find(':');
+      if (colon == std::string_view::npos) where.fail("expected index:value", token);
+      const std::string_view index_text = token.substr(0, colon);
+      long long index = 0;
+      const char* end = index_text.data() + index_text.size();
+      const auto [ptr, ec] = std::from_chars(index_text.data(), end, index);
+      if (ec != std::errc() || ptr != end || index <= 0) {
+        where.fail("bad index: not a positive integer", token);
+      }
+      if (index == previous) where.fail("repeated index", token);
+      if (index < previous) {
+        where.fail("decreasing index: comes after " + std::to_string(previous), token);
+      }
+      previous = index;
+      const double value = parse_number(token.substr(colon + 1), "value", where, token);
+      entries.push_back({labels.size() - 1, index, value});
+      d = std::max(d, index);
+    }
+  }
+  if (labels.size() == 0) fail_file(path, "empty file (no data lines)");
+  if (d == 0) fail_file(path, "no features: every line has a label only");
+  if (d > options.max_entries / labels.size()) {
+    fail_file(path, "too large: n = " + std::to_string(labels.size()) +
+                        " lines times d = " + std::to_string(d) + " (the largest index) exceed " +
+                        std::to_string(options.max_entries) + " entries of a dense matrix");
+  }
+  Vector<double> y = labels.finish(path);
+  RowMatrix<double> X = RowMatrix<double>::Zero(labels.size(), static_cast<std::ptrdiff_t>(d));
+  for (const Entry& e : entries) X(e.row, static_cast<std::ptrdiff_t>(e.index - 1)) = e.value;
+  return make_dataset(std::move(X), std::move(y), options);
+}
+
+Dataset<double> read_csv(const std::string& path, const CsvOptions& options) {
+  std::ifstream in = open_file(path);
+  return read_csv(in, path, options);
+}
+
+Dataset<double> read_csv(std::istream& in, const std::string& path, const CsvOptions& options) {
+  LabelReader labels(options.read.labels);
+  std::vector<double> values;  // row-major, labels excluded
+  std::size_t columns = 0;     // fields per line, fixed by the first data line
+  long first_line = 0;
+  bool skip_header = options.header;
+  Where where{path};
+  std::string text;
+  std::string_view line;
+  while (next_line(in, text, line, where, '\0')) {
+    if (line.empty()) continue;
+    if (skip_header) {
+      skip_header = false;
+      continue;
+    }
+    std::vector<std::string_view> fields = split(line, ",");
+    for (std::string_view& field : fields) field = trim(field);
+    if (columns == 0) {
+      if (fields.size() < 2) {
+        where.fail("fewer than 2 columns: need a label and at least one feature", line);
+      }
+      columns = fields.size();
+      first_line = where.line;
+    } else if (fields.size() != columns) {
+      where.fail("ragged line: " + std::to_string(fields.size()) + " fields, but line " +
+                     std::to_string(first_line) + " has " + std::to_string(columns),
+                 line);
+    }
+    const bool label_first = options.label_column == CsvOptions::LabelColumn::first;
+    const std::size_t label_at = label_first ? 0 : columns - 1;
+    for (std::size_t k = 0; k < columns; ++k) {
+      const std::string_view field = fields[k];
+      const char* what = k == label_at ? "label" : "value";
+      if (field.empty()) {
+        where.fail(std::string("missing ") + what + ": empty field " + std::to_string(k + 1), line);
+      }
+      const double x = parse_number(field, what, where, field);
+      if (k == label_at) {
+        labels.add(x, where, field);
+      } else {
+        values.push_back(x);
+      }
+    }
+  }
+  if (labels.size() == 0) fail_file(path, "empty file (no data lines)");
+  Vector<double> y = labels.finish(path);
+  const auto d = static_cast<std::ptrdiff_t>(columns - 1);
+  RowMatrix<double> X = Eigen::Map<RowMatrix<double>>(values.data(), labels.size(), d);
+  return make_dataset(std::move(X), std::move(y), options.read);
+}
+
+}  // namespace largestep

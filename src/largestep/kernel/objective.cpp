@@ -1,0 +1,8 @@
+#include "largestep/kernel/objective.h"
+
+namespace largestep {
+
+template class LogisticObjective<float>;
+template class LogisticObjective<double>;
+
+}  // namespace largestep

@@ -1,8 +1,0 @@
-#include "largestep/objective.h"
-
-namespace largestep {
-
-template class LogisticObjective<float>;
-template class LogisticObjective<double>;
-
-}  // namespace largestep

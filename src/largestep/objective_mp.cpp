@@ -1,7 +1,0 @@
-#include "largestep/objective_mp.h"
-
-namespace largestep {
-
-template class LogisticObjective<Mp>;
-
-}  // namespace largestep

@@ -1,0 +1,171 @@
+#include "largestep/reference/certified.h"
+
+#include <Eigen/Eigenvalues>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "largestep/reference/newton.h"
+#include "largestep/reference/objective_mp.h"
+#include "largestep/kernel/output.h"
+
+namespace largestep {
+namespace {
+
+std::string decimal(const Mp& x, unsigned digits) {
+  return x.str(static_cast<std::streamsize>(digits), std::ios_base::scientific);
+}
+
+// FNV-1a over the bytes of X and y: the cache key must change when a data file changes.
+std::uint64_t content_hash(const Dataset<double>& data, double lambda, unsigned digits) {
+  std::uint64_t h = 1469598103934665603ULL;
+  const auto mix = [&h](const void* p, std::size_t bytes) {
+    const auto* c = static_cast<const unsigned char*>(p);
+    for (std::size_t k = 0; k < bytes; ++k) h = (h ^ c[k]) * 1099511628211ULL;
+  };
+  const std::int64_t shape[2] = {data.n(), data.d()};
+  mix(shape, sizeof shape);
+  mix(data.X.data(), sizeof(double) * static_cast<std::size_t>(data.X.size()));
+  mix(data.y.data(), sizeof(double) * static_cast<std::size_t>(data.y.size()));
+  mix(&lambda, sizeof lambda);
+  mix(&digits, sizeof digits);
+  return h;
+}
+
+std::filesystem::path cache_dir() {
+  if (const char* dir = std::getenv("LARGESTEP_CACHE_DIR"); dir && *dir) return dir;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "largestep";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".cache" / "largestep";
+  return ".largestep-cache";
+}
+
+nlohmann::json cache_record(const MpReference& r, std::uint64_t key) {
+  nlohmann::json j = to_json(r);
+  j["key"] = fmt::format("{:016x}", key);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const MpReference& r) {
+  return {{"dataset", r.dataset},
+          {"lambda", r.lambda},
+          {"digits", r.digits},
+          {"w", r.w},
+          {"f_star", r.f_star},
+          {"f_star_lower", r.f_star_lower},
+          {"grad_norm", r.grad_norm},
+          {"h_min", r.h_min},
+          {"h_max", r.h_max},
+          {"eta_loc", r.eta_loc},
+          {"smoothness", r.smoothness},
+          {"newton_iterations", r.newton_iterations}};
+}
+
+namespace {
+
+std::optional<MpReference> from_json(const nlohmann::json& j, std::uint64_t key) {
+  if (!j.is_object() || j.value("key", "") != fmt::format("{:016x}", key)) return std::nullopt;
+  MpReference r;
+  r.dataset = j.at("dataset").get<std::string>();
+  r.lambda = j.at("lambda").get<double>();
+  r.digits = j.at("digits").get<unsigned>();
+  r.w = j.at("w").get<std::vector<std::string>>();
+  r.f_star = j.at("f_star").get<std::string>();
+  r.f_star_lower = j.at("f_star_lower").get<std::string>();
+  r.grad_norm = j.at("grad_norm").get<std::string>();
+  r.h_min = j.at("h_min").get<std::string>();
+  r.h_max = j.at("h_max").get<std::string>();
+  r.eta_loc = j.at("eta_loc").get<std::string>();
+  r.smoothness = j.at("smoothness").get<std::string>();
+  r.newton_iterations = j.at("newton_iterations").get<int>();
+  return r;
+}
+
+}  // namespace
+
+Mp MpReference::mp(const std::string& field_value) const { return Mp(field_value); }
+
+Vector<Mp> MpReference::w_mp() const {
+  Vector<Mp> v(static_cast<std::ptrdiff_t>(w.size()));
+  for (std::size_t j = 0; j < w.size(); ++j) v(static_cast<std::ptrdiff_t>(j)) = Mp(w[j]);
+  return v;
+}
+
+Reference MpReference::to_double() const {
+  Reference r;
+  r.lambda = lambda;
+  r.w.resize(static_cast<std::ptrdiff_t>(w.size()));
+  for (std::size_t j = 0; j < w.size(); ++j) r.w(static_cast<std::ptrdiff_t>(j)) = std::stod(w[j]);
+  r.f_star = std::stod(f_star);
+  r.f_star_lower = std::stod(f_star_lower);
+  r.grad_norm = std::stod(grad_norm);
+  r.h_min = std::stod(h_min);
+  r.h_max = std::stod(h_max);
+  r.eta_loc = std::stod(eta_loc);
+  r.smoothness = std::stod(smoothness);
+  r.digits = static_cast<int>(digits);
+  r.newton_iterations = newton_iterations;
+  return r;
+}
+
+MpReference compute_reference_mp(const Dataset<double>& data, double lambda, unsigned digits) {
+  const Reference start = compute_reference_double(data, lambda);
+  const MpDigits precision(digits);
+  const Dataset<Mp> mp_data = data.cast<Mp>();
+  const LogisticObjective<Mp> f(mp_data, Mp(lambda));
+  // The decrement's rounding floor is ~ 10^(-2 digits) / lambda; 10^(-1.5 digits) sits well above
+  // it for any lambda >= 10^(-digits/2), and the final full Newton step lands at the floor.
+  const Mp tolerance = pow(Mp(10), -Mp(3 * digits) / 2);
+  const NewtonResult<Mp> newton = newton_minimize(f, tolerance, start.w.cast<Mp>().eval());
+
+  MpReference r;
+  r.dataset = data.spec;
+  r.lambda = lambda;
+  r.digits = digits;
+  for (std::ptrdiff_t j = 0; j < newton.w.size(); ++j) r.w.push_back(decimal(newton.w(j), digits));
+  const Mp grad_norm = newton.gradient.norm();
+  r.f_star = decimal(newton.value, digits);
+  r.f_star_lower = decimal(newton.value - grad_norm * grad_norm / (2 * Mp(lambda)), digits);
+  r.grad_norm = decimal(grad_norm, digits);
+  const Eigen::SelfAdjointEigenSolver<Matrix<Mp>> eig(f.hessian(newton.w), Eigen::EigenvaluesOnly);
+  const Mp h_max = eig.eigenvalues().maxCoeff();
+  r.h_min = decimal(eig.eigenvalues().minCoeff(), digits);
+  r.h_max = decimal(h_max, digits);
+  r.eta_loc = decimal(2 / h_max, digits);
+  r.smoothness = decimal(f.smoothness(), digits);
+  r.newton_iterations = start.newton_iterations + newton.iterations;
+  return r;
+}
+
+MpReference cached_reference_mp(const Dataset<double>& data, double lambda, unsigned digits) {
+  const std::uint64_t key = content_hash(data, lambda, digits);
+  const std::filesystem::path path = cache_dir() / fmt::format("reference-{:016x}.json", key);
+  if (std::ifstream in(path); in) {
+    try {
+      if (auto cached = from_json(nlohmann::json::parse(in), key)) return *cached;
+    } catch (const std::exception&) {
+      // malformed or truncated: recompute below
+    }
+  }
+  MpReference r = compute_reference_mp(data, lambda, digits);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  try {
+    write_file_atomically(path.string(), cache_record(r, key).dump(1) + "\n");
+  } catch (const std::exception&) {
+    // A read-only cache only costs time: the reference is still correct.
+  }
+  return r;
+}
+
+Reference certified_reference(const Dataset<double>& data, double lambda) {
+  return cached_reference_mp(data, lambda).to_double();
+}
+
+}  // namespace largestep

@@ -1,0 +1,7 @@
+#include "largestep/reference/objective_mp.h"
+
+namespace largestep {
+
+template class LogisticObjective<Mp>;
+
+}  // namespace largestep
