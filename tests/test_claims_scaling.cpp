@@ -222,9 +222,9 @@ TEST(JudgePrecision, SameCountsPassDifferentOrUnsettledAreInconclusive) {
   EXPECT_EQ(judge_precision("synthetic", points, {}).outcome, Outcome::inconclusive);
 }
 
-TEST(FixedLargeStepsizes, LieBetweenClassicalStabilityAndHalfEtaLoc) {
+TEST(EosStepsizes, LieBetweenClassicalStabilityAndHalfEtaLoc) {
   const Problem problem = make_problem(make_dataset("hard:gamma=0.1"), 1e-5, compute_reference_double);
-  const std::vector<double> etas = fixed_large_stepsizes(problem);
+  const std::vector<double> etas = eos_stepsizes(problem);
   ASSERT_FALSE(etas.empty());
   for (const double eta : etas) {
     EXPECT_GT(eta, 2 / problem.reference.smoothness);

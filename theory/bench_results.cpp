@@ -1,6 +1,7 @@
 #include "bench_results.h"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <stdexcept>
@@ -38,6 +39,7 @@ std::vector<Verdict> check_benchmark_results(const nlohmann::json& results, cons
     throw std::invalid_argument(fmt::format("{}: not a Google Benchmark JSON file (no 'benchmarks' array)", source));
   // Keyed by (suite, dataset) then lambda, so the sweeps come out in registry order.
   std::map<std::string, std::map<double, SweepPoint, std::greater<>>> points;
+  ProblemCache problems(ctx.reference);
   std::string suite_name;
   int gap_checked = 0;
   std::vector<std::string> gap_violations;
@@ -51,13 +53,15 @@ std::vector<Verdict> check_benchmark_results(const nlohmann::json& results, cons
     const std::size_t slash = name.find('/');
     const std::string suite = name.substr(0, slash);
     const std::string experiment = name.substr(slash + 1, name.size() - slash - 1 - 7);
+    // Only the claim suites ("quick", "paper") have claims to check; figure runs are skipped.
+    if (std::find(std::begin(kSuiteSizes), std::end(kSuiteSizes), suite) == std::end(kSuiteSizes)) continue;
     const Experiment* e = find_experiment(find_suite(suite), experiment);
     if (!e) continue;  // bench-only extras (e.g. the eta_loc fraction) have no claim here
     suite_name = suite;
     auto& per_lambda = points[e->dataset];
     auto it = per_lambda.find(e->lambda);
     if (it == per_lambda.end())
-      it = per_lambda.emplace(e->lambda, SweepPoint{make_problem(make_dataset(e->dataset), e->lambda, ctx.reference), {}}).first;
+      it = per_lambda.emplace(e->lambda, sweep_point(problems.get(e->dataset, e->lambda))).first;
     SweepRun run;
     run.method = e->method();
     RunOutcome outcome;
@@ -89,7 +93,7 @@ std::vector<Verdict> check_benchmark_results(const nlohmann::json& results, cons
     for (auto& [lambda, point] : per_lambda) set.points.push_back(std::move(point));
     sweep.datasets.push_back(std::move(set));
   }
-  std::vector<Verdict> out = check_step_slopes(sweep);
+  std::vector<Verdict> out = check_step_slopes(sweep, find_study("S5", suite_name).datasets);
   for (Verdict& v : out) v.dataset += " (" + source + ")";
   out.push_back(verdict_from(
       gap_violations.empty(), "gaps", source,

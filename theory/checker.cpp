@@ -3,12 +3,17 @@
 #include <algorithm>
 #include <chrono>
 #include <fmt/format.h>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "claims_exact.h"
 #include "claims_local.h"
 #include "claims_population.h"
 #include "claims_scaling.h"
+#include "claims_sweep.h"
+#include "largestep/core/result_io.h"
+#include "interim_families.h"
 #include "largestep/kernel/environment.h"
 
 namespace largestep::theory {
@@ -18,18 +23,76 @@ int CheckReport::count(Outcome o) const {
                                         [o](const Verdict& v) { return v.outcome == o; }));
 }
 
-CheckReport run_checks(const CheckContext& ctx) {
-  using Group = std::vector<Verdict> (*)(const CheckContext&);
-  constexpr Group kGroups[] = {check_exact_claims, check_local_claims, check_scaling_claims,
-                               check_population_claim};
-  const auto start = std::chrono::steady_clock::now();
-  CheckReport report;
-  report.profile = to_string(ctx.profile);
-  for (const Group group : kGroups) {
-    std::vector<Verdict> v = group(ctx);
-    report.verdicts.insert(report.verdicts.end(), v.begin(), v.end());
+namespace {
+
+// A family measured into one file of DIR/measurements/ and judged from it.
+struct Family {
+  const char* file;
+  nlohmann::json (*measure)(const CheckContext&);
+  std::vector<Verdict> (*judge)(const nlohmann::json&);
+};
+constexpr Family kExact{"exact.json", measure_exact, judge_exact};
+constexpr Family kLocal{"local.json", measure_local, judge_local};
+constexpr Family kPopulation{"population.json", measure_population, judge_population};
+
+std::filesystem::path measurements_dir(const std::string& dir) {
+  return std::filesystem::path(dir) / "measurements";
+}
+
+void measure(const CheckContext& ctx, const Family& family, const std::string& dir) {
+  write_file_atomically((measurements_dir(dir) / family.file).string(),
+                        family.measure(ctx).dump(1) + "\n");
+}
+
+std::vector<Verdict> judge(const Family& family, const std::string& dir) {
+  const std::filesystem::path path = measurements_dir(dir) / family.file;
+  try {
+    return family.judge(read_json_file(path.string()));
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    if (what.starts_with(path.string()) || what.starts_with("cannot read")) throw;
+    throw std::invalid_argument(fmt::format("{}: {}", path.string(), what));
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(fmt::format("{}: {}", path.string(), e.what()));
   }
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+void measure_claims(const CheckContext& ctx, const std::string& dir) {
+  const auto start = std::chrono::steady_clock::now();
+  std::filesystem::create_directories(measurements_dir(dir));
+  ProblemCache problems(ctx.reference);
+  measure(ctx, kExact, dir);
+  measure(ctx, kLocal, dir);
+  measure_scaling(ctx, problems, dir);
+  measure(ctx, kPopulation, dir);
+  const std::size_t runs = read_json_file((std::filesystem::path(dir) / "runs.json").string()).at("runs").size();
+  const nlohmann::json suite = {{"suite", to_string(ctx.profile)},
+                                {"runs", runs},
+                                {"problems", problems.size()},
+                                {"seconds", seconds_since(start)},
+                                {"environment", to_json(current_environment())}};
+  write_file_atomically((measurements_dir(dir) / "suite.json").string(), suite.dump(1) + "\n");
+}
+
+CheckReport judge_claims(const std::string& dir) {
+  const auto start = std::chrono::steady_clock::now();
+  const nlohmann::json suite = read_json_file((measurements_dir(dir) / "suite.json").string());
+  CheckReport report;
+  report.profile = suite.at("suite").get<std::string>();
+  const auto add = [&report](std::vector<Verdict> v) {
+    report.verdicts.insert(report.verdicts.end(), v.begin(), v.end());
+  };
+  add(judge(kExact, dir));
+  add(judge(kLocal, dir));
+  add(judge_scaling(dir));
+  add(judge(kPopulation, dir));
+  report.seconds = suite.at("seconds").get<double>() + seconds_since(start);
   return report;
 }
 

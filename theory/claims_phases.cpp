@@ -28,8 +28,8 @@ std::vector<PhasePoint> phase_points(const SweepDataset& set) {
   for (const SweepPoint& p : set.points) {
     for (const SweepRun& r : p.runs) {
       if (!phase_run(r) || !r.outcome) continue;
-      const double n = static_cast<double>(p.problem.data.n());
-      out.push_back({p.problem.lambda, r.outcome->eta, r.method,
+      const double n = static_cast<double>(p.n);
+      out.push_back({p.lambda, r.outcome->eta, r.method,
                      r.outcome->result.last_increase.value_or(0), !converged(*r.outcome),
                      s4_phase_scale(r.outcome->eta, n, p.gamma())});
     }
@@ -39,9 +39,9 @@ std::vector<PhasePoint> phase_points(const SweepDataset& set) {
 
 // E5: the asymptotic per-step gap ratio is rho^2, rho = max_j |1 - eta h_j|; |1 - eta h| is
 // convex in h, so the extreme eigenvalues give the maximum.
-double local_rate(const Problem& p, double eta) {
-  const double rho = std::max(std::abs(e5_deviation_factor(eta, p.reference.h_min)),
-                              std::abs(e5_deviation_factor(eta, p.reference.h_max)));
+double local_rate(const Reference& reference, double eta) {
+  const double rho = std::max(std::abs(e5_deviation_factor(eta, reference.h_min)),
+                              std::abs(e5_deviation_factor(eta, reference.h_max)));
   return -2 * std::log(rho);
 }
 
@@ -54,7 +54,7 @@ constexpr double kGapNoiseFloor = 1e-12;
 // half.
 std::optional<DecayPoint> decay_point(const SweepPoint& p, const SweepRun& r) {
   if (!r.outcome || !converged(*r.outcome)) return std::nullopt;
-  const double floor = kGapNoiseFloor * std::abs(p.problem.reference.f_star);
+  const double floor = kGapNoiseFloor * std::abs(p.reference.f_star);
   const std::int64_t start = r.outcome->result.last_increase.value_or(0) + 1;
   std::int64_t end = start;
   for (const TracePoint& q : r.trace)
@@ -67,11 +67,11 @@ std::optional<DecayPoint> decay_point(const SweepPoint& p, const SweepRun& r) {
     gap.push_back(q.gap);
   }
   if (t.size() < 3) return std::nullopt;
-  return DecayPoint{p.problem.lambda,
+  return DecayPoint{p.lambda,
                     r.outcome->eta,
                     r.method,
                     log_linear_decay_rate(t, gap),
-                    local_rate(p.problem, r.outcome->eta),
+                    local_rate(p.reference, r.outcome->eta),
                     from,
                     end};
 }
@@ -90,7 +90,7 @@ std::vector<DecayPoint> decay_points(const SweepDataset& set, bool theorem_steps
 // trace[k] is w_k.
 std::optional<EosPoint> eos_point(const SweepPoint& p, const SweepRun& r) {
   if (!r.outcome || r.trace.size() < 2 || !(p.gamma() > 0)) return std::nullopt;
-  const double lambda = p.problem.lambda, eta = r.outcome->eta, gamma = p.gamma();
+  const double lambda = p.lambda, eta = r.outcome->eta, gamma = p.gamma();
   const std::int64_t end = std::max(r.outcome->result.last_increase.value_or(0),
                                     std::min<std::int64_t>(1000, r.trace.back().t));
   EosPoint e{lambda, eta, r.method, end, 0, 0, 0, 0};

@@ -12,6 +12,7 @@
 #include "largestep/core/gradient_descent.h"
 #include "largestep/reference/objective_mp.h"
 #include "largestep/reference/certified.h"
+#include "largestep/core/result_io.h"
 
 namespace largestep::theory {
 namespace {
@@ -34,13 +35,12 @@ struct MpRun {
 // The same configuration as the double run: data, lambda, eta (the double's exact value), eps,
 // settle options; the horizon is capped at 4x the double run's length (stated in the verdict),
 // which changes nothing for a run that settles before it.
-MpRun run_mp(const Problem& problem, const SweepRun& run) {
+MpRun run_mp(const Problem& problem, const SweepRun& run, SolverOptions options) {
   const auto start = std::chrono::steady_clock::now();
   const MpReference ref = cached_reference_mp(problem.data, problem.lambda, kDigits);
   const MpDigits digits(kDigits);  // before any Mp is made: they take the precision at creation
   const Dataset<Mp> data = problem.data.cast<Mp>();
   const LogisticObjective<Mp> f(data, Mp(problem.lambda));
-  SolverOptions options = run.spec.options;
   options.eta = run.outcome->eta;
   options.max_steps = std::min(options.max_steps, 4 * run.outcome->result.steps + 1000);
   MpRun out;
@@ -55,9 +55,40 @@ double relative_difference(const PrecisionPoint& p) {
   return std::abs(d - m) / std::max(m, 1.0);
 }
 
-std::string last_increase(const std::optional<std::int64_t>& t) {
-  return t ? std::to_string(*t) : "none";
+nlohmann::json optional_step(const std::optional<std::int64_t>& t) {
+  return t ? nlohmann::json(*t) : nlohmann::json(nullptr);
 }
+std::optional<std::int64_t> optional_step(const nlohmann::json& j) {
+  if (j.is_null()) return std::nullopt;
+  return j.get<std::int64_t>();
+}
+
+// A point as the measurement file and the verdict's details hold it.
+nlohmann::json point_json(const PrecisionPoint& p) {
+  nlohmann::json j = {{"lambda", p.lambda},
+                      {"eta", p.eta},
+                      {"method", p.method},
+                      {"double_last_increase", optional_step(p.double_last_increase)},
+                      {"mp_last_increase", optional_step(p.mp_last_increase)},
+                      {"mp_seconds", p.mp_seconds}};
+  put_count(j, "double_settled", p.double_steps);
+  put_count(j, "mp_settled", p.mp_steps);
+  return j;
+}
+
+PrecisionPoint point_from_json(const nlohmann::json& j) {
+  return {j.at("lambda").get<double>(),
+          j.at("eta").get<double>(),
+          j.at("method").get<std::string>(),
+          get_count(j, "double_settled"),
+          get_count(j, "mp_settled"),
+          optional_step(j.at("double_last_increase")),
+          optional_step(j.at("mp_last_increase")),
+          j.at("mp_seconds").get<double>()};
+}
+
+// The horizon of the 100-digit reruns, stated with every verdict.
+constexpr const char* kHorizonNote = "; 100-digit horizon capped at 4x the double run's steps + 1000";
 
 }  // namespace
 
@@ -84,15 +115,9 @@ Verdict judge_precision(const std::string& dataset, const std::vector<PrecisionP
     all_settled = all_settled && !p.double_steps.lower_bound && !p.mp_steps.lower_bound;
     cells.push_back(fmt::format("{}@{:.3g}: {}/{}", p.method, p.lambda, p.double_steps.str(),
                                 p.mp_steps.str()));
-    rows.push_back({{"lambda", p.lambda},
-                    {"eta", p.eta},
-                    {"method", p.method},
-                    {"double_settled", p.double_steps.str()},
-                    {"mp_settled", p.mp_steps.str()},
-                    {"relative_difference", rel},
-                    {"double_last_increase", last_increase(p.double_last_increase)},
-                    {"mp_last_increase", last_increase(p.mp_last_increase)},
-                    {"mp_seconds", p.mp_seconds}});
+    nlohmann::json row = point_json(p);
+    row["relative_difference"] = rel;
+    rows.push_back(row);
   }
   const std::string measured = fmt::format(
       "{} configurations, settled double/mp: {}; largest relative difference {:.3g}% ({:.0f} s "
@@ -117,38 +142,52 @@ Verdict judge_precision(const std::string& dataset, const std::vector<PrecisionP
   return v;
 }
 
-std::vector<Verdict> check_precision(const CheckContext& ctx, const ScalingSweep& sweep) {
-  std::vector<Verdict> out;
+nlohmann::json measure_precision(const CheckContext& ctx, ProblemCache& problems,
+                                 const ScalingSweep& sweep) {
+  SolverOptions options;  // the suite's: its eps and horizon, default settling
+  options.eps = sweep.eps;
+  options.max_steps = sweep.horizon;
+  nlohmann::json sets = nlohmann::json::array();
   for (const SweepDataset& set : sweep.datasets) {
-    std::vector<PrecisionPoint> points;
+    nlohmann::json points = nlohmann::json::array();
     std::vector<std::string> skipped;
     for (const SweepPoint& p : set.points) {
       for (const SweepRun& r : p.runs) {
         if (r.method != "s2" && r.method != "s3") continue;
         if (!r.outcome) {
-          skipped.push_back(
-              fmt::format("{} at lambda = {:.3g} ({})", r.method, p.problem.lambda, r.skipped));
+          skipped.push_back(fmt::format("{} at lambda = {:.3g} ({})", r.method, p.lambda, r.skipped));
           continue;
         }
-        const double row_steps =
-            static_cast<double>(p.problem.data.n()) * expected_steps(r.outcome->result);
+        const double row_steps = static_cast<double>(p.n) * expected_steps(r.outcome->result);
         if (row_steps > kMaxRowSteps) {
           skipped.push_back(
               fmt::format("{} at lambda = {:.3g} (n * steps = {:.2g} > {:.0e}, too "
                           "slow)",
-                          r.method, p.problem.lambda, row_steps, kMaxRowSteps));
+                          r.method, p.lambda, row_steps, kMaxRowSteps));
           continue;
         }
         ctx.report(fmt::format("precision: {} at lambda = {:.3g} on {}, 100 digits", r.method,
-                               p.problem.lambda, set.dataset));
-        const MpRun mp = run_mp(p.problem, r);
+                               p.lambda, set.dataset));
+        const MpRun mp = run_mp(problems.get(set.dataset, p.lambda), r, options);
         const SolverResult& d = r.outcome->result;
-        points.push_back({p.problem.lambda, r.outcome->eta, r.method, d.settled, mp.result.settled,
-                          d.last_increase, mp.result.last_increase, mp.seconds});
+        points.push_back(point_json({p.lambda, r.outcome->eta, r.method, d.settled, mp.result.settled,
+                                     d.last_increase, mp.result.last_increase, mp.seconds}));
       }
     }
-    Verdict v = judge_precision(set.dataset, points, skipped);
-    v.predicted += "; 100-digit horizon capped at 4x the double run's steps + 1000";
+    sets.push_back({{"dataset", set.dataset}, {"points", points}, {"skipped", skipped}});
+  }
+  return {{"family", "precision"}, {"suite", sweep.suite}, {"format", 1}, {"digits", kDigits},
+          {"datasets", sets}};
+}
+
+std::vector<Verdict> judge_precision_file(const nlohmann::json& measured) {
+  std::vector<Verdict> out;
+  for (const nlohmann::json& set : measured.at("datasets")) {
+    std::vector<PrecisionPoint> points;
+    for (const nlohmann::json& p : set.at("points")) points.push_back(point_from_json(p));
+    Verdict v = judge_precision(set.at("dataset").get<std::string>(), points,
+                                set.at("skipped").get<std::vector<std::string>>());
+    v.predicted += kHorizonNote;
     out.push_back(std::move(v));
   }
   return out;

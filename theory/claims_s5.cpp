@@ -9,7 +9,8 @@
 #include "bounds.h"
 #include "claims_scaling.h"
 #include "claims_sweep.h"
-#include "largestep/data/dataset_spec.h"
+#include "largestep/core/registry.h"
+#include "largestep/core/result_io.h"
 
 namespace largestep::theory {
 namespace {
@@ -42,8 +43,11 @@ bool fewer_steps(const StepCount& a, const StepCount& b) {
 
 nlohmann::json grid_details(const std::vector<S5Point::Tried>& grid) {
   nlohmann::json g = nlohmann::json::array();
-  for (const S5Point::Tried& r : grid)
-    g.push_back({{"eta", r.eta}, {"settled", r.settled.str()}, {"increases", r.increases}});
+  for (const S5Point::Tried& r : grid) {
+    nlohmann::json row = {{"eta", r.eta}, {"increases", r.increases}};
+    put_count(row, "settled", r.settled);
+    g.push_back(row);
+  }
   return g;
 }
 
@@ -93,29 +97,38 @@ S5Point summarize(const Problem& problem, const std::vector<GridRun>& runs) {
   return p;
 }
 
-struct S5Dataset {
-  std::string dataset;
-  std::vector<const Problem*> problems;
-};
-
-Verdict check_one(const CheckContext& ctx, const S5Dataset& set, double eps, std::int64_t horizon) {
-  std::vector<S5Point> points;
-  for (const Problem* problem : set.problems) {
-    ctx.report(fmt::format("S5: grid on {} at lambda = {:.3g}", set.dataset, problem->lambda));
-    points.push_back(measure_s5_point(*problem, eps, horizon));
+// Also the measurement file's form of a point: point_from_json reads it back.
+nlohmann::json point_details(const S5Point& p) {
+  nlohmann::json j = {{"lambda", p.lambda},
+                      {"eta_loc", p.eta_loc},
+                      {"best_eta", p.best_eta},
+                      {"best_increases", p.best_increases},
+                      {"monotone_eta", p.monotone_eta ? nlohmann::json(*p.monotone_eta) : nullptr},
+                      {"grid", grid_details(p.grid)}};
+  put_count(j, "best_settled", p.best_steps);
+  if (p.monotone_eta) {
+    put_count(j, "monotone_settled", p.monotone_steps);
+  } else {
+    j["monotone_settled"] = j["monotone_settled_at_least"] = nullptr;
   }
-  return judge_s5(set.dataset, points, eps);
+  return j;
 }
 
-nlohmann::json point_details(const S5Point& p) {
-  return {{"lambda", p.lambda},
-          {"eta_loc", p.eta_loc},
-          {"best_eta", p.best_eta},
-          {"best_settled", p.best_steps.str()},
-          {"best_increases", p.best_increases},
-          {"monotone_eta", p.monotone_eta ? nlohmann::json(*p.monotone_eta) : nullptr},
-          {"monotone_settled", p.monotone_eta ? p.monotone_steps.str() : "none"},
-          {"grid", grid_details(p.grid)}};
+S5Point point_from_json(const nlohmann::json& j) {
+  S5Point p;
+  p.lambda = j.at("lambda").get<double>();
+  p.eta_loc = j.at("eta_loc").get<double>();
+  p.best_eta = j.at("best_eta").get<double>();
+  p.best_steps = get_count(j, "best_settled");
+  p.best_increases = j.at("best_increases").get<std::int64_t>();
+  if (!j.at("monotone_eta").is_null()) {
+    p.monotone_eta = j.at("monotone_eta").get<double>();
+    p.monotone_steps = get_count(j, "monotone_settled");
+  }
+  for (const nlohmann::json& g : j.at("grid"))
+    p.grid.push_back({g.at("eta").get<double>(), get_count(g, "settled"),
+                      g.at("increases").get<std::int64_t>()});
+  return p;
 }
 
 }  // namespace
@@ -175,38 +188,30 @@ Verdict judge_s5(const std::string& dataset, const std::vector<S5Point>& points,
   return v;
 }
 
-std::vector<Verdict> check_s5(const CheckContext& ctx, const ScalingSweep& sweep) {
-  std::vector<S5Dataset> sets;
-  std::vector<double> hard_lambdas;
-  for (const SweepDataset& d : sweep.datasets) {
-    if (!d.dataset.starts_with("hard")) continue;
-    S5Dataset set{d.dataset, {}};
-    for (const SweepPoint& p : d.points) {
-      set.problems.push_back(&p.problem);
-      hard_lambdas.push_back(p.problem.lambda);
+nlohmann::json measure_s5(const CheckContext& ctx, ProblemCache& problems, const ScalingSweep& sweep) {
+  const Study& study = find_study("S5", sweep.suite);
+  nlohmann::json sets = nlohmann::json::array();
+  for (const std::string& dataset : study.datasets) {
+    nlohmann::json points = nlohmann::json::array();
+    for (const double lambda : study.lambdas) {
+      const Problem& problem = problems.get(dataset, lambda);
+      ctx.report(fmt::format("S5: grid on {} at lambda = {:.3g}", dataset, lambda));
+      points.push_back(point_details(measure_s5_point(problem, sweep.eps, sweep.horizon)));
     }
-    sets.push_back(set);
+    sets.push_back({{"dataset", dataset}, {"points", points}});
   }
-  // The paper profile adds the harder hard dataset (gamma = 0.05) at the suite's lambdas; its
-  // problems are not in the suite, so they are made here.
-  std::vector<Problem> extra;
-  if (ctx.paper()) {
-    const std::string spec = "hard:gamma=0.05";
-    extra.reserve(hard_lambdas.size());  // the set keeps pointers into it
-    S5Dataset set{spec, {}};
-    for (const double lambda : hard_lambdas) {
-      ctx.report(fmt::format("S5: reference for {} at lambda = {:.3g}", spec, lambda));
-      extra.push_back(make_problem(make_dataset(spec), lambda, ctx.reference));
-      set.problems.push_back(&extra.back());
-    }
-    if (!set.problems.empty()) sets.push_back(set);
-  }
+  return {{"family", "S5"}, {"suite", sweep.suite}, {"format", 1}, {"eps", sweep.eps},
+          {"horizon", sweep.horizon}, {"datasets", sets}};
+}
+
+std::vector<Verdict> judge_s5_file(const nlohmann::json& measured) {
   std::vector<Verdict> out;
-  for (const S5Dataset& set : sets) out.push_back(check_one(ctx, set, sweep.eps, sweep.horizon));
-  if (sets.empty())
-    out.push_back(inconclusive("S5", "hard", "no hard dataset in suite '" + sweep.suite + "'",
-                               "Omega(ln(1/eps)/(lambda ln^2(1/lambda))) monotone steps",
-                               "the suite has no hard dataset to run the stepsize grid on"));
+  const double eps = measured.at("eps").get<double>();
+  for (const nlohmann::json& set : measured.at("datasets")) {
+    std::vector<S5Point> points;
+    for (const nlohmann::json& p : set.at("points")) points.push_back(point_from_json(p));
+    out.push_back(judge_s5(set.at("dataset").get<std::string>(), points, eps));
+  }
   return out;
 }
 

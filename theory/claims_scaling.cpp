@@ -5,12 +5,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "bounds.h"
 #include "claims_sweep.h"
 #include "fit.h"
+#include "largestep/core/result_io.h"
 
 namespace largestep::theory {
 namespace {
@@ -33,27 +33,22 @@ std::string describe_test(const SlopeTest& test) {
   return fmt::format("{}; pass if {} vs {}", test.bound, tolerance, abscissa_name(test.against));
 }
 
-std::vector<std::string> step_strings(const std::vector<StepCount>& steps) {
-  std::vector<std::string> out;
-  for (const StepCount& s : steps) out.push_back(s.str());
-  return out;
-}
-
 nlohmann::json series_details(const StepSeries& s, const SlopeTest& test) {
   nlohmann::json d;
   d["method"] = s.method;
   d["abscissa"] = abscissa_name(test.against);
   d["lambdas"] = s.lambdas;
   d["eta"] = s.etas;
-  d["settled"] = step_strings(s.steps);
-  std::vector<double> values;
-  std::vector<bool> censored;
+  // The one encoding of counts (result_io.h): settled[i] measured, or settled_at_least[i] a bound.
+  nlohmann::json settled = nlohmann::json::array(), at_least = nlohmann::json::array();
   for (const StepCount& c : s.steps) {
-    values.push_back(static_cast<double>(c.value));
-    censored.push_back(c.lower_bound);
+    nlohmann::json one;
+    put_count(one, "settled", c);
+    settled.push_back(one["settled"]);
+    at_least.push_back(one["settled_at_least"]);
   }
-  d["settled_value"] = values;
-  d["lower_bound"] = censored;
+  d["settled"] = settled;
+  d["settled_at_least"] = at_least;
   d["scale"] = s.scales;
   if (test.min_slope) d["min_slope"] = *test.min_slope;
   if (test.max_slope) d["max_slope"] = *test.max_slope;
@@ -91,11 +86,11 @@ StepSeries series_of(const SweepDataset& set, const std::string& claim, const st
       s.unavailable = r->skipped;
       continue;
     }
-    s.lambdas.push_back(p.problem.lambda);
+    s.lambdas.push_back(p.lambda);
     s.steps.push_back(r->outcome->result.settled);
     s.etas.push_back(r->outcome->eta);
     s.scales.push_back(scale(p, eps));
-    s.bracket_widths.push_back(p.problem.reference.bracket_width());
+    s.bracket_widths.push_back(p.reference.bracket_width());
   }
   s.eps = eps;
   return s;
@@ -114,17 +109,15 @@ std::string uncertified_lambdas(const StepSeries& s) {
 
 double s1_scale(const SweepPoint& p, double eps) { return s1_step_scale(p.kappa(), eps); }
 double s2_scale(const SweepPoint& p, double eps) {
-  return s2_step_scale(p.gamma(), p.problem.lambda, eps);
+  return s2_step_scale(p.gamma(), p.lambda, eps);
 }
 double s3_scale(const SweepPoint& p, double eps) {
-  return s3_step_scale(p.gamma(), p.problem.lambda, eps);
+  return s3_step_scale(p.gamma(), p.lambda, eps);
 }
 double s8_scale(const SweepPoint& p, double eps) { return s8_step_scale(p.kappa(), eps); }
 double s5_scale(const SweepPoint& p, double eps) {
-  return s5_monotone_step_scale(p.problem.lambda, eps);
+  return s5_monotone_step_scale(p.lambda, eps);
 }
-
-bool is_hard(const std::string& dataset) { return dataset.starts_with("hard"); }
 
 }  // namespace
 
@@ -199,7 +192,7 @@ Verdict judge_slope(const StepSeries& s, const SlopeTest& test) {
   return v;
 }
 
-std::vector<Verdict> check_step_slopes(const ScalingSweep& sweep) {
+std::vector<Verdict> check_step_slopes(const ScalingSweep& sweep, const std::vector<std::string>& hard) {
   const double eps = sweep.eps;
   std::vector<Verdict> out;
   for (const SweepDataset& set : sweep.datasets) {
@@ -207,7 +200,7 @@ std::vector<Verdict> check_step_slopes(const ScalingSweep& sweep) {
         judge_slope(series_of(set, "S1", "classical", s1_scale, eps),
                     {Abscissa::inverse_lambda, std::nullopt, 1.1,
                      "classical GD: Theta(kappa ln(1/eps)) steps, slope ~1 in 1/lambda"}));
-    if (is_hard(set.dataset)) {
+    if (std::find(hard.begin(), hard.end(), set.dataset) != hard.end()) {
       // S5's lower bound for monotone runs (classical GD is one) carries log factors: the plain
       // slope is ~0.75 over this range, the log-corrected one must be near 1.
       out.push_back(judge_slope(
@@ -227,20 +220,6 @@ std::vector<Verdict> check_step_slopes(const ScalingSweep& sweep) {
                               {Abscissa::inverse_lambda, std::nullopt, 0.65,
                                "Nesterov: O(sqrt(kappa) ln(1/eps)) steps, slope 1/2"}));
   }
-  return out;
-}
-
-std::vector<Verdict> check_scaling_claims(const CheckContext& ctx) {
-  const auto start = std::chrono::steady_clock::now();
-  const ScalingSweep sweep = run_scaling_sweep(ctx);
-  ctx.report(fmt::format("scaling: suite '{}' ran in {:.1f} s", sweep.suite, sweep.seconds));
-  std::vector<Verdict> out = check_step_slopes(sweep);
-  for (Verdict& v : check_s5(ctx, sweep)) out.push_back(std::move(v));
-  for (Verdict& v : check_phases(sweep)) out.push_back(std::move(v));
-  for (Verdict& v : check_precision(ctx, sweep)) out.push_back(std::move(v));
-  ctx.report(
-      fmt::format("scaling: {} verdicts in {:.1f} s", out.size(),
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));
   return out;
 }
 

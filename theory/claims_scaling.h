@@ -2,7 +2,7 @@
 // comparison, measured on the registry's suites ("quick" or "paper" by profile).
 //
 // The judge_* functions are pure: they take measured numbers and return a Verdict, so tests can
-// feed them doctored measurements. check_scaling_claims runs the suite once and feeds them.
+// feed them doctored measurements. claims_sweep.h measures into files and judges from them.
 #pragma once
 
 #include <cstdint>
@@ -16,10 +16,6 @@
 #include "verdict.h"
 
 namespace largestep::theory {
-
-// Every scaling verdict of the profile, the double vs 100-digit comparison included (it reuses
-// the suite's double runs).
-std::vector<Verdict> check_scaling_claims(const CheckContext& ctx);
 
 // ---- Steps-to-eps against lambda (S1, S2, S3, S8; S5 reuses it) --------------------------------
 

@@ -1,6 +1,7 @@
-// The runs the scaling checks share: every experiment of a registry suite, run once, with a
-// trace kept for the large-stepsize GD runs (S4 and S9 read it), plus the fixed large stepsizes
-// S4 and S9 add at each (dataset, lambda) of the suite.
+// The runs the scaling checks read: the claim suite's run records and traces, as the runner wrote
+// them (src/largestep/core/suite_runner.h), grouped by dataset and lambda. The judges read only
+// these files; the measurements beyond plain runs (S5's stepsize grid, the 100-digit reruns)
+// write their own files under measurements/ and are judged from them.
 #pragma once
 
 #include <optional>
@@ -14,29 +15,32 @@
 
 namespace largestep::theory {
 
-// One run of the sweep. `method` names what ran: the rule of a GD experiment ("classical", "s2",
-// "s3", "best"), "nesterov", or "fixed" for the extra stepsizes.
+// One run of the suite. `method` names what ran: the rule of a GD experiment ("classical", "s2",
+// "s3", "loc", "best"), "nesterov", or "fixed" for the edge-of-stability stepsizes.
 struct SweepRun {
   std::string method;
-  RunSpec spec;                       // what was run (fixed runs: spec.eta is set)
   std::optional<RunOutcome> outcome;  // unset when the run was impossible: see `skipped`
   std::string skipped;                // why not run, e.g. a rule that needs a margin
-  std::vector<TracePoint> trace;      // every step, for large-stepsize GD runs only
+  std::vector<TracePoint> trace;      // every step, for the traced runs only
 };
 
-// Everything measured on one dataset at one lambda.
+// Everything measured on one dataset at one lambda, with what the judges need of the problem.
 struct SweepPoint {
-  Problem problem;
+  std::string dataset;
+  std::int64_t n = 0;
+  double lambda = 0;
+  Reference reference;  // f*, its bracket, h_min, h_max, eta_loc, L_s (w_lambda is not kept)
+  double margin = 0;    // certified margin, 0 when the data is not known to be separable
   std::vector<SweepRun> runs;
 
   const SweepRun* find(const std::string& method) const;  // first run of that method, or null
-  double gamma() const;  // certified margin, 0 when the data is not known to be separable
-  double kappa() const { return problem.reference.smoothness / problem.lambda; }
+  double gamma() const { return margin; }
+  double kappa() const { return reference.smoothness / lambda; }
 };
 
 // The suite's points grouped by dataset, lambdas in suite order (decreasing).
 struct SweepDataset {
-  std::string dataset;  // the spec as written in the registry
+  std::string dataset;  // canonical spec
   std::vector<SweepPoint> points;
 };
 
@@ -45,25 +49,41 @@ struct ScalingSweep {
   double eps = 0;            // the suite's target gap (one for all its experiments)
   std::int64_t horizon = 0;  // the suite's max_steps
   std::vector<SweepDataset> datasets;
-  double seconds = 0;
 };
 
-// The extra fixed stepsizes of S4/S9 at one point: eta_j = 4^j * 2/L_s (j >= 1), beyond the
-// classical stability limit 2/L_s, while eta_j <= eta_loc/2, so that each run is in the EoS
-// regime at the start yet converges locally at a healthy rate (E5: rho <= max(1 - eta h_min, 0)).
-std::vector<double> fixed_large_stepsizes(const Problem& problem);
+// A point with a problem's facts and no runs yet.
+SweepPoint sweep_point(const Problem& problem);
 
-// Runs every experiment of the profile's suite ("quick" or "paper") once, and the fixed large
-// stepsizes; reports progress through ctx.
-ScalingSweep run_scaling_sweep(const CheckContext& ctx);
+// Reads DIR/runs.json and the traces it names. Throws std::invalid_argument naming the file and
+// the field when a record is malformed.
+ScalingSweep load_sweep(const std::string& dir);
 
-// The suite a profile uses.
-std::string scaling_suite_name(const CheckContext& ctx);
+// Adds one run record (run_record's fields, plus "method" and, for skipped runs, "skipped") to
+// the sweep, creating its dataset and point in order of first appearance.
+void add_run(ScalingSweep& sweep, const nlohmann::json& record, std::vector<TracePoint> trace);
 
-// The parts of check_scaling_claims, each reading the shared sweep.
-std::vector<Verdict> check_step_slopes(const ScalingSweep& sweep);  // S1 S2 S3 S8
-std::vector<Verdict> check_s5(const CheckContext& ctx, const ScalingSweep& sweep);
-std::vector<Verdict> check_phases(const ScalingSweep& sweep);  // S4 S9
-std::vector<Verdict> check_precision(const CheckContext& ctx, const ScalingSweep& sweep);
+// The size ("quick" or "paper") a claim suite stands for; its studies have the same name.
+std::string suite_size(const CheckContext& ctx);
+
+// Runs the claim suite of ctx's size once (registry suite "quick" or "paper", with its
+// edge-of-stability stepsizes) and writes DIR/runs.json, runs.csv and traces/; then measures S5's
+// stepsize grids and the 100-digit reruns into DIR/measurements/s5.json and precision.json.
+void measure_scaling(const CheckContext& ctx, ProblemCache& problems, const std::string& dir);
+
+// The scaling verdicts from DIR's files: S1, S2, S3, S8 slopes, S5, S4 and S9, precision.
+std::vector<Verdict> judge_scaling(const std::string& dir);
+
+// The parts of judge_scaling. `hard` are the datasets of S5's study: S1 also fits their classical
+// counts against S5's log-corrected abscissa.
+std::vector<Verdict> check_step_slopes(const ScalingSweep& sweep,
+                                       const std::vector<std::string>& hard = {});  // S1 S2 S3 S8
+std::vector<Verdict> check_phases(const ScalingSweep& sweep);                        // S4 S9
+
+// S5 and precision: measure into a JSON document, judge from it.
+nlohmann::json measure_s5(const CheckContext& ctx, ProblemCache& problems, const ScalingSweep& sweep);
+std::vector<Verdict> judge_s5_file(const nlohmann::json& measured);
+nlohmann::json measure_precision(const CheckContext& ctx, ProblemCache& problems,
+                                 const ScalingSweep& sweep);
+std::vector<Verdict> judge_precision_file(const nlohmann::json& measured);
 
 }  // namespace largestep::theory

@@ -1,52 +1,71 @@
-// largestep verify [--suite quick|paper] [--results FILE.json] [--out DIR]
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+// largestep verify [--suite quick|paper] [--data DIR] [--results FILE.json] [--out DIR]
 #include <fmt/format.h>
+
+#include <filesystem>
 #include <iostream>
+#include <iterator>
+#include <fstream>
 #include <memory>
 
-#include "cli/cli_common.h"
-#include "largestep/core/result_io.h"
 #include "bench_results.h"
 #include "checker.h"
-#include "largestep/reference/certified.h"
+#include "cli/cli_common.h"
+#include "largestep/core/result_io.h"
 
 namespace largestep::cli {
 namespace {
 
 struct VerifyArgs {
-  std::string suite = "quick", results, out = "out/verify";
+  std::string suite = "quick", data, results, out;
 };
 
-int verify_command(const VerifyArgs& a) {
+theory::CheckReport check_results_file(const std::string& path, const theory::CheckContext& ctx) {
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("cannot read --results file '{}'", path));
+  nlohmann::json results;
+  try {
+    results = theory::parse_benchmark_json(std::string(std::istreambuf_iterator<char>(in), {}));
+  } catch (const nlohmann::json::exception& e) {
+    throw UsageError(fmt::format("--results file '{}' is not valid JSON: {}", path, e.what()));
+  }
+  theory::CheckReport report;
+  report.profile = "results";
+  report.verdicts = theory::check_benchmark_results(results, path, ctx);
+  return report;
+}
+
+int verify_command(const VerifyArgs& a, bool suite_given) {
+  const int sources = (suite_given ? 1 : 0) + (a.data.empty() ? 0 : 1) + (a.results.empty() ? 0 : 1);
+  if (sources > 1) throw UsageError("give one of --suite, --data and --results");
   theory::CheckContext ctx;
   ctx.profile = theory::parse_profile(a.suite);
-  ctx.reference = certified_reference;
   ctx.progress = [](const std::string& what) { std::cerr << "verify: " << what << "\n" << std::flush; };
-  std::filesystem::create_directories(a.out);
+  // Where the verdicts go: --out, else the judged directory, else out/verify.
+  const std::string dir = !a.out.empty() ? a.out : !a.data.empty() ? a.data : "out/verify";
+  std::filesystem::create_directories(dir);
 
   theory::CheckReport report;
-  if (a.results.empty()) {
-    report = theory::run_checks(ctx);
-  } else {  // check a benchmark file's counters instead of running the checker's own sweeps
-    std::ifstream in(a.results);
-    if (!in) throw UsageError(fmt::format("cannot read --results file '{}'", a.results));
-    nlohmann::json results;
-    try {
-      results = theory::parse_benchmark_json(std::string(std::istreambuf_iterator<char>(in), {}));
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(fmt::format("--results file '{}' is not valid JSON: {}", a.results, e.what()));
+  std::string what;
+  if (!a.results.empty()) {
+    report = check_results_file(a.results, ctx);
+    what = "checking " + a.results;
+  } else {
+    std::string judged = a.data;
+    if (judged.empty()) {
+      judged = dir;
+      theory::measure_claims(ctx, judged);
     }
-    report.profile = "results";
-    report.verdicts = theory::check_benchmark_results(results, a.results, ctx);
+    try {
+      report = theory::judge_claims(judged);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+    what = fmt::format("{} suite, judged from {}", report.profile, judged);
   }
   std::cout << theory::verdict_table(report.verdicts);
   std::cout << fmt::format("\n{} pass, {} fail, {} inconclusive in {:.1f} s ({})\n",
                            report.count(theory::Outcome::pass), report.count(theory::Outcome::fail),
-                           report.count(theory::Outcome::inconclusive), report.seconds,
-                           a.results.empty() ? a.suite + " suite" : "checking " + a.results);
-  const std::string dir = a.out;
+                           report.count(theory::Outcome::inconclusive), report.seconds, what);
   write_file_atomically(dir + "/verdicts.json", theory::verdict_json(report).dump(2) + "\n");
   write_file_atomically(dir + "/verdicts.md", theory::verdict_markdown(report));
   std::cout << fmt::format("wrote {0}/verdicts.json and {0}/verdicts.md\n", dir);
@@ -60,13 +79,22 @@ void add_verify_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand(
       "verify", "Check the paper's claims (E1-E7, S1-S10): verdict table, verdicts.json/.md;\n"
                 "exit 0 when nothing fails, 1 when a claim fails, 2 on a usage error");
-  cmd->add_option("--suite", a->suite, "quick (about a minute) or paper (minutes)")
-      ->check(CLI::IsMember({"quick", "paper"}))
-      ->capture_default_str();
+  CLI::Option* suite =
+      cmd->add_option("--suite", a->suite,
+                      "Measure the claims at this size into --out (runs, traces, measurements), "
+                      "then judge them: quick (about a minute) or paper (minutes)")
+          ->check(CLI::IsMember({"quick", "paper"}))
+          ->capture_default_str();
+  cmd->add_option("--data", a->data,
+                  "Judge the claims from the files a `verify --suite` wrote to DIR; runs nothing");
   cmd->add_option("--results", a->results,
-                  "Check a Google Benchmark JSON file of bench_time_to_eps instead of running");
-  cmd->add_option("--out", a->out, "Directory for verdicts.json and verdicts.md")->capture_default_str();
-  cmd->callback([a, &action] { action = [a] { return verify_command(*a); }; });
+                  "Check a Google Benchmark JSON file of bench_time_to_eps instead");
+  cmd->add_option("--out", a->out,
+                  "Directory for verdicts.json and verdicts.md (and, with --suite, the "
+                  "measurements); default: the --data directory, else out/verify");
+  cmd->callback([a, suite, &action] {
+    action = [a, suite] { return verify_command(*a, suite->count() > 0); };
+  });
 }
 
 }  // namespace largestep::cli

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fmt/format.h>
+#include <fstream>
 #include <stdexcept>
 #include <unistd.h>
 
@@ -41,6 +42,16 @@ StepCount get_count(const nlohmann::json& record, const std::string& name) {
   throw std::invalid_argument(fmt::format(
       "'{}' and '{}' must be one a non-negative integer and the other null, got {} and {}", name,
       bound, value.dump(), at_least.dump()));
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::invalid_argument(fmt::format("cannot read '{}'", path));
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(fmt::format("{}: not valid JSON: {}", path, e.what()));
+  }
 }
 
 std::string trace_csv_header() { return "t,value,gap,grad_norm,w_norm\n"; }

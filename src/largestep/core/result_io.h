@@ -34,6 +34,10 @@ StepCount get_count(const nlohmann::json& record, const std::string& name);
 std::string trace_csv_header();
 std::string trace_csv_row(const TracePoint& point);
 
+// Reads a JSON result file; throws std::invalid_argument naming the file when it cannot be read
+// or is not JSON.
+nlohmann::json read_json_file(const std::string& path);
+
 nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const RunOutcome& outcome);
 nlohmann::json reference_record(const Reference& reference);
 nlohmann::json summary_record(const DatasetSummary& summary);
