@@ -5,7 +5,8 @@
 // horizon_hit (1: eps not reached within the horizon, steps is then a lower bound), final_gap,
 // eta, diverged; a run that diverges or turns non-finite ends in SkipWithError.
 //
-// Own flags: --suite=quick|paper|all (default quick), --scalar=double|float|both (default double).
+// Own flags: --suite=NAME[,NAME...]|all (default quick; any registry suite, see
+// `largestep sweep --list-suites`), --scalar=double|float|both (default double).
 // Names: <suite>/<registry experiment name>/<scalar>, e.g. quick/hard0.1/lambda=0.01/s2/double.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>

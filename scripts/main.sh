@@ -1,14 +1,17 @@
-#!/usr/bin/env bash
-# The main job: installs what is missing, builds, runs the claim checker, the experiments behind
-# the figures and the kernel benchmarks, and ends with the report out/report/index.html (a
-# self-contained folder: HTML, PNG figures and, under data/, every result file they were drawn from).
+# The main job: installs what is missing, builds, runs the claim checker and the experiments behind
+# the figures (each experiment once), the kernel benchmarks, and ends with the report
+# out/report/index.html (a self-contained folder: HTML, PNG figures and, under data/, every result
+# file they were drawn from).
 #
-#   scripts/main.sh [--profile quick|full]        (or PROFILE=quick|full; default quick)
+#   scripts/main.sh [--suite quick|paper]        (or SUITE=quick|paper; default quick)
 #
-# quick: the checker's quick suite, lambda 1e-2 .. 1e-4, kernels of this build only, peers timed
-#        once (minutes).
-# full:  the paper suite, lambda 1e-2 .. 1e-6, kernels in every build flavour, peers timed 5
+# quick: the registry's quick suites (claims at lambda 1e-2 .. 1e-4; figures), kernels of this
+#        build only, peers timed once (minutes).
+# paper: the paper suites (lambda 1e-2 .. 1e-6), kernels in every build flavour, peers timed 5
 #        times (about 15 minutes).
+# The checker runs the claim suite once and writes its runs (data/runs.json, runs.csv, traces/)
+# and measurements; the figures and the verdicts read those same files. The figures' own runs
+# (suite figures-quick|figures-paper) go to data/figures/. The log counts the runs.
 # LLC_BYTES=N sets the last-level cache size the kernel benchmarks size their data by (default
 # 32 MiB, one CCX of a current server CPU: virtual machines often report the host's whole L3,
 # which would make the out-of-cache data tens of GiB). Stage logs: out/logs/.
@@ -17,20 +20,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-profile=${PROFILE:-quick}
+suite=${SUITE:-quick}
 while [ $# -gt 0 ]; do
   case $1 in
-    --profile) profile=${2:?--profile needs quick or full}; shift 2 ;;
+    --suite) suite=${2:?--suite needs quick or paper}; shift 2 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "main: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-case $profile in
-  quick) suite=quick; lambdas=1e-2,3.16e-3,1e-3,3.16e-4,1e-4; horizon=100000; top_eta_exp=28; peer_repeats=1
-         kernel_repetitions=3; kernel_min_time=0.05 ;;
-  full)  suite=paper; lambdas=1e-2,3.16e-3,1e-3,3.16e-4,1e-4,3.16e-5,1e-5,3.16e-6,1e-6
-         horizon=1000000; top_eta_exp=36; peer_repeats=5; kernel_repetitions=5; kernel_min_time=0.1 ;;
-  *) echo "main: unknown profile '$profile' (quick or full)" >&2; exit 2 ;;
+case $suite in
+  quick) peer_repeats=1; kernel_repetitions=3; kernel_min_time=0.05 ;;
+  paper) peer_repeats=5; kernel_repetitions=5; kernel_min_time=0.1 ;;
+  *) echo "main: unknown suite '$suite' (quick or paper)" >&2; exit 2 ;;
 esac
 llc=${LLC_BYTES:-33554432}
 
@@ -39,7 +40,7 @@ report=out/report
 work=out/report.partial  # renamed to out/report at the end: a stopped run leaves no half report
 data=$work/data
 logs=out/logs
-stages=11
+stages=8
 stage_number=0
 start=$SECONDS
 
@@ -64,34 +65,8 @@ build() {
   cmake --build --preset release -j "$(nproc)"
 }
 
-# The demonstration on the hard dataset at lambda = 1e-4: classical 1/L_s, the S2 rule, a large
-# fixed eta in the edge-of-stability regime, and just below eta_loc; each to the horizon.
-traces() {
-  local label args
-  for label in classical s2 eta100 loc0.9; do
-    case $label in
-      classical) args=(--rule classical) ;;
-      s2) args=(--rule s2) ;;
-      eta100) args=(--eta 100) ;;
-      loc0.9) args=(--rule loc:frac=0.9) ;;
-    esac
-    "$largestep" run --data hard:gamma=0.1 --lambda 1e-4 "${args[@]}" --to-horizon \
-      --max-steps 4000 --trace "$data/trace_$label.csv" --json >"$data/run_$label.json"
-  done
-}
-
-# Figures 2 and 4: fixed etas 2^(k/2) over the lambdas, and each rule's own choice.
-grids() {
-  local etas
-  etas=$(awk -v top="$top_eta_exp" 'BEGIN { for (k = 0; k <= top; ++k) printf "%s%.6g", (k ? "," : ""), 2 ^ (k / 2) }')
-  "$largestep" sweep --data hard:gamma=0.1 --lambdas "$lambdas" --etas "$etas" \
-    --max-steps "$horizon" --out "$data/grid.csv"
-  "$largestep" sweep --data hard:gamma=0.1 --lambdas "$lambdas" \
-    --rules classical,s2,s3,loc,best --max-steps "$horizon" --out "$data/rules.csv"
-}
-
 kernels() {
-  if [ "$profile" = quick ]; then
+  if [ "$suite" = quick ]; then
     "build/release/bench/bench_kernels" --benchmark_repetitions="$kernel_repetitions" \
       --benchmark_min_time="$kernel_min_time" --llc_bytes="$llc" \
       --benchmark_out="$data/kernels_release.json" --benchmark_out_format=json
@@ -102,23 +77,25 @@ kernels() {
   fi
 }
 
+# runs DIR: the number of runs in DIR/runs.json.
+runs() {
+  /usr/bin/python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["runs"]))' "$1/runs.json"
+}
+
 mkdir -p "$logs"
 rm -rf "$work"
 mkdir -p "$data"
-echo "main: profile $profile; logs in $logs/; report in $report/" >&2
+echo "main: suite $suite; logs in $logs/; report in $report/" >&2
 stage install-deps bash scripts/install-deps.sh
 stage build build
 checker_status=0
 stage checker "$largestep" verify --suite "$suite" --out "$data" || checker_status=$?
-stage traces traces
-stage grid-and-rules grids
-stage registry-suite "$largestep" sweep --suite "$suite" --out "$data/sweep.csv"
+stage figure-runs "$largestep" sweep --suite "figures-$suite" --out "$data/figures"
+echo "main: runs: $(runs "$data") of the claim suite '$suite' + $(runs "$data/figures") of \
+figures-$suite, each experiment once" >&2
 stage bifurcation "$largestep" bifurcation --data oned --lambda 1e-3 --from 0.8 --to 1.6 \
   --count 241 --steps 4000 --last 64 --out "$data/bifurcation.csv"
 stage kernel-benchmarks kernels
-stage time-to-eps-benchmarks build/release/bench/bench_time_to_eps --suite="$suite" \
-  --benchmark_repetitions=3 --benchmark_min_time=0.01 \
-  --benchmark_out="$data/time_to_eps.json" --benchmark_out_format=json
 stage peers /usr/bin/python3 peers/compare.py --out "$data" --largestep "$largestep" \
   --datasets digits:0v8,breast_cancer,heart_scale --lambdas 1e-3,1e-5 --repeats "$peer_repeats"
 stage report /usr/bin/python3 plots/report.py --data "$data" --out "$work"

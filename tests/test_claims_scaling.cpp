@@ -6,6 +6,7 @@
 
 #include "largestep/data/dataset_spec.h"
 #include "largestep/core/experiment.h"
+#include "largestep/core/suite_runner.h"
 #include "theory/claims_precision.h"
 #include "theory/claims_scaling.h"
 #include "theory/claims_sweep.h"

@@ -1,6 +1,5 @@
 // The `largestep` program end to end: usage errors exit 2 with one clear line, good runs exit 0.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <array>
 #include <cmath>
@@ -11,29 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "cli_runner.h"
+
 namespace {
 
-struct Outcome {
-  int code;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome run_cli(const std::string& args) {
-  const std::string command = std::string(LARGESTEP_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-void expect_usage_error(const std::string& args, const std::string& keyword) {
-  const Outcome o = run_cli(args);
-  EXPECT_EQ(o.code, 2) << args << "\n" << o.output;
-  EXPECT_NE(o.output.find(keyword), std::string::npos) << args << "\n" << o.output;
-}
+using largestep::expect_usage_error;
+using largestep::run_cli;
+using Outcome = largestep::CliOutcome;
 
 TEST(Cli, UsageErrorsExitTwoNamingTheProblem) {
   expect_usage_error("run --data nosuch --lambda 1e-3 --eta 1", "unknown dataset 'nosuch'");

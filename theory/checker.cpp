@@ -14,6 +14,7 @@
 #include "claims_sweep.h"
 #include "largestep/core/result_io.h"
 #include "interim_families.h"
+#include "judge_file.h"
 #include "largestep/kernel/environment.h"
 
 namespace largestep::theory {
@@ -45,16 +46,7 @@ void measure(const CheckContext& ctx, const Family& family, const std::string& d
 }
 
 std::vector<Verdict> judge(const Family& family, const std::string& dir) {
-  const std::filesystem::path path = measurements_dir(dir) / family.file;
-  try {
-    return family.judge(read_json_file(path.string()));
-  } catch (const std::invalid_argument& e) {
-    const std::string what = e.what();
-    if (what.starts_with(path.string()) || what.starts_with("cannot read")) throw;
-    throw std::invalid_argument(fmt::format("{}: {}", path.string(), what));
-  } catch (const nlohmann::json::exception& e) {
-    throw std::invalid_argument(fmt::format("{}: {}", path.string(), e.what()));
-  }
+  return judge_file((measurements_dir(dir) / family.file).string(), family.judge);
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -82,9 +74,12 @@ void measure_claims(const CheckContext& ctx, const std::string& dir) {
 
 CheckReport judge_claims(const std::string& dir) {
   const auto start = std::chrono::steady_clock::now();
-  const nlohmann::json suite = read_json_file((measurements_dir(dir) / "suite.json").string());
+  const auto [suite, measured_seconds] =
+      judge_file((measurements_dir(dir) / "suite.json").string(), [](const nlohmann::json& s) {
+        return std::make_pair(s.at("suite").get<std::string>(), s.at("seconds").get<double>());
+      });
   CheckReport report;
-  report.profile = suite.at("suite").get<std::string>();
+  report.profile = suite;
   const auto add = [&report](std::vector<Verdict> v) {
     report.verdicts.insert(report.verdicts.end(), v.begin(), v.end());
   };
@@ -92,7 +87,7 @@ CheckReport judge_claims(const std::string& dir) {
   add(judge(kLocal, dir));
   add(judge_scaling(dir));
   add(judge(kPopulation, dir));
-  report.seconds = suite.at("seconds").get<double>() + seconds_since(start);
+  report.seconds = measured_seconds + seconds_since(start);
   return report;
 }
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "largestep/core/result_io.h"
+#include "judge_file.h"
 #include "largestep/core/suite_runner.h"
 
 namespace largestep::theory {
@@ -165,13 +166,16 @@ void measure_scaling(const CheckContext& ctx, ProblemCache& problems, const std:
 std::vector<Verdict> judge_scaling(const std::string& dir) {
   const ScalingSweep sweep = load_sweep(dir);
   const std::filesystem::path measurements = std::filesystem::path(dir) / "measurements";
-  const nlohmann::json s5 = read_json_file((measurements / "s5.json").string());
-  std::vector<std::string> hard;
-  for (const nlohmann::json& set : s5.at("datasets")) hard.push_back(set.at("dataset").get<std::string>());
+  const std::string s5 = (measurements / "s5.json").string();
+  const std::vector<std::string> hard = judge_file(s5, [](const nlohmann::json& m) {
+    std::vector<std::string> out;
+    for (const nlohmann::json& set : m.at("datasets")) out.push_back(set.at("dataset").get<std::string>());
+    return out;
+  });
   std::vector<Verdict> out = check_step_slopes(sweep, hard);
-  for (Verdict& v : judge_s5_file(s5)) out.push_back(std::move(v));
+  for (Verdict& v : judge_file(s5, judge_s5_file)) out.push_back(std::move(v));
   for (Verdict& v : check_phases(sweep)) out.push_back(std::move(v));
-  for (Verdict& v : judge_precision_file(read_json_file((measurements / "precision.json").string())))
+  for (Verdict& v : judge_file((measurements / "precision.json").string(), judge_precision_file))
     out.push_back(std::move(v));
   return out;
 }

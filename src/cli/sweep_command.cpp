@@ -57,9 +57,9 @@ int suite_command(const SweepArgs& a, bool format_given) {
         "--suite runs the registry's experiments: drop --data, --lambdas, --etas, --rules, --solvers");
   if (format_given)
     throw UsageError("--format does not apply to --suite: a suite writes runs.json and runs.csv to --out DIR");
+  Suite suite = find_suite(a.suite);
   if (a.out == "-" || a.out.empty())
     throw UsageError("--suite writes a directory: give --out DIR (runs.json, runs.csv, traces/)");
-  Suite suite = find_suite(a.suite);
   for (Experiment& e : suite.experiments) e = a.common.applied_to(std::move(e));
   ProblemCache problems;
   Progress progress(suite.experiments.size());

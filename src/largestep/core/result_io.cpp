@@ -27,13 +27,10 @@ void put_count(nlohmann::json& record, const std::string& name, const StepCount&
 
 StepCount get_count(const nlohmann::json& record, const std::string& name) {
   const std::string bound = name + "_at_least";
-  const auto field = [&](const std::string& key) -> const nlohmann::json& {
-    static const nlohmann::json null;
-    const auto it = record.find(key);
-    return it == record.end() ? null : *it;
-  };
-  const nlohmann::json& value = field(name);
-  const nlohmann::json& at_least = field(bound);
+  if (!record.contains(name) || !record.contains(bound))
+    throw std::invalid_argument(fmt::format("'{}' and '{}' must both be present", name, bound));
+  const nlohmann::json& value = record.at(name);
+  const nlohmann::json& at_least = record.at(bound);
   const auto positive = [](const nlohmann::json& v) {
     return v.is_number_integer() && v.get<std::int64_t>() >= 0;
   };

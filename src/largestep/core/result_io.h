@@ -25,7 +25,7 @@ void add_provenance(nlohmann::json& record);
 // A step count as two fields, the one encoding of every file and detail: measured,
 // {NAME: N, NAME_at_least: null}; cut off by the horizon, {NAME: null, NAME_at_least: N} (the
 // count is >= N). get_count reads them back and throws std::invalid_argument naming the fields
-// when they are not exactly one non-negative integer and one null.
+// when either is missing or they are not exactly one non-negative integer and one null.
 void put_count(nlohmann::json& record, const std::string& name, const StepCount& count);
 StepCount get_count(const nlohmann::json& record, const std::string& name);
 
