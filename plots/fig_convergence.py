@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Figure 1: objective gap against step for several stepsizes on one dataset and lambda
-(run_<label>.json + trace_<label>.csv), log y: the non-monotone (edge-of-stability) phase of a
-large eta, then its exponential stable phase.
+"""Figure 1: objective gap against step for several stepsizes on one dataset and lambda (the
+figures' `trace/<label>` runs: DATA_DIR/figures/runs.json and the traces it names), log y: the
+non-monotone (edge-of-stability) phase of a large eta, then its exponential stable phase.
 
     fig_convergence.py DATA_DIR OUT.png
 """
@@ -12,8 +12,8 @@ import numpy as np
 
 import figure
 from figure import ETA, ETA_LOC
-from results import single
-from solver_runs import load_runs
+from results import FIGURE_RUNS, RUNS_JSON, TRACE_PREFIX, single
+from solver_runs import load_traced_runs
 
 
 def settled_text(run):
@@ -35,8 +35,8 @@ def phase_text(run):
 
 
 def draw(data_dir, out_png):
-    runs = load_runs(data_dir)
-    where = os.path.join(data_dir, "run_*.json")
+    runs = load_traced_runs(os.path.join(data_dir, FIGURE_RUNS), TRACE_PREFIX)
+    where = os.path.join(data_dir, FIGURE_RUNS, RUNS_JSON)
     dataset = single(runs, where, lambda r: r.field("dataset"), "datasets")
     lam = single(runs, where, lambda r: r.field("lambda"), "lambdas")
     eta_loc, smoothness = runs[0].field("eta_loc"), runs[0].field("smoothness")

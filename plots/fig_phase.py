@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Figure 4: the (lambda, eta) phase diagram of grid.csv: each fixed-stepsize run classified
-converges / oscillates / diverges by its termination, with eta_loc(lambda) = 2/h_max and the
-paper's scale 1/(lambda ln(1/lambda)) (S6) overlaid.
+"""Figure 4: the (lambda, eta) phase diagram of the figures' `grid/lambda=L/eta=E` runs
+(DATA_DIR/figures/runs.csv): each fixed-stepsize run classified converges / oscillates /
+diverges by its termination, with eta_loc(lambda) = 2/h_max and the paper's scale
+1/(lambda ln(1/lambda)) (S6) overlaid.
 
     fig_phase.py DATA_DIR OUT.png
 """
@@ -13,8 +14,8 @@ import numpy as np
 
 import figure
 from figure import ETA, ETA_LOC
-from results import GRID, single
-from solver_runs import load_sweep_csv
+from results import FIGURE_RUNS, GRID_PREFIX, single
+from solver_runs import load_run_table
 
 # termination -> phase; max_steps means no convergence within the horizon, not proven chaos.
 PHASES = {"converged": "converges", "max_steps": "oscillates", "diverged": "diverges",
@@ -24,9 +25,9 @@ STYLE = {"converges": ("o", "tab:green"), "oscillates": ("s", "tab:orange"),
 
 
 def draw(data_dir, out_png):
-    path = os.path.join(data_dir, GRID)
-    grid = load_sweep_csv(data_dir, GRID)
-    dataset = single(grid, path, lambda r: r.dataset, "datasets")
+    table = load_run_table(os.path.join(data_dir, FIGURE_RUNS))
+    grid = table.named(GRID_PREFIX, "the fixed-stepsize grid of figures 2 and 4")
+    dataset = single(grid, table.path, lambda r: r.dataset, "datasets")
     horizon = max(r.horizon for r in grid)
 
     fig, (ax,) = figure.panels(1, width=8.5, height=4.8)
@@ -61,8 +62,9 @@ def draw(data_dir, out_png):
                   f" across the {len(ratios)} lambdas." if ratios else "")
     return figure.Caption(
         "Phase diagram in (lambda, eta)",
-        f"The {len(grid)} runs of grid.csv on {dataset} by termination: converged, max_steps "
-        f"(oscillates: no convergence within {figure.fmt_count(horizon)} steps), diverged or "
+        f"The {len(grid)} fixed-stepsize runs of the grid on {dataset} by termination: "
+        f"converged, max_steps (oscillates: no convergence within {figure.fmt_count(horizon)} "
+        "steps), diverged or "
         "non-finite; solid: eta_loc(lambda) from the certified reference, dashed: "
         "1/(lambda ln(1/lambda)).",
         f"Below eta_loc {converge_below} of {len(below)} runs converge; above it {stuck_above} "

@@ -1,42 +1,96 @@
 #!/usr/bin/python3
-"""Figure 3: settled steps to eps against 1/lambda (log-log) for each method of the registry
-suite (sweep.csv: classical GD, S2, S3, best eta, Nesterov), with least-squares log-log slopes
-over the settled points in the legend and the paper's reference slopes 1, 2/3, 1/2 dashed.
+"""Figure 3: steps to eps against 1/lambda (log-log) for each method of the claim suite's registry
+experiments (DATA_DIR/runs.csv, `<label>/lambda=L/<method>`: classical GD, S2, S3, loc, best eta,
+Nesterov), with the least-squares log-log slope of each series in the legend, fitted exactly as
+the checker fits S1, S2, S3 and S8, and the paper's reference slopes 1, 2/3, 1/2 dashed.
 
     fig_scaling.py DATA_DIR OUT.png
 """
 
+import math
+from dataclasses import dataclass, field
+
 import figure
-from results import SWEEP
-from solver_runs import load_sweep_csv, method_label, method_order
+from results import ResultError
+from solver_runs import SkippedRun, load_run_table, method_label, method_order, registry_method
 
 MARKERS = "os^vDP*hX"
+# The verdicts whose slope is a series' slope (theory/claims_scaling.cpp check_step_slopes).
+CLAIMS = {"classical": "S1", "s2": "S2", "s3": "S3", "nesterov": "S8"}
+
+
+@dataclass
+class Series:
+    """One method's runs on one dataset, in file order (the suite's lambda order)."""
+
+    dataset: str
+    method: str  # the registry experiment's last name part, runs.json's `method`
+    rows: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)  # SkippedRun: such a series gets no slope
+    slope: float = None
+
+    @property
+    def key(self):
+        return self.rows[0].solver, self.rows[0].rule
+
+
+def power_law_slope(x, y):
+    """Least-squares slope of ln y on ln x, as theory/fit.cpp fit_power_law computes it (means,
+    then centred sums, added in order), so that the figure and the verdict agree to rounding."""
+    lx, ly = [math.log(v) for v in x], [math.log(v) for v in y]
+    sx = sy = 0.0
+    for a, b in zip(lx, ly):
+        sx += a
+        sy += b
+    mx, my = sx / len(lx), sy / len(ly)
+    sxx = sxy = 0.0
+    for a, b in zip(lx, ly):
+        sxx += (a - mx) * (a - mx)
+        sxy += (a - mx) * (b - my)
+    return sxy / sxx
+
+
+def scaling_series(table):
+    """The registry series of a claim-suite runs.csv, each with the checker's slope
+    (claims_scaling.cpp judge_slope): ln max(count, 1) against ln(1/lambda) over every lambda of
+    the series, a count cut off by the horizon entering at its lower bound; no slope when a run
+    of the series was skipped (the checker's 'not run') or with fewer than two lambdas."""
+    series = {}
+    for r in table.rows + table.skipped:
+        method = registry_method(r.experiment)
+        if method:
+            s = series.setdefault((r.dataset, method), Series(r.dataset, method))
+            (s.skipped if isinstance(r, SkippedRun) else s.rows).append(r)
+    for s in series.values():
+        if not s.skipped and len({r.lam for r in s.rows}) > 1:
+            s.slope = power_law_slope([1.0 / r.lam for r in s.rows],
+                                      [max(r.count, 1.0) for r in s.rows])
+    return [s for s in series.values() if s.rows]
 
 
 def draw(data_dir, out_png):
-    rows = load_sweep_csv(data_dir, SWEEP)
-    datasets = sorted({r.dataset for r in rows})
+    table = load_run_table(data_dir)
+    every = scaling_series(table)
+    if not every:
+        raise ResultError(table.path, "no registry experiments (<label>/lambda=L/<method>) run")
+    datasets = sorted({s.dataset for s in every})
     fig, axes = figure.panels(len(datasets), width=6.2, height=4.6)
     summaries = []
     for ax, dataset in zip(axes, datasets):
-        mine = [r for r in rows if r.dataset == dataset]
-        methods = sorted({(r.solver, r.rule) for r in mine}, key=method_order)
-        inverse = [1.0 / r.lam for r in mine]
-        slopes = []
-        for i, method in enumerate(methods):
-            points = sorted((1.0 / r.lam, r) for r in mine if (r.solver, r.rule) == method)
-            settled = [(x, r.settled) for x, r in points if r.settled is not None]
-            slope = figure.loglog_slope(*zip(*settled)) if len(settled) > 1 else None
-            name = method_label(*method)
-            slopes.append((name, slope, settled))
-            label = f"{name}: slope {slope:.2f}" if slope is not None else f"{name}: no fit"
+        mine = sorted((s for s in every if s.dataset == dataset), key=lambda s: method_order(s.key))
+        inverse = [1.0 / r.lam for s in mine for r in s.rows]
+        for i, s in enumerate(mine):
+            points = sorted((1.0 / r.lam, r) for r in s.rows)
+            name = method_label(*s.key)
+            label = f"{name}: slope {s.slope:.2f}" if s.slope is not None else f"{name}: no fit"
             marker, colour = MARKERS[i % len(MARKERS)], f"C{i % 10}"
+            settled = [(x, r.settled) for x, r in points if r.settled is not None]
             ax.plot(*zip(*settled) if settled else ([], []), marker + "-", color=colour,
                     ms=5, label=label)
             censored = [(x, r.settled_at_least) for x, r in points if r.settled is None]
-            if censored:  # lower bounds: drawn open, left out of the fit
+            if censored:  # lower bounds: drawn open
                 ax.plot(*zip(*censored), marker, color=colour, mfc="none", ms=7)
-        firsts = [y for _, _, s in slopes for x, y in s if x == min(inverse)]
+        firsts = [r.count for s in mine for r in s.rows if 1.0 / r.lam == min(inverse)]
         if firsts:  # through the middle of the methods at the largest lambda
             figure.reference_slopes(ax, inverse, firsts)
         ax.set_xscale("log")
@@ -45,24 +99,33 @@ def draw(data_dir, out_png):
         ax.set_ylabel("settled steps to eps")
         ax.set_title(dataset)
         ax.legend(loc="upper left")
-        summaries.append((dataset, slopes, min(r.lam for r in mine), mine))
+        summaries.append((dataset, mine))
     figure.save(fig, out_png)
 
     parts = []
-    for dataset, slopes, lam_min, mine in summaries:
-        fitted = ", ".join(f"{n} {s:.2f}" for n, s, _ in slopes if s is not None)
-        last = [r for r in mine if r.lam == lam_min and r.settled is not None]
+    for dataset, mine in summaries:
+        fitted = ", ".join(
+            f"{method_label(*s.key)} {s.slope:.2f}" +
+            (f" ({CLAIMS[s.method]})" if s.method in CLAIMS else "")
+            for s in mine if s.slope is not None)
+        lam_min = min(r.lam for s in mine for r in s.rows)
+        last = [r for s in mine for r in s.rows if r.lam == lam_min and r.settled is not None]
         fewest = min(last, key=lambda r: r.settled, default=None)
         tail = ""
         if fewest:
             tail = (f"; at lambda = {lam_min:g} {method_label(fewest.solver, fewest.rule)} "
                     f"takes the fewest steps ({figure.fmt_count(fewest.settled)})")
+        unfit = [f"{method_label(*s.key)} ({len(s.skipped)} run(s) skipped)" for s in mine
+                 if s.skipped]
+        if unfit:
+            tail += "; no fit for " + ", ".join(unfit)
         parts.append(f"{dataset}: fitted slopes {fitted or 'none'}{tail}")
     return figure.Caption(
         "Steps to eps against 1/lambda",
-        "Settled steps to eps of each method of the registry suite against 1/lambda; the "
-        "legend gives the least-squares log-log slope over the settled points (open markers: "
-        "lower bounds of runs that had not settled by the horizon, not fitted); dashed: "
+        "Steps to eps of each method of the claim suite against 1/lambda (open markers: lower "
+        "bounds of runs that had not settled by the horizon); the legend gives the "
+        "least-squares slope of ln max(steps, 1) against ln(1/lambda) over every lambda of the "
+        "series, lower bounds included, the fit behind verdicts S1, S2, S3 and S8; dashed: "
         "slopes 1, 2/3, 1/2 (classical, S3, S2 and Nesterov in the paper).",
         ". ".join(parts) + ".")
 

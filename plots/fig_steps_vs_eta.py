@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""Figure 2: settled steps to eps against eta (log-log), one curve per lambda (grid.csv), with
-eta_loc per lambda and the stepsize each rule chose (rules.csv) marked.
+"""Figure 2: settled steps to eps against eta (log-log), one curve per lambda (the figures'
+`grid/*` runs, DATA_DIR/figures/runs.csv), with eta_loc per lambda and the stepsize each rule
+chose marked: the claim suite's GD runs of those rules on the grid's dataset (DATA_DIR/runs.csv)
+and the figures' `rules/*` runs at the grid's other lambdas.
 
     fig_steps_vs_eta.py DATA_DIR OUT.png
 """
@@ -9,10 +11,27 @@ import os
 
 import figure
 from figure import ETA, ETA_LOC
-from results import GRID, RULES, single
-from solver_runs import BLOWUP, load_sweep_csv, method_label, method_order
+from results import FIGURE_RUNS, GRID_PREFIX, RULES_PREFIX, single
+from solver_runs import BLOWUP, load_run_table, method_label, method_order, registry_method
 
 RULE_MARKERS = "s^vDP*hX<>p"
+
+
+def is_figure_rule(rule):
+    """The rules the figure marks: classical, s2, s3 and best with any constant, and the
+    eta_loc fraction the claim suite runs (loc:frac=0.5)."""
+    base, _, params = rule.partition(":")
+    return base in ("classical", "s2", "s3", "best") or (base == "loc" and
+                                                          params in ("", "frac=0.5"))
+
+
+def rule_runs(claims, figures, dataset):
+    """The claim suite's registry GD runs of the figure's rules on the grid's dataset, then the
+    figures' own rules/* runs (at the grid lambdas the claim suite does not have)."""
+    mine = [r for r in claims.rows if registry_method(r.experiment) and r.solver == "gd" and
+            r.dataset == dataset and is_figure_rule(r.rule)]
+    return mine + [r for r in figures.rows if r.experiment.startswith(RULES_PREFIX) and
+                   r.dataset == dataset]
 
 
 def censored_y(row, rank):
@@ -22,9 +41,10 @@ def censored_y(row, rank):
 
 
 def draw(data_dir, out_png):
-    grid = load_sweep_csv(data_dir, GRID)
-    rules = load_sweep_csv(data_dir, RULES)
-    dataset = single(grid, os.path.join(data_dir, GRID), lambda r: r.dataset, "datasets")
+    figures = load_run_table(os.path.join(data_dir, FIGURE_RUNS))
+    grid = figures.named(GRID_PREFIX, "the fixed-stepsize grid of figures 2 and 4")
+    dataset = single(grid, figures.path, lambda r: r.dataset, "datasets")
+    rules = rule_runs(load_run_table(data_dir), figures, dataset)
     lambdas = sorted({r.lam for r in grid}, reverse=True)
     colours = {lam: f"C{i % 10}" for i, lam in enumerate(lambdas)}
     rank = {lam: i for i, lam in enumerate(lambdas)}
@@ -79,7 +99,8 @@ def draw(data_dir, out_png):
         f"settled below eps); runs that never settled are not measurements: they are drawn in "
         f"the top rows, one per lambda, at and above the horizon ({figure.fmt_count(horizon)} "
         "steps; open circles: no convergence, crosses: diverged); dotted verticals mark eta_loc, "
-        "black-edged markers the eta each rule of rules.csv chose and the steps it took.",
+        "black-edged markers the eta each rule chose and the steps it took (the claim suite's "
+        "runs, and the figures' own at the other lambdas).",
         f"Fewest steps on the grid: {fewest}. Above eta_loc, {settled_above} of {len(above)} "
         "runs settled.")
 

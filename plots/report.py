@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The HTML report: the verdict table, every figure with a two-line caption computed from the
-data, the peer comparison when it ran, the environment, and links to every data file.
+data, the peer comparison when it ran, the environment, and links to every data file (a runner's
+traces/ directory as one line pointing at the runs.json that names its files).
 
     report.py --data DATA_DIR --out REPORT_DIR
 
@@ -27,8 +28,10 @@ import fig_scaling
 import fig_steps_vs_eta
 from html_links import check_links
 from kernels import load_kernels
-from results import GRID, RULES, SWEEP, NotInData, ResultError, data_files
-from solver_runs import load_bifurcation, load_peers, load_runs, load_sweep_csv
+from results import (FIGURE_RUNS, RUNS_JSON, TRACE_PREFIX, TRACES, NotInData, ResultError,
+                     data_files)
+from solver_runs import (load_bifurcation, load_peers, load_run_records, load_run_table,
+                         load_traced_runs)
 from verdicts import VERDICT_VALUES, load_verdicts
 
 FIGURES = (("fig1_convergence.png", fig_convergence), ("fig2_steps_vs_eta.png", fig_steps_vs_eta),
@@ -121,9 +124,28 @@ def environment(doc, kernel_files):
 
 
 def data_links(data_dir, out_dir, files):
-    items = [f'<li><a href="{href(os.path.join(data_dir, f), out_dir)}">{escape(f)}</a> '
-             f"({os.path.getsize(os.path.join(data_dir, f)):,} bytes)</li>" for f in files]
-    return "<ul>\n" + "\n".join(items) + "\n</ul>"
+    """A link to every data file, except that a runner's traces/ directory (one file per traced
+    run, possibly thousands) is one line pointing at the runs.json whose records name them."""
+    entries, traces = [], {}
+    for f in files:
+        parent = os.path.dirname(f)
+        if os.path.basename(parent) == TRACES:
+            traces.setdefault(parent, []).append(f)
+            continue
+        entries.append((f, f'<li><a href="{href(os.path.join(data_dir, f), out_dir)}">'
+                           f"{escape(f)}</a> ({os.path.getsize(os.path.join(data_dir, f)):,} "
+                           "bytes)</li>"))
+    for parent, members in traces.items():
+        size = sum(os.path.getsize(os.path.join(data_dir, f)) for f in members)
+        runs = os.path.join(os.path.dirname(parent), RUNS_JSON)
+        link = href(os.path.join(data_dir, runs), out_dir)
+        named = (f'named by the trace field of <a href="{link}">'
+                 f"{escape(runs.replace(os.sep, '/'))}</a>" if runs in files else
+                 "named by no runs.json")
+        shown = parent.replace(os.sep, "/") + "/"
+        entries.append((parent + os.sep, f"<li>{escape(shown)}: {len(members)} trace files "
+                        f"({size:,} bytes), {named}</li>"))
+    return "<ul>\n" + "\n".join(html for _, html in sorted(entries)) + "\n</ul>"
 
 
 def build(data_dir, out_dir, log=sys.stderr):
@@ -134,10 +156,13 @@ def build(data_dir, out_dir, log=sys.stderr):
     doc = load_verdicts(data_dir)
     kernel_files = load_kernels(data_dir)
     peers = load_peers(data_dir)
-    # Every required file is validated before the first (slow) figure is drawn.
-    load_runs(data_dir)
-    for name in (GRID, RULES, SWEEP):
-        load_sweep_csv(data_dir, name)
+    # Every required file is validated before the first (slow) figure is drawn: both runner
+    # directories (the claim suite's and the figures'), every trace their records name, the
+    # traced runs of figure 1 and the bifurcation.
+    for run_dir in (data_dir, os.path.join(data_dir, FIGURE_RUNS)):
+        load_run_table(run_dir)
+        load_run_records(run_dir)
+    load_traced_runs(os.path.join(data_dir, FIGURE_RUNS), TRACE_PREFIX)
     load_bifurcation(data_dir)
     os.makedirs(os.path.join(out_dir, "figures"), exist_ok=True)
     title = f"largestep report: {doc['suite']} suite"

@@ -14,9 +14,19 @@ import os
 from dataclasses import dataclass
 
 VERDICTS = "verdicts.json"
-GRID = "grid.csv"
-RULES = "rules.csv"
-SWEEP = "sweep.csv"
+# A runner directory (`verify --out DIR` for the claim suite, `sweep --suite figures-* --out
+# DIR/figures` for the figures' own runs): the records, the same rows as CSV, and the traces that
+# the records name.
+RUNS_JSON = "runs.json"
+RUNS_CSV = "runs.csv"
+TRACES = "traces"
+# The figures' runner directory inside DATA_DIR, and its experiments' name prefixes: figure 1's
+# traced runs, the fixed-stepsize grid of figures 2 and 4, the rules at the grid's lambdas that the
+# claim suite lacks (figure 2).
+FIGURE_RUNS = "figures"
+TRACE_PREFIX = "trace/"
+GRID_PREFIX = "grid/"
+RULES_PREFIX = "rules/"
 BIFURCATION = "bifurcation.csv"
 PEERS = "peers.csv"
 PEERS_TRACE = "peers_trace.csv"

@@ -1,12 +1,13 @@
-"""Loaders for solver runs: `sweep` CSVs (grid, rules, sweep), run records with their traces,
-the 1-D bifurcation iterates, and the optional peer comparison."""
+"""Loaders for solver runs: a runner directory (runs.csv, runs.json and the traces its records
+name; `verify --out DIR` writes the claim suite's, `sweep --suite figures-* --out DIR/figures` the
+figures'), the 1-D bifurcation iterates, and the optional peer comparison."""
 
 import os
 from collections import defaultdict
 from dataclasses import dataclass
 
-from results import (BIFURCATION, PEERS, PEERS_TRACE, ResultError, is_number, read_csv, read_json,
-                     single)
+from results import (BIFURCATION, PEERS, PEERS_TRACE, RUNS_CSV, RUNS_JSON, ResultError, is_number,
+                     read_csv, read_json, single)
 
 TERMINATIONS = ("converged", "max_steps", "diverged", "non_finite")
 BLOWUP = ("diverged", "non_finite")
@@ -22,9 +23,11 @@ def _termination(row):
 
 @dataclass
 class RunRow:
-    """One row of a `sweep` CSV (grid.csv, rules.csv, sweep.csv)."""
+    """A run that was made: one row of a runner directory's runs.csv (the `sweep` CSV format
+    with `experiment` first and `skipped` last)."""
 
     line: int
+    experiment: str
     dataset: str
     lam: float
     solver: str
@@ -37,24 +40,85 @@ class RunRow:
     eta_loc: float
     smoothness: float
 
+    @property
+    def count(self):
+        """The step count as the checker reads it (StepCount::value): settled, or the lower
+        bound when the run had not settled by the horizon."""
+        return self.settled if self.settled is not None else self.settled_at_least
 
-RUN_COLUMNS = ("dataset", "lambda", "solver", "rule", "eta", "termination", "horizon",
-               "settled", "settled_at_least", "eta_loc", "smoothness")
+
+@dataclass
+class SkippedRun:
+    """A run the runner could not make (its `skipped` column gives why, e.g. a rule that needs a
+    margin on non-separable data): it has no termination or counts, so it is never drawn."""
+
+    line: int
+    experiment: str
+    dataset: str
+    lam: float
+    solver: str
+    rule: str
+    reason: str
 
 
-def load_sweep_csv(data_dir, name):
-    path = os.path.join(data_dir, name)
-    rows = []
+@dataclass
+class RunTable:
+    """runs.csv of one runner directory: the runs made and the runs skipped, in file order."""
+
+    path: str
+    rows: list  # RunRow
+    skipped: list  # SkippedRun
+
+    def named(self, prefix, purpose):
+        """The runs made whose experiment name starts with prefix; an error naming the file when
+        there are none, since the figure that asked (purpose) would be empty."""
+        rows = [r for r in self.rows if r.experiment.startswith(prefix)]
+        if not rows:
+            raise ResultError(self.path, f"no runs named {prefix}* ({purpose})")
+        return rows
+
+
+RUN_COLUMNS = ("experiment", "dataset", "lambda", "solver", "rule", "eta", "termination",
+               "horizon", "settled", "settled_at_least", "eta_loc", "smoothness", "skipped")
+
+
+def registry_method(experiment):
+    """The method of a registry experiment `<label>/lambda=L/<method>`; None for the runner's
+    other runs (`eos/<dataset>/lambda=L/eta=E`, the figures' `grid/...`, `trace/...`)."""
+    parts = experiment.split("/")
+    if len(parts) != 3 or parts[0] == "eos" or not parts[1].startswith("lambda="):
+        return None
+    return parts[2] or None
+
+
+def load_run_table(run_dir):
+    """runs.csv of a runner directory. Each experiment appears once; a skipped row needs only
+    the experiment, dataset, lambda, solver, rule and its reason."""
+    path = os.path.join(run_dir, RUNS_CSV)
+    rows, skipped, seen = [], [], {}
     for r in read_csv(path, RUN_COLUMNS):
+        experiment = r.text("experiment")
+        if not experiment:
+            raise ResultError(path, f"line {r.line}, column experiment: empty")
+        if experiment in seen:
+            raise ResultError(path, f"line {r.line}: experiment {experiment!r} is also on line "
+                              f"{seen[experiment]}")
+        seen[experiment] = r.line
+        reason = r.text("skipped").strip()
+        if reason:
+            skipped.append(SkippedRun(r.line, experiment, r.text("dataset"), r.number("lambda"),
+                                      r.text("solver"), r.text("rule"), reason))
+            continue
         termination = _termination(r)
         settled = r.number("settled", optional=True)
         at_least = r.number("settled_at_least", optional=True)
         if settled is None and at_least is None:
             raise ResultError(path, f"line {r.line}: neither settled nor settled_at_least set")
-        rows.append(RunRow(r.line, r.text("dataset"), r.number("lambda"), r.text("solver"),
-                           r.text("rule"), r.number("eta"), termination, r.number("horizon"),
-                           settled, at_least, r.number("eta_loc"), r.number("smoothness")))
-    return rows
+        rows.append(RunRow(r.line, experiment, r.text("dataset"), r.number("lambda"),
+                           r.text("solver"), r.text("rule"), r.number("eta"), termination,
+                           r.number("horizon"), settled, at_least, r.number("eta_loc"),
+                           r.number("smoothness")))
+    return RunTable(path, rows, skipped)
 
 
 RULE_ORDER = ("classical", "s2", "s3", "best", "loc", "fixed")
@@ -79,10 +143,54 @@ def method_label(solver, rule):
 
 
 @dataclass
-class Run:
-    """A run record (run_<label>.json) with its trace (trace_<label>.csv)."""
+class RunRecord:
+    """One record of a runner directory's runs.json, with the path of its trace (None when the
+    run kept none)."""
 
-    label: str
+    index: int
+    experiment: str
+    method: str
+    trace: str
+    record: dict
+
+    def where(self):
+        return f"runs[{self.index}] ({self.experiment})"
+
+
+def load_run_records(run_dir):
+    """Every record of runs.json, checked: each names its experiment and method, and the trace
+    it names (a path inside run_dir) exists."""
+    path = os.path.join(run_dir, RUNS_JSON)
+    doc = read_json(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("runs"), list):
+        raise ResultError(path, "expected a JSON object with suite, environment and runs[]")
+    if not isinstance(doc.get("suite"), str):
+        raise ResultError(path, "field suite: missing or not a string")
+    records = []
+    for i, record in enumerate(doc["runs"]):
+        if not isinstance(record, dict):
+            raise ResultError(path, f"runs[{i}]: not an object")
+        for name in ("experiment", "method"):
+            if not isinstance(record.get(name), str) or not record[name]:
+                raise ResultError(path, f"runs[{i}].{name}: missing or not a string")
+        trace = record.get("trace")
+        where = f"runs[{i}] ({record['experiment']}).trace"
+        if trace is not None:
+            if not isinstance(trace, str) or os.path.isabs(trace) or ".." in trace.split("/"):
+                raise ResultError(path, f"{where}: {trace!r} is not a path inside {run_dir}")
+            trace = os.path.join(run_dir, *trace.split("/"))
+            if not os.path.isfile(trace):
+                raise ResultError(trace, f"missing (the trace that {path} names for "
+                                  f"{record['experiment']})")
+        records.append(RunRecord(i, record["experiment"], record["method"], trace, record))
+    return records
+
+
+@dataclass
+class Run:
+    """A run record of runs.json with its trace (t, gap)."""
+
+    label: str  # the experiment's name without the prefix it was selected by
     record: dict
     t: list
     gap: list
@@ -91,43 +199,40 @@ class Run:
         return self.record.get(name)
 
 
-def _record_number(record, name, path, optional=False):
+def _record_number(record, name, path, where, optional=False):
     value = record.get(name)
     if value is None and optional:
         return None
     if not is_number(value):
-        raise ResultError(path, f"field {name}: {value!r} is not a finite number")
+        raise ResultError(path, f"{where}, field {name}: {value!r} is not a finite number")
     return float(value)
 
 
-def load_runs(data_dir):
-    """Every run_<label>.json with its trace_<label>.csv, by increasing eta."""
-    labels = sorted(f[4:-5] for f in os.listdir(data_dir)
-                    if f.startswith("run_") and f.endswith(".json"))
-    if not labels:
-        raise ResultError(os.path.join(data_dir, "run_<label>.json"),
-                          "no run records (at least one run/trace pair is required)")
+def load_traced_runs(run_dir, prefix):
+    """The runs made whose experiment starts with prefix, each with its trace, by increasing
+    eta; at least one is required."""
+    path = os.path.join(run_dir, RUNS_JSON)
+    chosen = [r for r in load_run_records(run_dir)
+              if r.experiment.startswith(prefix) and "skipped" not in r.record]
+    if not chosen:
+        raise ResultError(path, f"no runs named {prefix}* (at least one traced run is required)")
     runs = []
-    for label in labels:
-        path = os.path.join(data_dir, f"run_{label}.json")
-        record = read_json(path)
-        if not isinstance(record, dict):
-            raise ResultError(path, "expected a JSON object (a run record)")
+    for rr in chosen:
+        record, where = dict(rr.record), rr.where()
+        if rr.trace is None:
+            raise ResultError(path, f"{where}: no trace (field trace is null)")
         for name in ("lambda", "eta", "eta_loc", "smoothness", "eps"):
-            record[name] = _record_number(record, name, path)
+            record[name] = _record_number(record, name, path, where)
         for name in ("settled", "settled_at_least", "increases", "last_increase", "steps"):
-            record[name] = _record_number(record, name, path, optional=True)
+            record[name] = _record_number(record, name, path, where, optional=True)
         for name in ("dataset", "termination", "rule"):
             if not isinstance(record.get(name), str):
-                raise ResultError(path, f"field {name}: missing or not a string")
-        trace_path = os.path.join(data_dir, f"trace_{label}.csv")
+                raise ResultError(path, f"{where}, field {name}: missing or not a string")
         blowup = record["termination"] in BLOWUP
-        rows = read_csv(trace_path, ("t", "gap"))
-        runs.append(Run(label, record, [r.number("t") for r in rows],
+        rows = read_csv(rr.trace, ("t", "gap"))
+        runs.append(Run(rr.experiment[len(prefix):], record, [r.number("t") for r in rows],
                         [r.number("gap", finite=not blowup) for r in rows]))
     return sorted(runs, key=lambda run: (run.record["eta"], run.label))
-
-
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Shared by the plots tests: paths, a scratch copy of the fixtures, the PNG check."""
+"""Shared by the plots tests: paths, the data directory made by the real writers, a scratch copy
+of it, the PNG check."""
 
 import os
 import shutil
@@ -8,15 +9,45 @@ TESTS = os.path.dirname(os.path.abspath(__file__))
 PLOTS = os.path.dirname(TESTS)
 FIXTURES = os.path.join(TESTS, "fixtures")
 PYTHON = "/usr/bin/python3"  # Debian's, with matplotlib; the first python3 on PATH may lack it
+DATA_VARIABLE = "LARGESTEP_PLOTS_DATA"
 sys.path.insert(0, PLOTS)
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def copy_fixtures(dst, peers=False):
-    """The fixture data directory copied to dst (so a test may break it), with or without the
-    optional peer comparison."""
-    shutil.copytree(FIXTURES, dst, ignore=shutil.ignore_patterns("peers", "README.md"))
+def generated_data():
+    """The data directory that tests/make_data.cmake wrote with the built largestep (CTest's
+    plots_data fixture runs it first and names it in LARGESTEP_PLOTS_DATA). Read only: a test
+    that breaks a file works on copy_data's copy."""
+    path = os.environ.get(DATA_VARIABLE)
+    if not path:
+        raise RuntimeError(f"{DATA_VARIABLE} is not set: run the plots tests through CTest "
+                           "(ctest -R plots_ makes the data directory with the built largestep "
+                           "first), or set it to a directory written by tests/make_data.cmake")
+    for name in ("runs.json", os.path.join("figures", "runs.json"), "bifurcation.csv"):
+        if not os.path.isfile(os.path.join(path, name)):
+            raise RuntimeError(f"{DATA_VARIABLE}={path}: no {name}; not a directory written by "
+                               "tests/make_data.cmake")
+    return path
+
+
+def largestep():
+    """The built program (LARGESTEP_BINARY, set by CTest), for the tests that judge an edited
+    copy of the data the way the checker does."""
+    path = os.environ.get("LARGESTEP_BINARY")
+    if not path or not os.path.isfile(path):
+        raise RuntimeError(f"LARGESTEP_BINARY={path!r} is not the built largestep: run the plots "
+                           "tests through CTest, or set it")
+    return path
+
+
+def copy_data(dst, peers=False):
+    """The generated data directory copied to dst (so a test may break it), its verdicts.json
+    replaced by the committed fixture (edited to hold a failing and an inconclusive verdict,
+    HTML in a reason, and S10 points censored and failed), with or without the optional peer
+    comparison (a synthetic fixture)."""
+    shutil.copytree(generated_data(), dst)
+    shutil.copy(os.path.join(FIXTURES, "verdicts.json"), dst)
     if peers:
         for name in os.listdir(os.path.join(FIXTURES, "peers")):
             shutil.copy(os.path.join(FIXTURES, "peers", name), dst)

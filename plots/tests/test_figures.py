@@ -1,10 +1,15 @@
-"""Each figure script draws a PNG from the fixtures, with a caption computed from the data."""
+"""Each figure script draws a PNG from the data the real writers made, with a caption computed
+from the data; figure 3's slopes are the checker's."""
 
+import csv
 import json
 import os
+import re
+import shutil
 import subprocess
 import tempfile
 import unittest
+from unittest import mock
 
 import support
 import fig_bifurcation
@@ -15,7 +20,9 @@ import fig_phase
 import fig_population
 import fig_scaling
 import fig_steps_vs_eta
+import figure
 from results import NotInData
+from solver_runs import load_run_table, method_label
 
 ALWAYS = (fig_convergence, fig_steps_vs_eta, fig_scaling, fig_phase, fig_bifurcation,
           fig_kernels, fig_population)
@@ -24,10 +31,10 @@ ALWAYS = (fig_convergence, fig_steps_vs_eta, fig_scaling, fig_phase, fig_bifurca
 class FigureTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        # Each figure is drawn once on the fixtures; the tests below read what it produced.
+        # Each figure is drawn once on the data; the tests below read what it produced.
         cls.scratch = tempfile.TemporaryDirectory()
         cls.tmp = cls.scratch.name
-        cls.data = support.copy_fixtures(os.path.join(cls.tmp, "data"))
+        cls.data = support.copy_data(os.path.join(cls.tmp, "data"))
         cls.drawn = {m: cls.draw(m, cls.data) for m in ALWAYS}
 
     @classmethod
@@ -40,7 +47,7 @@ class FigureTest(unittest.TestCase):
         return module.draw(data, png), png
 
     def scratch_data(self, name, peers=False):
-        return support.copy_fixtures(os.path.join(self.tmp, name), peers=peers)
+        return support.copy_data(os.path.join(self.tmp, name), peers=peers)
 
     def test_every_figure_writes_a_png_with_a_two_line_caption(self):
         for module, (caption, png) in self.drawn.items():
@@ -71,12 +78,26 @@ class FigureTest(unittest.TestCase):
         with self.assertRaises(NotInData):
             fig_population.draw(data, os.path.join(self.tmp, "p.png"))
 
+    def grid_rows(self):
+        """The figures' grid runs, read with the csv module alone (an independent reference)."""
+        with open(os.path.join(self.data, "figures", "runs.csv"), newline="") as f:
+            return [r for r in csv.DictReader(f) if r["experiment"].startswith("grid/")]
+
     def test_captions_state_numbers_computed_from_the_data(self):
+        grid = self.grid_rows()
+        below = [r for r in grid if float(r["eta"]) < float(r["eta_loc"])]
+        above = [r for r in grid if float(r["eta"]) > float(r["eta_loc"])]
+        converge = sum(r["termination"] == "converged" for r in below)
+        stuck = sum(r["termination"] != "converged" for r in above)
+        self.assertTrue(below and above)
         caption, _ = self.drawn[fig_phase]
-        # grid fixture: eta in {1, 4, 16, 64, 256, 1024} at three lambdas, 9 of them below eta_loc
-        self.assertIn("Below eta_loc 9 of 9 runs converge; above it 9 of 9 do not", caption.look)
+        self.assertIn(f"Below eta_loc {converge} of {len(below)} runs converge; above it {stuck} "
+                      f"of {len(above)} do not", caption.look)
+        smallest = min(float(r["lambda"]) for r in grid)
+        settled = [r for r in grid if float(r["lambda"]) == smallest and r["settled"]]
+        fewest = min(settled, key=lambda r: int(r["settled"]))
         caption, _ = self.drawn[fig_steps_vs_eta]
-        self.assertIn("lambda = 0.0001: eta = 64", caption.look)
+        self.assertIn(f"lambda = {smallest:g}: eta = {float(fewest['eta']):.3g} (", caption.look)
         caption, _ = self.drawn[fig_population]
         self.assertIn("1 count(s) censored", caption.what)
         self.assertIn("1 point(s) failed", caption.what)
@@ -89,15 +110,157 @@ class FigureTest(unittest.TestCase):
         with open(second, "rb") as f:
             self.assertEqual(before, f.read())
 
+    def test_figure_2_marks_each_rule_once_at_every_grid_lambda(self):
+        # The claim suite's GD runs of the rules and the figures' rules/* runs complement each
+        # other: together every grid lambda has each rule once.
+        claims, figures = load_run_table(self.data), load_run_table(os.path.join(self.data,
+                                                                                 "figures"))
+        grid = figures.named("grid/", "test")
+        rules = fig_steps_vs_eta.rule_runs(claims, figures, grid[0].dataset)
+        pattern = re.compile(r"^(rules/lambda=[^/]+|[^/]+/lambda=[^/]+)/"
+                             r"(classical|s2|s3|loc|best)$")
+        for r in rules:
+            self.assertRegex(r.experiment, pattern)
+            self.assertEqual(r.solver, "gd")
+        for lam in {r.lam for r in grid}:
+            names = sorted(pattern.match(r.experiment).group(2) for r in rules if r.lam == lam)
+            self.assertEqual(names, ["best", "classical", "loc", "s2", "s3"], lam)
+        self.assertTrue(any(r.experiment.startswith("rules/") for r in rules))
+        self.assertTrue(any(not r.experiment.startswith("rules/") for r in rules))
+
+    def test_skipped_runs_are_left_out_and_their_series_is_not_fitted(self):
+        data = self.scratch_data("skipped")
+        edit_runs(data, {}, "hard0.1/lambda=0.001/s3")
+        table = load_run_table(data)
+        self.assertEqual([r.experiment for r in table.skipped], ["hard0.1/lambda=0.001/s3"])
+        self.assertNotIn("hard0.1/lambda=0.001/s3", [r.experiment for r in table.rows])
+        slopes = {s.method: s.slope for s in fig_scaling.scaling_series(table)}
+        self.assertIsNone(slopes["s3"])
+        self.assertIsNotNone(slopes["s2"])
+        caption, png = self.draw(fig_scaling, data, name="skipped")
+        support.assert_png(self, png)
+        self.assertIn("no fit for GD S3 (1 run(s) skipped)", caption.look)
+        self.draw(fig_steps_vs_eta, data, name="skipped_rules")
+
     def test_cli_reports_a_missing_file_and_exits_2(self):
         data = self.scratch_data("without_grid")
-        os.remove(os.path.join(data, "grid.csv"))
+        os.remove(os.path.join(data, "figures", "runs.csv"))
         script = os.path.join(support.PLOTS, "fig_phase.py")
         done = subprocess.run([support.PYTHON, script, data, os.path.join(self.tmp, "x.png")],
                               capture_output=True, text=True, timeout=120)
         self.assertEqual(done.returncode, 2, done.stderr)
         self.assertIn("fig_phase.py: error: ", done.stderr)
-        self.assertIn("grid.csv: missing", done.stderr)
+        self.assertIn(os.path.join("figures", "runs.csv") + ": missing", done.stderr)
+
+
+class ScalingSlopesAreTheVerdictsTest(unittest.TestCase):
+    """Figure 3 and the checker fit the same rows the same way: the figure's slope of each of
+    S1 (against 1/lambda), S2, S3 and S8 is verdicts.json's details.slope of the same dataset."""
+
+    CLAIMS = {"S1": "classical", "S2": "s2", "S3": "s3", "S8": "nesterov"}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.data = support.generated_data()  # the real verdicts.json of this very run
+        with open(os.path.join(cls.data, "verdicts.json"), encoding="utf-8") as f:
+            cls.verdicts = [v for v in json.load(f)["verdicts"] if v["claim"] in cls.CLAIMS and
+                            v["details"].get("abscissa") == "1/lambda"]
+        cls.series = {(s.dataset, s.method): s
+                      for s in fig_scaling.scaling_series(load_run_table(cls.data))}
+
+    def test_every_slope_claim_was_judged_with_a_slope(self):
+        self.assertEqual(sorted(v["claim"] for v in self.verdicts), sorted(self.CLAIMS))
+        for v in self.verdicts:
+            self.assertIn("slope", v["details"], v["claim"])
+
+    def test_same_rows_and_same_slope_to_1e_9(self):
+        for v in self.verdicts:
+            with self.subTest(v["claim"]):
+                d = v["details"]
+                self.assertEqual(d["method"], self.CLAIMS[v["claim"]])
+                s = self.series[(v["dataset"], d["method"])]
+                self.assertEqual([r.lam for r in s.rows], d["lambdas"])
+                self.assertEqual([r.settled for r in s.rows], d["settled"])
+                self.assertEqual([r.settled_at_least for r in s.rows], d["settled_at_least"])
+                self.assertLessEqual(abs(s.slope - d["slope"]), 1e-9 * abs(d["slope"]))
+
+    def test_the_legend_shows_those_slopes(self):
+        legends = []
+
+        def keep_legend(fig, out_png, rect=None):
+            legends.extend(t.get_text() for ax in fig.axes for t in ax.get_legend().get_texts())
+            return save(fig, out_png, rect)
+
+        save = figure.save
+        with tempfile.TemporaryDirectory() as tmp, mock.patch.object(figure, "save", keep_legend):
+            fig_scaling.draw(self.data, os.path.join(tmp, "fig3.png"))
+        for v in self.verdicts:
+            s = self.series[(v["dataset"], v["details"]["method"])]
+            self.assertIn(f"{method_label(*s.key)}: slope {v['details']['slope']:.2f}", legends)
+
+    def test_censored_and_skipped_runs_fit_as_the_checker_fits_them(self):
+        # The checker judges an edited copy (`verify --data`): classical GD cut off by the
+        # horizon at the smallest lambda (its lower bound enters both fits), S3 not run at
+        # another lambda (no slope on either side).
+        with tempfile.TemporaryDirectory() as tmp:
+            data = os.path.join(tmp, "data")
+            shutil.copytree(self.data, data)
+            censored, skipped = "hard0.1/lambda=0.0001/classical", "hard0.1/lambda=0.001/s3"
+            edit_runs(data, {censored: {"termination": "max_steps", "settled": None,
+                                        "settled_at_least": 100}}, skipped)
+            done = subprocess.run([support.largestep(), "verify", "--data", data, "--out",
+                                   os.path.join(tmp, "judged")],
+                                  capture_output=True, text=True, timeout=300)
+            self.assertIn(done.returncode, (0, 1), done.stderr)
+            with open(os.path.join(tmp, "judged", "verdicts.json"), encoding="utf-8") as f:
+                judged = {v["claim"]: v.get("details") or {} for v in json.load(f)["verdicts"]
+                          if v["claim"] in self.CLAIMS and
+                          (v.get("details") or {}).get("abscissa") in ("1/lambda", None)}
+            series = {s.method: s for s in fig_scaling.scaling_series(load_run_table(data))}
+        classical = series["classical"]
+        self.assertEqual(classical.rows[-1].settled_at_least, 100)
+        self.assertLessEqual(abs(classical.slope - judged["S1"]["slope"]),
+                             1e-9 * abs(judged["S1"]["slope"]))
+        measured = [r for r in classical.rows if r.settled is not None]
+        without = fig_scaling.power_law_slope([1 / r.lam for r in measured],
+                                              [r.settled for r in measured])
+        self.assertGreater(abs(without - classical.slope), 0.05)  # the lower bound counts
+        self.assertIsNone(series["s3"].slope)
+        self.assertNotIn("slope", judged["S3"])
+        for claim in ("S2", "S8"):
+            self.assertLessEqual(abs(series[self.CLAIMS[claim]].slope - judged[claim]["slope"]),
+                                 1e-9 * abs(judged[claim]["slope"]))
+
+
+def edit_runs(data, changes, skipped):
+    """Edits a claim-suite runner directory as the runner would have written it: fields of
+    some runs changed (runs.json and runs.csv alike), and one run turned into a skipped one."""
+    path = os.path.join(data, "runs.json")
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    kept = ("dataset", "lambda", "solver", "rule", "scalar", "eps", "horizon", "experiment",
+            "method")
+    for i, r in enumerate(doc["runs"]):
+        r.update(changes.get(r["experiment"], {}))
+        if r["experiment"] == skipped:
+            doc["runs"][i] = {**{k: r[k] for k in kept}, "trace": None,
+                              "skipped": "needs a margin"}
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    path = os.path.join(data, "runs.csv")
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+        header = list(rows[0])
+    for row in rows:
+        for k, v in changes.get(row["experiment"], {}).items():
+            row[k] = "" if v is None else str(v)
+        if row["experiment"] == skipped:
+            row.update({c: "" for c in header if c not in kept})
+            row["skipped"] = "needs a margin"
+    with open(path, "w", newline="") as f:
+        out = csv.DictWriter(f, header, lineterminator="\n")
+        out.writeheader()
+        out.writerows(rows)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ verdict, text is escaped, the optional peer comparison is reported either way, a
 data directory is an error naming the file."""
 
 import io
+import json
 import os
 import subprocess
 import tempfile
@@ -63,7 +64,7 @@ class ReportTest(unittest.TestCase):
         cls.scratch = tempfile.TemporaryDirectory()
         # The layout the main job ships: the data directory inside the report directory.
         cls.out = os.path.join(cls.scratch.name, "report")
-        cls.data = support.copy_fixtures(os.path.join(cls.out, "data"))
+        cls.data = support.copy_data(os.path.join(cls.out, "data"))
         cls.page, cls.log = build(cls.data, cls.out)
 
     @classmethod
@@ -82,9 +83,27 @@ class ReportTest(unittest.TestCase):
             support.assert_png(self, os.path.join(self.out, unquote(src)))
 
     def test_every_data_file_is_linked(self):
+        # Every file, in subdirectories too, except a runner's traces: those are one line that
+        # links the runs.json naming each of them.
         linked = {unquote(h) for h in self.page.links}
-        for name in os.listdir(self.data):
-            self.assertIn(f"data/{name}", linked)
+        traces = {}
+        for root, _, names in os.walk(self.data):
+            for name in names:
+                rel = os.path.relpath(os.path.join(root, name), self.data).replace(os.sep, "/")
+                if os.path.basename(root) == "traces":
+                    traces.setdefault(os.path.dirname(rel), []).append(rel)
+                else:
+                    self.assertIn(f"data/{rel}", linked)
+        self.assertEqual(sorted(traces), ["figures/traces", "traces"])
+        for directory, files in traces.items():
+            runs = os.path.join(os.path.dirname(directory), "runs.json").replace(os.sep, "/")
+            self.assertIn(f"data/{runs}", linked)
+            self.assertIn(f"{directory}/: {len(files)} trace files", self.page.text)
+            self.assertNotIn(f"data/{files[0]}", linked)
+            with open(os.path.join(self.data, runs), encoding="utf-8") as f:
+                named = {os.path.join(os.path.dirname(directory), r["trace"]).replace(os.sep, "/")
+                         for r in json.load(f)["runs"] if r["trace"]}
+            self.assertEqual(named, set(files))
 
     def test_seven_figures_and_a_progress_line_each_without_peers(self):
         self.assertEqual(len(self.page.images), 7)
@@ -115,7 +134,7 @@ class ReportTest(unittest.TestCase):
         self.assertIn("kernels_release.json", self.page.text)
 
     def test_peers_give_a_table_and_figure_8_with_data_outside_the_report(self):
-        data = support.copy_fixtures(os.path.join(self.scratch.name, "elsewhere"), peers=True)
+        data = support.copy_data(os.path.join(self.scratch.name, "elsewhere"), peers=True)
         out = os.path.join(self.scratch.name, "report_peers")
         page, log = build(data, out)
         self.assert_links_resolve(page, out)
@@ -134,7 +153,7 @@ class ReportTest(unittest.TestCase):
             self.assertIn("links.html", str(caught.exception))
 
     def test_malformed_file_fails_the_build_naming_it(self):
-        data = support.copy_fixtures(os.path.join(self.scratch.name, "bad"))
+        data = support.copy_data(os.path.join(self.scratch.name, "bad"))
         path = os.path.join(data, "bifurcation.csv")
         with open(path) as f:
             lines = len(f.readlines())
@@ -145,14 +164,24 @@ class ReportTest(unittest.TestCase):
         self.assertIn(f"bifurcation.csv: line {lines + 1}", str(caught.exception))
 
     def test_cli_missing_file_exits_2_naming_it(self):
-        data = support.copy_fixtures(os.path.join(self.scratch.name, "missing"))
-        os.remove(os.path.join(data, "sweep.csv"))
+        data = support.copy_data(os.path.join(self.scratch.name, "missing"))
+        os.remove(os.path.join(data, "runs.csv"))
         done = subprocess.run(
             [support.PYTHON, os.path.join(support.PLOTS, "report.py"), "--data", data,
              "--out", os.path.join(self.scratch.name, "missing_out")],
             capture_output=True, text=True, timeout=120)
         self.assertEqual(done.returncode, 2, done.stderr)
-        self.assertRegex(done.stderr, r"^report: error: .*sweep\.csv: missing")
+        self.assertRegex(done.stderr, r"^report: error: .*missing/runs\.csv: missing")
+
+    def test_a_trace_named_by_a_record_but_absent_fails_the_build_naming_it(self):
+        data = support.copy_data(os.path.join(self.scratch.name, "no_trace"))
+        with open(os.path.join(data, "runs.json"), encoding="utf-8") as f:
+            trace = next(r["trace"] for r in json.load(f)["runs"] if r["trace"])
+        os.remove(os.path.join(data, trace))
+        with self.assertRaises(ResultError) as caught:
+            report.build(data, os.path.join(self.scratch.name, "no_trace_out"), log=io.StringIO())
+        self.assertTrue(caught.exception.path.endswith(trace), str(caught.exception))
+        self.assertIn("missing", str(caught.exception))
 
 
 if __name__ == "__main__":

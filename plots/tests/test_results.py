@@ -1,5 +1,7 @@
 """A missing or malformed result file is an error naming the file (and line/column or field)."""
 
+import csv
+import json
 import os
 import tempfile
 import unittest
@@ -7,14 +9,18 @@ import unittest
 import support
 from kernels import load_kernels
 from results import ResultError, parse_count, read_json
-from solver_runs import load_bifurcation, load_peers, load_runs, load_sweep_csv
+from solver_runs import (load_bifurcation, load_peers, load_run_records, load_run_table,
+                         load_traced_runs)
 from verdicts import load_verdicts, population_points
+
+FIGURES = "figures"
 
 
 class LoaderErrorTest(unittest.TestCase):
     def setUp(self):
         self.scratch = tempfile.TemporaryDirectory()
-        self.data = support.copy_fixtures(os.path.join(self.scratch.name, "data"))
+        self.data = support.copy_data(os.path.join(self.scratch.name, "data"))
+        self.figures = os.path.join(self.data, FIGURES)
 
     def tearDown(self):
         self.scratch.cleanup()
@@ -37,16 +43,37 @@ class LoaderErrorTest(unittest.TestCase):
         for fragment in fragments:
             self.assertIn(fragment, message)
 
-    def test_the_fixtures_load(self):
-        self.assertEqual(len(load_runs(self.data)), 3)
-        self.assertEqual(len(load_sweep_csv(self.data, "grid.csv")), 18)
+    def records(self, name):
+        with open(self.path(name), encoding="utf-8") as f:
+            return json.load(f)["runs"]
+
+    def trace_of(self, experiment):
+        """The trace file (relative to the data directory) that figures/runs.json names for an
+        experiment."""
+        record = next(r for r in self.records(f"{FIGURES}/runs.json")
+                      if r["experiment"] == experiment)
+        return f"{FIGURES}/{record['trace']}"
+
+    def test_the_data_load(self):
+        traced = [r for r in self.records(f"{FIGURES}/runs.json")
+                  if r["experiment"].startswith("trace/")]
+        self.assertGreater(len(traced), 1)
+        self.assertEqual(len(load_traced_runs(self.figures, "trace/")), len(traced))
+        with open(self.path(f"{FIGURES}/runs.csv"), newline="") as f:
+            grid = [r for r in csv.DictReader(f) if r["experiment"].startswith("grid/")]
+        self.assertEqual(len(load_run_table(self.figures).named("grid/", "test")), len(grid))
+        with open(self.path("runs.csv"), newline="") as f:
+            claims = list(csv.DictReader(f))
+        table = load_run_table(self.data)
+        self.assertEqual(len(table.rows) + len(table.skipped), len(claims))
+        self.assertEqual(len(load_run_records(self.data)), len(claims))
         self.assertEqual(len(load_kernels(self.data)), 2)
         self.assertEqual(load_verdicts(self.data)["counts"]["fail"], 1)
         self.assertIsNone(load_peers(self.data))
 
     def test_missing_csv_names_the_file(self):
-        os.remove(self.path("sweep.csv"))
-        self.assert_error(lambda: load_sweep_csv(self.data, "sweep.csv"), "sweep.csv", "missing")
+        os.remove(self.path("runs.csv"))
+        self.assert_error(lambda: load_run_table(self.data), "runs.csv", "missing")
 
     def test_truncated_json_names_the_file(self):
         self.rewrite("verdicts.json", lambda t: t[: len(t) // 2])
@@ -58,35 +85,70 @@ class LoaderErrorTest(unittest.TestCase):
             i = lines[0].index("eta")
             return "\n".join(",".join(f[:i] + f[i + 1:]) for f in lines) + "\n"
 
-        self.rewrite("grid.csv", drop_eta)
-        self.assert_error(lambda: load_sweep_csv(self.data, "grid.csv"), "grid.csv",
+        self.rewrite(f"{FIGURES}/runs.csv", drop_eta)
+        self.assert_error(lambda: load_run_table(self.figures), f"{FIGURES}/runs.csv",
                           "missing column(s) eta")
 
     def test_truncated_csv_names_the_line(self):
-        self.rewrite("rules.csv", lambda t: t[: t.rindex(",", 0, len(t) - 40)])
-        self.assert_error(lambda: load_sweep_csv(self.data, "rules.csv"), "rules.csv",
-                          "line 19:", "truncated")
+        self.rewrite("runs.csv", lambda t: t[: t.rindex(",", 0, len(t) - 40)])
+        with open(self.path("runs.csv"), encoding="utf-8") as f:
+            last = len(f.read().splitlines())
+        self.assert_error(lambda: load_run_table(self.data), "runs.csv", f"line {last}:",
+                          "truncated")
 
     def test_non_numeric_and_non_finite_values_name_line_and_column(self):
-        self.rewrite("grid.csv", lambda t: t.replace(",0.01,gd,", ",abc,gd,", 1))
-        self.assert_error(lambda: load_sweep_csv(self.data, "grid.csv"), "grid.csv",
+        self.rewrite("runs.csv", lambda t: t.replace(",0.01,gd,", ",abc,gd,", 1))
+        self.assert_error(lambda: load_run_table(self.data), "runs.csv",
                           "line 2, column lambda", "'abc' is not a number")
-        self.rewrite("grid.csv", lambda t: t.replace(",abc,gd,", ",nan,gd,", 1))
-        self.assert_error(lambda: load_sweep_csv(self.data, "grid.csv"), "grid.csv",
+        self.rewrite("runs.csv", lambda t: t.replace(",abc,gd,", ",nan,gd,", 1))
+        self.assert_error(lambda: load_run_table(self.data), "runs.csv",
                           "line 2, column lambda", "finite number")
 
     def test_unknown_termination_is_rejected(self):
-        self.rewrite("sweep.csv", lambda t: t.replace(",converged,", ",stalled,", 1))
-        self.assert_error(lambda: load_sweep_csv(self.data, "sweep.csv"), "sweep.csv",
+        self.rewrite("runs.csv", lambda t: t.replace(",converged,", ",stalled,", 1))
+        self.assert_error(lambda: load_run_table(self.data), "runs.csv",
                           "column termination", "stalled")
 
+    def test_an_experiment_twice_names_both_lines(self):
+        def repeat_first(text):
+            lines = text.splitlines(keepends=True)
+            return "".join(lines + [lines[1]])
+
+        self.rewrite("runs.csv", repeat_first)
+        with open(self.path("runs.csv"), encoding="utf-8") as f:
+            last = len(f.read().splitlines())
+        self.assert_error(lambda: load_run_table(self.data), "runs.csv", f"line {last}:",
+                          "also on line 2")
+
     def test_run_without_its_trace_names_the_trace(self):
-        os.remove(self.path("trace_s2.csv"))
-        self.assert_error(lambda: load_runs(self.data), "trace_s2.csv", "missing")
+        trace = self.trace_of("trace/s2")
+        os.remove(self.path(trace))
+        self.assert_error(lambda: load_traced_runs(self.figures, "trace/"), trace, "missing")
+
+    def test_trace_outside_the_runner_directory_is_rejected(self):
+        def escape(text):
+            doc = json.loads(text)
+            next(r for r in doc["runs"] if r["trace"])["trace"] = "../verdicts.json"
+            return json.dumps(doc)
+
+        self.rewrite(f"{FIGURES}/runs.json", escape)
+        self.assert_error(lambda: load_run_records(self.figures), f"{FIGURES}/runs.json",
+                          "'../verdicts.json' is not a path inside")
+
+    def test_traced_run_without_a_trace_is_rejected(self):
+        def drop(text):
+            doc = json.loads(text)
+            next(r for r in doc["runs"] if r["experiment"] == "trace/s2")["trace"] = None
+            return json.dumps(doc)
+
+        self.rewrite(f"{FIGURES}/runs.json", drop)
+        self.assert_error(lambda: load_traced_runs(self.figures, "trace/"),
+                          f"{FIGURES}/runs.json", "(trace/s2)", "no trace")
 
     def test_run_record_with_a_non_numeric_field_names_it(self):
-        self.rewrite("run_eta100.json", lambda t: t.replace('"eta": 100.0', '"eta": "big"'))
-        self.assert_error(lambda: load_runs(self.data), "run_eta100.json", "field eta")
+        self.rewrite(f"{FIGURES}/runs.json", lambda t: t.replace('"eta": 100.0', '"eta": "big"'))
+        self.assert_error(lambda: load_traced_runs(self.figures, "trace/"),
+                          f"{FIGURES}/runs.json", "(trace/eta100)", "field eta")
 
     def test_verdict_counts_must_match_the_list(self):
         self.rewrite("verdicts.json", lambda t: t.replace('"fail": 1', '"fail": 0'))
@@ -115,7 +177,7 @@ class LoaderErrorTest(unittest.TestCase):
     def test_bifurcation_row_to_the_horizon_needs_an_iterate(self):
         self.rewrite("bifurcation.csv", lambda t: t.replace(",max_steps,3997,", ",max_steps,,", 1))
         self.assert_error(lambda: load_bifurcation(self.data), "bifurcation.csv", "column t")
-        dataset, lam, eta_loc, fan = load_bifurcation(support.FIXTURES)
+        dataset, lam, eta_loc, fan = load_bifurcation(support.generated_data())
         self.assertEqual(fan[-1].termination, "diverged")
         self.assertEqual(fan[-1].w, [])
 
