@@ -117,8 +117,11 @@ def get_count(record, name):
     """A step count in the one encoding of every result file (src/largestep/core/result_io.h):
     {name: N, name_at_least: null} when measured -> (N, False); {name: null, name_at_least: N}
     when cut off by the horizon (the count is >= N) -> (N, True). Raises ValueError naming the
-    fields unless exactly one is a non-negative integer and the other null (or absent)."""
-    value, at_least = record.get(name), record.get(name + "_at_least")
+    fields unless both are present, one a non-negative integer and the other null."""
+    missing = [k for k in (name, name + "_at_least") if k not in record]
+    if missing:
+        raise ValueError(f"{' and '.join(missing)} missing")
+    value, at_least = record[name], record[name + "_at_least"]
 
     def count(v):
         return isinstance(v, int) and not isinstance(v, bool) and v >= 0

@@ -132,8 +132,10 @@ class LoaderErrorTest(unittest.TestCase):
     def test_get_count_reads_censored_counts(self):
         self.assertEqual(get_count({"s": 214, "s_at_least": None}, "s"), (214.0, False))
         self.assertEqual(get_count({"s": None, "s_at_least": 100000}, "s"), (100000.0, True))
-        for bad in ({}, {"s": None, "s_at_least": None}, {"s": 1, "s_at_least": 2}, {"s": "214"},
-                    {"s": -3}, {"s": 1.5}, {"s": True}, {"s": None, "s_at_least": float("nan")}):
+        for bad in ({}, {"s": 214}, {"s": None, "s_at_least": None}, {"s": 1, "s_at_least": 2},
+                    {"s": "214", "s_at_least": None}, {"s": -3, "s_at_least": None},
+                    {"s": 1.5, "s_at_least": None}, {"s": True, "s_at_least": None},
+                    {"s": None, "s_at_least": float("nan")}):
             with self.assertRaises(ValueError):
                 get_count(bad, "s")
 
