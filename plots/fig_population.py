@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Figure 7: the population experiment (S10 in verdicts.json): settled steps to a near-optimal
 predictor against n (lambda = 1/n), log-log, for eta = 1, eta = n^(1/3) and Nesterov; counts
-censored by the horizon are drawn open and left out of the slopes.
+censored by the horizon (settled_* null, settled_*_at_least set) are drawn open and left out of
+the slopes.
 
     fig_population.py DATA_DIR OUT.png
 """

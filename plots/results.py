@@ -123,15 +123,25 @@ def is_number(value):
         math.isfinite(value)
 
 
-def parse_count(text):
-    """A step count as written by `verify`: "214" -> (214, False); ">=N" (censored by the
-    horizon) -> (N, True)."""
-    text = str(text).strip()
-    censored = text.startswith(">=")
-    value = float(text[2:] if censored else text)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(text)
-    return value, censored
+def get_count(record, name):
+    """A step count in the one encoding of every result file (src/largestep/core/result_io.h):
+    {name: N, name_at_least: null} when measured -> (N, False); {name: null, name_at_least: N}
+    when cut off by the horizon (the count is >= N) -> (N, True). Raises ValueError naming the
+    fields unless both are present, one a non-negative integer and the other null."""
+    missing = [k for k in (name, name + "_at_least") if k not in record]
+    if missing:
+        raise ValueError(f"{' and '.join(missing)} missing")
+    value, at_least = record[name], record[name + "_at_least"]
+
+    def count(v):
+        return isinstance(v, int) and not isinstance(v, bool) and v >= 0
+
+    if count(value) and at_least is None:
+        return float(value), False
+    if value is None and count(at_least):
+        return float(at_least), True
+    raise ValueError(f"{name} = {value!r}, {name}_at_least = {at_least!r}: expected one "
+                     "non-negative integer and one null")
 
 
 def single(rows, path, key, what):

@@ -3,7 +3,7 @@ and the population experiment's points (S10 details)."""
 
 import os
 
-from results import VERDICTS, NotInData, ResultError, is_number, parse_count, read_json
+from results import VERDICTS, NotInData, ResultError, get_count, is_number, read_json
 
 VERDICT_VALUES = ("pass", "fail", "inconclusive")
 TEXT_FIELDS = ("claim", "dataset", "measured", "predicted", "verdict", "reason")
@@ -45,8 +45,9 @@ def load_verdicts(data_dir):
     return doc
 
 
-SERIES = (("steps_eta1", "eta = 1"), ("steps_large", "eta = n^(1/3)"),
-          ("steps_nesterov", "Nesterov"))
+# S10's settled counts, each with its NAME_at_least (README.md, "Output formats").
+SERIES = (("settled_eta1", "eta = 1"), ("settled_large", "eta = n^(1/3)"),
+          ("settled_nesterov", "Nesterov"))
 
 
 def population_points(doc, data_dir):
@@ -74,9 +75,8 @@ def population_points(doc, data_dir):
         steps = {}
         for key, _ in SERIES:
             try:
-                steps[key] = parse_count(p.get(key))
-            except (ValueError, TypeError):
-                raise ResultError(path, f"{where}.{key}: {p.get(key)!r} is not a step count "
-                                  "(a number or >=N)") from None
+                steps[key] = get_count(p, key)
+            except ValueError as e:
+                raise ResultError(path, f"{where}.{key}: {e}") from None
         measured.append((float(n), steps))
     return measured, failed, verdict["verdict"]

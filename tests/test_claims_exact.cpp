@@ -1,17 +1,20 @@
 // Tests for the exact-claim checks (theory/claims_exact.h): each judge passes a real measurement
 // and fails a doctored one, so the checker demonstrably can fail; data that breaks Assumption 1
-// (not separable, a row with ||x|| > 1) is inconclusive, never a pass; and a quick run of
-// check_exact_claims with the double reference passes every exact claim.
+// (not separable, a row with ||x|| > 1) is inconclusive, never a pass; a quick run of the family
+// with the double reference passes every exact claim; and its measurement document, written and
+// read back, gives the same verdicts, while a doctored one changes them and a malformed one is
+// rejected naming the field.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
-#include "largestep/data/dataset_spec.h"
 #include "largestep/core/experiment.h"
+#include "largestep/data/dataset_spec.h"
 #include "largestep/reference/reference.h"
 #include "theory/bounds.h"
+#include "theory/checker.h"
 #include "theory/claims_exact.h"
 
 namespace largestep::theory {
@@ -141,7 +144,8 @@ TEST_F(OptimumFixture, E4PassesTheMeasurementAndFailsADoctoredOne) {
 }
 
 TEST(JudgeE6, FailsOnAnIncreaseOrAGapOverTheBound) {
-  const Problem problem = make_problem(make_dataset("hard:gamma=0.1"), 1e-2, compute_reference_double);
+  const Problem problem =
+      make_problem(make_dataset("hard:gamma=0.1"), 1e-2, compute_reference_double);
   const ClassicalRun run = measure_classical_run(problem, 2000);
   EXPECT_EQ(run.increases, 0);
   EXPECT_EQ(judge_e6("hard", {run}).outcome, Outcome::pass);
@@ -248,6 +252,11 @@ TEST(MeasureProbeRatios, FindsViolationsWhenTheAssumptionsAreFalse) {
       Outcome::pass);
 }
 
+std::vector<Verdict> check_static_claims(const CheckContext& ctx, const Dataset<double>& data,
+                                         const std::vector<double>& lambdas) {
+  return judge_static_claims(measure_static_claims(ctx, data, lambdas));
+}
+
 TEST(CheckStaticClaims, NonSeparableDataLeavesE2ToE4Inconclusive) {
   const std::vector<Verdict> v = check_static_claims(quick_context(), non_separable(), {1e-2});
   ASSERT_EQ(v.size(), 4u);
@@ -275,6 +284,82 @@ TEST(CheckExactClaims, QuickProfilePassesEveryExactClaim) {
   EXPECT_EQ(claims, (std::set<std::string>{"E1", "E2", "E3", "E4", "E6", "E7"}));
   EXPECT_TRUE(std::is_sorted(verdicts.begin(), verdicts.end(),
                              [](const Verdict& a, const Verdict& b) { return a.claim < b.claim; }));
+}
+
+// ---- the measurement document -------------------------------------------------------------------
+
+// verdicts.json's rendering of the verdicts: every field, details included.
+nlohmann::json rendered(const std::vector<Verdict>& verdicts) {
+  return verdict_json({.profile = "quick", .verdicts = verdicts, .seconds = 0});
+}
+
+class ExactDocument : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { document_ = new nlohmann::json(measure_exact(quick_context())); }
+  static void TearDownTestSuite() { delete document_; }
+
+  // The quick suite's document as a file would hold it.
+  static nlohmann::json document() { return nlohmann::json::parse(document_->dump()); }
+
+  // The message of the std::invalid_argument judge_exact throws ("" when it accepts the document).
+  static std::string rejection(const nlohmann::json& doc) {
+    try {
+      judge_exact(doc);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+ private:
+  static nlohmann::json* document_;
+};
+nlohmann::json* ExactDocument::document_ = nullptr;
+
+TEST_F(ExactDocument, JudgingTheWrittenDocumentGivesTheInMemoryVerdicts) {
+  const nlohmann::json doc = document();
+  EXPECT_EQ(doc["family"], "exact");
+  EXPECT_EQ(doc["suite"], "quick");
+  EXPECT_EQ(doc["format"], 1);
+  const std::vector<Verdict> judged = judge_exact(doc);
+  const std::vector<Verdict> in_memory = check_exact_claims(quick_context());
+  EXPECT_EQ(judged.size(), 31u);  // E1-E4 on 5 datasets, E6 on 2, E7 on 5 (4 with acceleration)
+  EXPECT_EQ(rendered(judged), rendered(in_memory));
+}
+
+TEST_F(ExactDocument, ADoctoredMeasurementChangesTheVerdict) {
+  nlohmann::json doc = document();
+  ASSERT_EQ(doc["e6"][1]["dataset"], "planted:d=10,gamma=0.05,n=200,seed=1");
+  doc["e6"][1]["runs"][0]["increases"] = 1;
+  doc["static_claims"][0]["probe"]["hessian_over_loss"]["value"] = 1.01;
+  const std::vector<Verdict> judged = judge_exact(doc);
+  const auto find = [&judged](const std::string& claim, const std::string& dataset) {
+    for (const Verdict& v : judged)
+      if (v.claim == claim && v.dataset == dataset) return v.outcome;
+    ADD_FAILURE() << claim << " on " << dataset << " not judged";
+    return Outcome::inconclusive;
+  };
+  EXPECT_EQ(find("E6", "planted:d=10,gamma=0.05,n=200,seed=1"), Outcome::fail);
+  EXPECT_EQ(find("E6", "hard:gamma=0.1"), Outcome::pass);
+  EXPECT_EQ(find("E1", "oned:x=1"), Outcome::fail);
+}
+
+TEST_F(ExactDocument, AMalformedDocumentIsRejectedNamingFamilyAndField) {
+  EXPECT_EQ(rejection(document()), "");
+  nlohmann::json doc = document();
+  doc["e6"][0]["runs"][1].erase("eta");
+  EXPECT_EQ(rejection(doc), "exact measurements: field 'e6[0].runs[1].eta': missing");
+  doc = document();
+  doc["e7"][2]["runs"][0]["below_one_over_eta"] = "soon";
+  EXPECT_EQ(rejection(doc),
+            "exact measurements: field 'e7[2].runs[0].below_one_over_eta': expected an integer, "
+            "got \"soon\"");
+  doc = document();
+  doc["static_claims"][3].erase("probe");
+  EXPECT_EQ(rejection(doc), "exact measurements: field 'static_claims[3].probe': missing");
+  doc = document();
+  doc["family"] = "local";
+  EXPECT_EQ(rejection(doc), "exact measurements: field 'family': 'local', expected 'exact'");
 }
 
 }  // namespace

@@ -1,15 +1,16 @@
-// The local claims (E5, S6, S7) and the population claim (S10): the judges pass on correct numbers
-// and fail on doctored ones, and the measurements agree with closed forms on 1-D data.
+// The local claims (E5, S6, S7): the judges pass on correct numbers and fail on doctored ones, the
+// measurements agree with closed forms on 1-D data, and the family's measurement document, written
+// and read back, gives the in-memory verdicts, while a malformed one is rejected naming the field.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
 #include "largestep/data/generators.h"
-#include "theory/bounds.h"
-#include "theory/claims_local.h"
-#include "theory/claims_population.h"
 #include "largestep/reference/certified.h"
+#include "theory/bounds.h"
+#include "theory/checker.h"
+#include "theory/claims_local.h"
 
 namespace largestep::theory {
 namespace {
@@ -156,68 +157,6 @@ TEST(JudgeS7, InconclusiveOnUndecidedRunsOrFailedAssumptions) {
   EXPECT_EQ(judge_s7("d", {}, "").outcome, Outcome::inconclusive);
 }
 
-// ---- S10 ------------------------------------------------------------------------------------
-
-// Steps growing exactly like the claims (n ln n, n^(2/3) ln n, n^(1/2) ln n) and a risk
-// ln^2(n)/n, times `large_exponent` for the large stepsize to doctor it.
-std::vector<S10Point> s10_points(double large_exponent = 2.0 / 3) {
-  std::vector<S10Point> points;
-  for (int k = 7; k <= 13; ++k) {
-    const double n = std::ldexp(1.0, k), ln = std::log(n);
-    S10Point p;
-    p.n = std::int64_t{1} << k;
-    p.eta_large = std::cbrt(n);
-    p.small = {static_cast<std::int64_t>(2 * n * ln), false};
-    p.large = {static_cast<std::int64_t>(3 * std::pow(n, large_exponent) * ln), false};
-    p.nesterov = {static_cast<std::int64_t>(std::sqrt(n) * ln), false};
-    p.risk_at_w_lambda = ln * ln / n;
-    p.worst_final_risk_ratio = 1.01;
-    points.push_back(p);
-  }
-  return points;
-}
-
-TEST(JudgeS10, PassesOnTheClaimedScalings) {
-  const Verdict v = judge_s10("planted", s10_points(), "");
-  EXPECT_EQ(v.outcome, Outcome::pass) << v.measured;
-  EXPECT_NEAR(v.details["slope_eta1"].get<double>(), 1, 0.02);
-  EXPECT_NEAR(v.details["slope_large"].get<double>(), 2.0 / 3, 0.02);
-  EXPECT_NEAR(v.details["slope_nesterov"].get<double>(), 0.5, 0.02);
-}
-
-TEST(JudgeS10, FailsWhenTheLargeStepsizeIsNoFasterOrTheRiskStalls) {
-  EXPECT_EQ(judge_s10("planted", s10_points(1.0), "").outcome, Outcome::fail);
-  std::vector<S10Point> stalled = s10_points();
-  for (S10Point& p : stalled) p.risk_at_w_lambda = 0.1 / std::pow(static_cast<double>(p.n), 0.3);
-  EXPECT_EQ(judge_s10("planted", stalled, "").outcome, Outcome::fail);
-  std::vector<S10Point> off_optimum = s10_points();
-  off_optimum.back().worst_final_risk_ratio = 1.5;
-  EXPECT_EQ(judge_s10("planted", off_optimum, "").outcome, Outcome::fail);
-}
-
-TEST(JudgeS10, InconclusiveOnCensoredCountsMissingPointsOrAssumptions) {
-  std::vector<S10Point> censored = s10_points();
-  censored.back().small.lower_bound = true;
-  EXPECT_EQ(judge_s10("planted", censored, "").outcome, Outcome::inconclusive);
-  std::vector<S10Point> missing = s10_points();
-  missing.front().failure = "reference solver failed";
-  EXPECT_EQ(judge_s10("planted", missing, "").outcome, Outcome::inconclusive);
-  EXPECT_EQ(judge_s10("planted", s10_points(), "not separable").outcome, Outcome::inconclusive);
-}
-
-// S10's test set relies on it: the first n rows of make_planted({N, ...}) are make_planted({n,
-// ...}), so the later rows are fresh draws for the same w*.
-TEST(PlantedRows, APrefixOfALongerStreamIsTheShorterDataset) {
-  const Dataset<double> stream = make_planted({300, 10, 0.1, 1});
-  const Dataset<double> short_one = make_planted({100, 10, 0.1, 1});
-  const Dataset<double> prefix = planted_rows(stream, 0, 100, "prefix");
-  EXPECT_EQ(prefix.X, short_one.X);
-  EXPECT_EQ(prefix.y, short_one.y);
-  const Dataset<double> rest = planted_rows(stream, 100, 200, "rest");
-  EXPECT_EQ(rest.n(), 200);
-  EXPECT_EQ(rest.X.row(0), stream.X.row(100));
-}
-
 // ---- end to end -----------------------------------------------------------------------------
 
 TEST(CheckLocalClaims, QuickProfilePassesEverywhere) {
@@ -227,6 +166,55 @@ TEST(CheckLocalClaims, QuickProfilePassesEverywhere) {
   EXPECT_EQ(verdicts.size(), 11u);  // E5 x 2 on 3 datasets, S6 on 3, S7 on 2
   for (const Verdict& v : verdicts)
     EXPECT_EQ(v.outcome, Outcome::pass) << v.claim << " " << v.dataset << ": " << v.reason;
+}
+
+// The quick suite's document, written and read back, gives the verdicts of the in-memory run; its
+// non-finite numbers (S7's late_min_gap of runs that settled early) survive as "inf".
+TEST(LocalDocument, JudgingTheWrittenDocumentGivesTheInMemoryVerdicts) {
+  CheckContext ctx;
+  ctx.reference = certified_reference;
+  const nlohmann::json doc = nlohmann::json::parse(measure_local(ctx).dump());
+  EXPECT_EQ(doc["family"], "local");
+  EXPECT_EQ(doc["suite"], "quick");
+  int infinite = 0;
+  for (const nlohmann::json& run : doc["s7"][0]["runs"]) infinite += run["late_min_gap"] == "inf";
+  EXPECT_GT(infinite, 0);
+  const auto rendered = [](const std::vector<Verdict>& v) {
+    return verdict_json({.profile = "quick", .verdicts = v, .seconds = 0});
+  };
+  const std::vector<Verdict> judged = judge_local(doc);
+  EXPECT_EQ(judged.size(), 11u);
+  EXPECT_EQ(rendered(judged), rendered(check_local_claims(ctx)));
+
+  // Doctored: a factor off in the fifth digit fails E5 on the first dataset.
+  nlohmann::json doctored = doc;
+  doctored["e5"][0]["runs"][1]["max_relative_error"] = 2e-5;
+  const std::vector<Verdict> failed = judge_local(doctored);
+  EXPECT_EQ(failed[0].outcome, Outcome::fail) << failed[0].measured;
+  EXPECT_EQ(failed[1].outcome, judged[1].outcome);
+
+  // Malformed: each error names the family and the field.
+  const auto rejection = [](const nlohmann::json& d) -> std::string {
+    try {
+      judge_local(d);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "";
+  };
+  nlohmann::json bad = doc;
+  bad["s7"][1]["runs"][3]["settled_at_least"] = 7;
+  EXPECT_NE(rejection(bad).find("local measurements: field 's7[1].runs[3].settled': "),
+            std::string::npos)
+      << rejection(bad);
+  bad = doc;
+  bad["s6"][2]["points"][0]["eta_loc"] = nullptr;
+  EXPECT_EQ(rejection(bad),
+            "local measurements: field 's6[2].points[0].eta_loc': expected a number (or \"inf\", "
+            "\"-inf\", \"nan\"), got null");
+  bad = doc;
+  bad.erase("e5");
+  EXPECT_EQ(rejection(bad), "local measurements: field 'e5': missing");
 }
 
 }  // namespace

@@ -13,7 +13,6 @@
 #include "claims_scaling.h"
 #include "claims_sweep.h"
 #include "largestep/core/result_io.h"
-#include "interim_families.h"
 #include "judge_file.h"
 #include "largestep/kernel/environment.h"
 

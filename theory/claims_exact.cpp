@@ -1,14 +1,17 @@
 // The judges of the exact claims E1-E4, E6, E7: measured numbers in, a Verdict out. Every bound
 // comes from bounds.h; the tolerances are the constants of claims_exact.h, stated in each verdict.
+// Also the family's measurement document: its fields and judge_exact.
 #include "claims_exact.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "bounds.h"
 #include "largestep/core/solver.h"
+#include "measurement_json.h"
 
 namespace largestep::theory {
 namespace {
@@ -375,6 +378,86 @@ Verdict judge_e7_acceleration(const std::string& dataset, const DataAssumptions&
                {"minimum_horizon", minimum},
                {"tolerance", kRoundingTolerance}};
   return v;
+}
+
+// ---- The family: the document and the judges over it -------------------------------------------
+
+LARGESTEP_MEASUREMENT_FIELDS(DataAssumptions, max_row_norm, gamma)
+LARGESTEP_MEASUREMENT_FIELDS(WorstRatio, value, where, points)
+LARGESTEP_MEASUREMENT_FIELDS(ProbeRatios, hessian_over_loss, gradient_over_loss, margin_ratio,
+                             skipped)
+LARGESTEP_MEASUREMENT_FIELDS(OptimumPoint, lambda, w_norm, loss, sharpness, g, residual)
+LARGESTEP_MEASUREMENT_FIELDS(ClassicalRun, lambda, eta, smoothness, steps, increases,
+                             worst_gap_ratio, worst_t)
+LARGESTEP_MEASUREMENT_FIELDS(UnregularizedRun, eta, tau, horizon, checked, average_ratio,
+                             average_at, norm_ratio, norm_at, below_two_over_eta, increases_after,
+                             last_increase_after, below_one_over_eta)
+LARGESTEP_MEASUREMENT_FIELDS(AcceleratedRun, horizon, eta, final_loss)
+LARGESTEP_MEASUREMENT_FIELDS(StaticMeasurement, dataset, assumptions, sweep, probe)
+LARGESTEP_MEASUREMENT_FIELDS(ClassicalMeasurement, dataset, runs)
+LARGESTEP_MEASUREMENT_FIELDS(UnregularizedMeasurement, dataset, n, assumptions, runs, acceleration,
+                             accelerated_budget)
+LARGESTEP_MEASUREMENT_FIELDS(ExactMeasurements, static_claims, e6, e7)
+
+namespace {
+
+// E7's verdicts on one dataset: the unregularized runs, then the acceleration statement, or
+// (Assumption 1 holding) why it was not run.
+std::vector<Verdict> judge_e7_claims(const UnregularizedMeasurement& m) {
+  std::vector<Verdict> out = {judge_e7(m.dataset, m.assumptions, m.n, m.runs)};
+  if (!assumption1_violation(m.assumptions).empty()) return out;
+  if (m.acceleration) {
+    out.push_back(judge_e7_acceleration(m.dataset, m.assumptions, m.n, *m.acceleration));
+    return out;
+  }
+  // Said in the reason too, so that a pass does not read as covering this statement.
+  const double n = static_cast<double>(m.n);
+  const std::string skipped = fmt::format(
+      "the acceleration statement was not run: T = {:g} steps x n = {:g} rows is over the "
+      "profile's budget of {:g}",
+      std::ceil(e7_minimum_horizon(m.assumptions.gamma, n)), n, m.accelerated_budget);
+  out.front().details["acceleration"] = skipped;
+  std::string& reason = out.front().reason;
+  if (reason.ends_with('.')) reason.pop_back();
+  reason += "; " + skipped + ".";
+  return out;
+}
+
+}  // namespace
+
+std::vector<Verdict> judge_static_claims(const StaticMeasurement& m) {
+  const DataAssumptions& a = m.assumptions;
+  const ProbeRatios& r = m.probe;
+  std::vector<Verdict> out = {judge_e1(m.dataset, a, r.hessian_over_loss, r.gradient_over_loss),
+                              judge_e2(m.dataset, a, r.margin_ratio),
+                              judge_e3(m.dataset, a, m.sweep), judge_e4(m.dataset, a, m.sweep)};
+  out[0].details["skipped_points"] = r.skipped;
+  return out;
+}
+
+std::vector<Verdict> judge_exact_claims(const ExactMeasurements& m) {
+  std::vector<Verdict> out;
+  const auto append = [&out](std::vector<Verdict> v) {
+    for (Verdict& x : v) out.push_back(std::move(x));
+  };
+  for (const StaticMeasurement& s : m.static_claims) append(judge_static_claims(s));
+  for (const ClassicalMeasurement& c : m.e6) out.push_back(judge_e6(c.dataset, c.runs));
+  for (const UnregularizedMeasurement& u : m.e7) append(judge_e7_claims(u));
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Verdict& a, const Verdict& b) { return a.claim < b.claim; });
+  return out;
+}
+
+nlohmann::json measure_exact(const CheckContext& ctx) {
+  return measurement_document("exact", ctx.profile, measure_exact_claims(ctx));
+}
+
+std::vector<Verdict> judge_exact(const nlohmann::json& measured) {
+  return judge_exact_claims(read_measurements<ExactMeasurements>(measured, "exact"));
+}
+
+std::vector<Verdict> check_exact_claims(const CheckContext& ctx) {
+  return judge_exact_claims(measure_exact_claims(ctx));
 }
 
 }  // namespace largestep::theory

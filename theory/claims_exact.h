@@ -1,36 +1,26 @@
 // The exact claims of paper.md section 2 (E1-E4, E6, E7), asserted hard: a violation beyond the
 // stated rounding tolerance is a bug in our code or a counterexample to the paper.
 //
-// The judge_* functions are pure: they take measured numbers and return a Verdict, so tests can
-// feed them doctored measurements and see the checker fail. The measure_* functions make the
-// measurements; check_exact_claims runs both over the reference datasets of paper.md section 4.
-// A claim whose assumptions do not hold for the data (no certified margin, a row with ||x|| > 1)
-// is inconclusive, never a pass.
+// The family runs in two halves joined by a document (measurement_json.h): measure_exact makes
+// every measurement on the registry's studies "E1-E4", "E6" and "E7" and returns them as JSON;
+// judge_exact reads such a document and returns the verdicts. The judge_* functions are pure:
+// they take measured numbers and return a Verdict, so tests can feed them doctored measurements
+// and see the checker fail. A claim whose assumptions do not hold for the data (no certified
+// margin, a row with ||x|| > 1) is inconclusive, never a pass.
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "check_context.h"
-#include "largestep/kernel/dataset.h"
 #include "largestep/core/experiment.h"
+#include "largestep/kernel/dataset.h"
 #include "verdict.h"
 
 namespace largestep::theory {
-
-// Every exact verdict of the profile, ordered by claim: E1-E4 on every dataset of
-// exact_claim_datasets(), E6 on hard:gamma=0.1 and planted, E7 on every separable dataset.
-std::vector<Verdict> check_exact_claims(const CheckContext& ctx);
-
-// E1-E4 for one dataset, at w_lambda for each lambda (from ctx.reference), at GD iterates and at
-// random points: four verdicts (E1, E2, E3, E4).
-std::vector<Verdict> check_static_claims(const CheckContext& ctx, const Dataset<double>& data,
-                                         const std::vector<double>& lambdas);
-
-// The reference datasets of paper.md section 4 (the real ones excepted).
-const std::vector<std::string>& exact_claim_datasets();
 
 // Relative rounding tolerance of every inequality below but E6's gap bound: a double evaluation
 // of L, G, a gradient norm or an eigenvalue is accurate to a few ulps per term, far below it.
@@ -176,5 +166,56 @@ AcceleratedRun measure_accelerated_run(const Dataset<double>& data, double gamma
 // without Assumption 1, or when T < e7_minimum_horizon or eta is not the theorem's stepsize.
 Verdict judge_e7_acceleration(const std::string& dataset, const DataAssumptions& a, std::int64_t n,
                               const AcceleratedRun& run);
+
+// ---- The family: measure -> JSON -> judge ------------------------------------------------------
+
+// E1-E4 on one dataset: the assumptions, each reference w_lambda and the probe points' ratios.
+struct StaticMeasurement {
+  std::string dataset;
+  DataAssumptions assumptions;
+  std::vector<OptimumPoint> sweep;  // one per lambda
+  ProbeRatios probe;
+};
+
+// E6 on one dataset: a classical run per lambda.
+struct ClassicalMeasurement {
+  std::string dataset;
+  std::vector<ClassicalRun> runs;
+};
+
+// E7 on one dataset. Without Assumption 1 nothing is run.
+struct UnregularizedMeasurement {
+  std::string dataset;
+  std::int64_t n = 0;
+  DataAssumptions assumptions;
+  std::vector<UnregularizedRun> runs;          // one per eta
+  std::optional<AcceleratedRun> acceleration;  // unset: not run (over the budget, or no Ass. 1)
+  double accelerated_budget = 0;               // steps x rows the acceleration run may cost
+};
+
+struct ExactMeasurements {
+  std::vector<StaticMeasurement> static_claims;  // study "E1-E4"
+  std::vector<ClassicalMeasurement> e6;          // study "E6"
+  std::vector<UnregularizedMeasurement> e7;      // study "E7"
+};
+
+// Every exact measurement of the suite ctx.profile, progress through ctx.report, as the document
+// {"family": "exact", "suite", "format": 1, "static_claims", "e6", "e7"} (README.md).
+nlohmann::json measure_exact(const CheckContext& ctx);
+// Every exact verdict, ordered by claim: E1-E4 per dataset, E6, E7. Throws std::invalid_argument
+// naming the family and the field when `measured` is not such a document.
+std::vector<Verdict> judge_exact(const nlohmann::json& measured);
+
+// The same two halves in memory, without the document.
+ExactMeasurements measure_exact_claims(const CheckContext& ctx);
+std::vector<Verdict> judge_exact_claims(const ExactMeasurements& m);
+// Both halves in memory: the verdicts judge_exact gives for measure_exact's document.
+std::vector<Verdict> check_exact_claims(const CheckContext& ctx);
+
+// E1-E4 for one dataset, at w_lambda for each lambda (from ctx.reference), at GD iterates and at
+// random points; judged, four verdicts (E1, E2, E3, E4).
+StaticMeasurement measure_static_claims(const CheckContext& ctx, const Dataset<double>& data,
+                                        const std::vector<double>& lambdas);
+std::vector<Verdict> judge_static_claims(const StaticMeasurement& m);
 
 }  // namespace largestep::theory

@@ -1,5 +1,5 @@
-// The measurements behind the exact claims, and check_exact_claims, which runs them over the
-// reference datasets and hands the numbers to the judges (claims_exact.cpp).
+// The measurements behind the exact claims, and measure_exact_claims, which makes them on the
+// registry's studies "E1-E4", "E6" and "E7" for the judges (claims_exact.cpp).
 #include <fmt/format.h>
 
 #include <Eigen/Eigenvalues>
@@ -10,11 +10,11 @@
 
 #include "bounds.h"
 #include "claims_exact.h"
-#include "largestep/data/dataset_spec.h"
 #include "largestep/core/gradient_descent.h"
+#include "largestep/core/registry.h"
+#include "largestep/data/dataset_spec.h"
 #include "largestep/kernel/logistic.h"
 #include "largestep/kernel/objective.h"
-#include "largestep/core/registry.h"
 #include "largestep/reference/separability.h"
 
 namespace largestep::theory {
@@ -81,12 +81,6 @@ void add_random_points(std::ptrdiff_t d, int per_scale, std::vector<ProbePoint>&
 }
 
 }  // namespace
-
-const std::vector<std::string>& exact_claim_datasets() {
-  static const std::vector<std::string> specs = {"oned", "hard:gamma=0.05", "hard:gamma=0.1",
-                                                 "toy4", "planted:n=200,d=10,gamma=0.05,seed=1"};
-  return specs;
-}
 
 DataAssumptions measure_assumptions(const Dataset<double>& data) {
   const Separability s = check_separability(data);
@@ -241,37 +235,36 @@ AcceleratedRun measure_accelerated_run(const Dataset<double>& data, double gamma
   return out;
 }
 
-// ---- The checks --------------------------------------------------------------------------------
+// ---- The family's measurements -----------------------------------------------------------------
 
 namespace {
 
-// What each profile runs. Budgets are in steps x rows, the cost of a run.
+// What each suite runs besides the studies' datasets and lambdas. Budgets are in steps x rows,
+// the cost of a run.
 struct Settings {
-  std::vector<double> lambdas;            // E1-E4
-  std::vector<double> classical_lambdas;  // E6
-  std::int64_t classical_cap = 0;         // E6 horizon cap
-  std::vector<double> etas;               // E7
-  std::int64_t unregularized_cap = 0;     // E7 horizon cap, steps
-  double unregularized_budget = 0;        // E7 horizon cap, steps x rows
-  double accelerated_budget = 0;          // E7 acceleration: run only if T x n is below
+  std::int64_t classical_cap = 0;      // E6 horizon cap
+  std::vector<double> etas;            // E7
+  std::int64_t unregularized_cap = 0;  // E7 horizon cap, steps
+  double unregularized_budget = 0;     // E7 horizon cap, steps x rows
+  double accelerated_budget = 0;       // E7 acceleration: run only if T x n is below
 };
 
 Settings settings_for(Profile profile) {
   if (profile == Profile::paper)
-    return {.lambdas = log_spaced_lambdas(2, 6, 2),
-            .classical_lambdas = {1e-2, 1e-3, 1e-4, 1e-5},
-            .classical_cap = 100'000,
+    return {.classical_cap = 100'000,
             .etas = {0.1, 1, 10, 100, 1000},
             .unregularized_cap = 1'000'000,
             .unregularized_budget = 4e7,
             .accelerated_budget = 4e7};
-  return {.lambdas = {1e-2, 1e-4, 1e-6},
-          .classical_lambdas = {1e-2, 1e-4},
-          .classical_cap = 20'000,
+  return {.classical_cap = 20'000,
           .etas = {0.1, 1, 10, 100, 1000},
           .unregularized_cap = 200'000,
           .unregularized_budget = 4e6,
           .accelerated_budget = 4e6};
+}
+
+const Study& study(const CheckContext& ctx, std::string_view name) {
+  return find_study(name, ctx.paper() ? "paper" : "quick");
 }
 
 // Enough steps for (1 - eta lambda)^t to fall 16 orders of magnitude, to the rounding floor of
@@ -282,90 +275,72 @@ std::int64_t classical_horizon(const Problem& problem, std::int64_t cap) {
   return std::clamp<std::int64_t>(static_cast<std::int64_t>(std::min(steps, 1e12)), 2000, cap);
 }
 
-Verdict check_e6(const CheckContext& ctx, const std::string& spec, const Settings& settings) {
+ClassicalMeasurement measure_e6(const CheckContext& ctx, const std::string& spec,
+                                const std::vector<double>& lambdas, const Settings& settings) {
   const Dataset<double> data = make_dataset(spec);
-  std::vector<ClassicalRun> runs;
-  for (const double lambda : settings.classical_lambdas) {
+  ClassicalMeasurement out{data.spec, {}};
+  for (const double lambda : lambdas) {
     const Problem problem = make_problem(data, lambda, ctx.reference);
     const std::int64_t horizon = classical_horizon(problem, settings.classical_cap);
     ctx.report(
         fmt::format("E6 {}: lambda={:.3g}, {} steps at eta = 1/L_s", data.spec, lambda, horizon));
-    runs.push_back(measure_classical_run(problem, horizon));
+    out.runs.push_back(measure_classical_run(problem, horizon));
   }
-  return judge_e6(data.spec, runs);
+  return out;
 }
 
-std::vector<Verdict> check_e7(const CheckContext& ctx, const Dataset<double>& data,
-                              const Settings& settings) {
-  const DataAssumptions a = measure_assumptions(data);
-  if (!assumption1_violation(a).empty()) return {judge_e7(data.spec, a, data.n(), {})};
+UnregularizedMeasurement measure_e7(const CheckContext& ctx, const std::string& spec,
+                                    const Settings& settings) {
+  const Dataset<double> data = make_dataset(spec);
+  UnregularizedMeasurement out;
+  out.dataset = data.spec;
+  out.n = data.n();
+  out.assumptions = measure_assumptions(data);
+  out.accelerated_budget = settings.accelerated_budget;
+  const DataAssumptions& a = out.assumptions;
+  if (!assumption1_violation(a).empty()) return out;
   const double n = static_cast<double>(data.n());
   const auto cap = static_cast<std::int64_t>(
       std::min<double>(settings.unregularized_cap, settings.unregularized_budget / n));
-  std::vector<UnregularizedRun> runs;
   for (const double eta : settings.etas) {
     ctx.report(fmt::format("E7 {}: eta={:g}, lambda=0", data.spec, eta));
-    runs.push_back(measure_unregularized_run(data, a.gamma, eta, cap));
+    out.runs.push_back(measure_unregularized_run(data, a.gamma, eta, cap));
   }
-  std::vector<Verdict> out = {judge_e7(data.spec, a, data.n(), runs)};
   const double horizon = std::ceil(e7_minimum_horizon(a.gamma, n));
   if (horizon * n <= settings.accelerated_budget) {
     ctx.report(fmt::format("E7 {}: acceleration, T={:g}", data.spec, horizon));
-    out.push_back(
-        judge_e7_acceleration(data.spec, a, data.n(), measure_accelerated_run(data, a.gamma)));
-  } else {
-    // Said in the reason too, so that a pass does not read as covering this statement.
-    const std::string skipped = fmt::format(
-        "the acceleration statement was not run: T = {:g} steps x n = {:g} rows is over the "
-        "profile's budget of {:g}",
-        horizon, n, settings.accelerated_budget);
-    out.front().details["acceleration"] = skipped;
-    std::string& reason = out.front().reason;
-    if (reason.ends_with('.')) reason.pop_back();
-    reason += "; " + skipped + ".";
+    out.acceleration = measure_accelerated_run(data, a.gamma);
   }
   return out;
 }
 
 }  // namespace
 
-std::vector<Verdict> check_static_claims(const CheckContext& ctx, const Dataset<double>& data,
-                                         const std::vector<double>& lambdas) {
-  const DataAssumptions a = measure_assumptions(data);
+StaticMeasurement measure_static_claims(const CheckContext& ctx, const Dataset<double>& data,
+                                        const std::vector<double>& lambdas) {
+  StaticMeasurement out{data.spec, measure_assumptions(data), {}, {}};
   std::vector<Reference> references;
-  std::vector<OptimumPoint> sweep;
   for (const double lambda : lambdas) {
     ctx.report(fmt::format("E1-E4 {}: reference at lambda={:.3g}", data.spec, lambda));
     references.push_back(ctx.reference(data, lambda));
-    sweep.push_back(measure_optimum(data, references.back()));
+    out.sweep.push_back(measure_optimum(data, references.back()));
   }
-  const ProbeRatios r =
-      measure_probe_ratios(data, a.gamma, probe_points(data, references, ctx.profile));
-  std::vector<Verdict> out = {judge_e1(data.spec, a, r.hessian_over_loss, r.gradient_over_loss),
-                              judge_e2(data.spec, a, r.margin_ratio), judge_e3(data.spec, a, sweep),
-                              judge_e4(data.spec, a, sweep)};
-  out[0].details["skipped_points"] = r.skipped;
+  out.probe = measure_probe_ratios(data, out.assumptions.gamma,
+                                   probe_points(data, references, ctx.profile));
   return out;
 }
 
-std::vector<Verdict> check_exact_claims(const CheckContext& ctx) {
+ExactMeasurements measure_exact_claims(const CheckContext& ctx) {
   const Settings settings = settings_for(ctx.profile);
-  std::vector<Dataset<double>> datasets;
-  for (const std::string& spec : exact_claim_datasets()) datasets.push_back(make_dataset(spec));
-
-  std::vector<Verdict> out;
-  for (const Dataset<double>& data : datasets) {
-    const std::vector<Verdict> v = check_static_claims(ctx, data, settings.lambdas);
-    out.insert(out.end(), v.begin(), v.end());
-  }
-  for (const std::string spec : {"hard:gamma=0.1", "planted:n=200,d=10,gamma=0.05,seed=1"})
-    out.push_back(check_e6(ctx, spec, settings));
-  for (const Dataset<double>& data : datasets) {
-    const std::vector<Verdict> v = check_e7(ctx, data, settings);
-    out.insert(out.end(), v.begin(), v.end());
-  }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Verdict& a, const Verdict& b) { return a.claim < b.claim; });
+  ExactMeasurements out;
+  const Study& statics = study(ctx, "E1-E4");
+  for (const std::string& spec : statics.datasets)
+    out.static_claims.push_back(measure_static_claims(ctx, make_dataset(spec), statics.lambdas));
+  const Study& e6 = study(ctx, "E6");
+  for (const std::string& spec : e6.datasets)
+    out.e6.push_back(measure_e6(ctx, spec, e6.lambdas, settings));
+  for (const std::string& spec : study(ctx, "E7").datasets)
+    out.e7.push_back(measure_e7(ctx, spec, settings));
   return out;
 }
 

@@ -2,6 +2,7 @@
 // lives in this file (and reference_mp.cpp): Eigen over MPFR numbers takes tens of seconds to
 // compile per translation unit.
 #include "claims_local.h"
+#include "largestep/core/result_io.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -13,11 +14,12 @@
 
 #include "bounds.h"
 #include "fit.h"
-#include "largestep/data/dataset_spec.h"
 #include "largestep/core/gradient_descent.h"
-#include "largestep/reference/objective_mp.h"
 #include "largestep/core/registry.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/reference/objective_mp.h"
 #include "largestep/reference/separability.h"
+#include "measurement_json.h"
 
 namespace largestep::theory {
 namespace {
@@ -42,55 +44,33 @@ Vector<Mp> top_eigenvector(const Matrix<Mp>& hessian) {
 
 // ---- E5 -------------------------------------------------------------------------------------
 
-std::vector<double> e5_lambdas(const CheckContext& ctx) {
-  return ctx.paper() ? log_spaced_lambdas(2, 6, 1) : std::vector<double>{1e-2, 1e-4};
+const Study& study(const CheckContext& ctx, std::string_view name) {
+  return find_study(name, ctx.paper() ? "paper" : "quick");
 }
 
-std::vector<std::string> e5_datasets(const CheckContext& ctx) {
-  std::vector<std::string> specs = {"oned", "hard:gamma=0.1", "toy4"};
-  if (ctx.paper()) specs.push_back("planted:n=20,d=5,gamma=0.1,seed=1");
-  return specs;
-}
-
-std::vector<Verdict> check_e5(const CheckContext& ctx) {
-  std::vector<Verdict> out;
-  for (const std::string& spec : e5_datasets(ctx)) {
-    ctx.report("E5 local stability in multiprecision: " + spec);
-    const Dataset<double> data = make_dataset(spec);
-    const Separability separability = check_separability(data);
-    std::vector<E5FactorRun> runs;
-    std::vector<E5BoundPoint> bound_points;
-    for (const double lambda : e5_lambdas(ctx)) {
-      const MpReference ref = cached_reference_mp(data, lambda);
-      for (const double fraction : {1 - kE5EtaOffset, 1 + kE5EtaOffset})
-        runs.push_back(measure_e5_factor(data, ref, fraction));
-      const Reference r = ref.to_double();
-      bound_points.push_back({lambda, r.eta_loc, r.w.norm(), separability.margin});
-    }
-    out.push_back(judge_e5_factors(data.spec, runs));
-    out.push_back(
-        judge_e5_lower_bound(data.spec, bound_points, assumption_failure(data, separability)));
+E5Measurement measure_e5(const std::string& spec, const std::vector<double>& lambdas) {
+  const Dataset<double> data = make_dataset(spec);
+  const Separability separability = check_separability(data);
+  E5Measurement out{data.spec, assumption_failure(data, separability), {}, {}};
+  for (const double lambda : lambdas) {
+    const MpReference ref = cached_reference_mp(data, lambda);
+    for (const double fraction : {1 - kE5EtaOffset, 1 + kE5EtaOffset})
+      out.runs.push_back(measure_e5_factor(data, ref, fraction));
+    const Reference r = ref.to_double();
+    out.bound_points.push_back({lambda, r.eta_loc, r.w.norm(), separability.margin});
   }
   return out;
 }
 
 // ---- S6 -------------------------------------------------------------------------------------
 
-std::vector<Verdict> check_s6(const CheckContext& ctx) {
-  // 100 digits put Newton's tolerance far below what lambda = 1e-16 needs (lambda >= 1e-50).
-  const std::vector<double> lambdas = log_spaced_lambdas(4, 16, ctx.paper() ? 2 : 1);
-  std::vector<Verdict> out;
-  for (const std::string spec : {"oned", "hard:gamma=0.1", "hard:gamma=0.5"}) {
-    ctx.report("S6 critical stepsize down to lambda = 1e-16: " + spec);
-    const Dataset<double> data = make_dataset(spec);
-    const Separability separability = check_separability(data);
-    std::vector<S6Point> points;
-    for (const double lambda : lambdas) {
-      const Reference r = cached_reference_mp(data, lambda).to_double();
-      points.push_back({lambda, r.eta_loc, r.w.norm()});
-    }
-    out.push_back(
-        judge_s6(data.spec, points, assumption_failure(data, separability), separability.margin));
+S6Measurement measure_s6(const std::string& spec, const std::vector<double>& lambdas) {
+  const Dataset<double> data = make_dataset(spec);
+  const Separability separability = check_separability(data);
+  S6Measurement out{data.spec, assumption_failure(data, separability), separability.margin, {}};
+  for (const double lambda : lambdas) {
+    const Reference r = cached_reference_mp(data, lambda).to_double();
+    out.points.push_back({lambda, r.eta_loc, r.w.norm()});
   }
   return out;
 }
@@ -146,23 +126,16 @@ std::vector<S7Run> s7_runs(const Dataset<double>& data, const Reference& ref,
   return runs;
 }
 
-std::vector<Verdict> check_s7(const CheckContext& ctx) {
-  const std::vector<double> lambdas =
-      ctx.paper() ? std::vector<double>{1e-2, 1e-3, 1e-4} : std::vector<double>{1e-2, 1e-3};
-  std::vector<Verdict> out;
-  for (const std::string spec : {"oned", "planted:d=1,n=5,gamma=0.1,seed=1"}) {
-    ctx.report("S7 1-D global convergence from a grid of starts: " + spec);
-    const Dataset<double> data = make_dataset(spec);
-    std::string failure = assumption_failure(data, check_separability(data));
-    if (failure.empty() && data.d() != 1) failure = fmt::format("d = {}, not 1-D", data.d());
-    std::vector<S7Run> runs;
-    if (failure.empty()) {
-      for (const double lambda : lambdas) {
-        const std::vector<S7Run> more = s7_runs(data, ctx.reference(data, lambda), {});
-        runs.insert(runs.end(), more.begin(), more.end());
-      }
-    }
-    out.push_back(judge_s7(data.spec, runs, failure));
+S7Measurement measure_s7(const CheckContext& ctx, const std::string& spec,
+                         const std::vector<double>& lambdas) {
+  const Dataset<double> data = make_dataset(spec);
+  S7Measurement out{data.spec, assumption_failure(data, check_separability(data)), {}};
+  if (out.assumption_failure.empty() && data.d() != 1)
+    out.assumption_failure = fmt::format("d = {}, not 1-D", data.d());
+  if (!out.assumption_failure.empty()) return out;
+  for (const double lambda : lambdas) {
+    const std::vector<S7Run> more = s7_runs(data, ctx.reference(data, lambda), {});
+    out.runs.insert(out.runs.end(), more.begin(), more.end());
   }
   return out;
 }
@@ -379,14 +352,15 @@ Verdict judge_s7(const std::string& dataset, const std::vector<S7Run>& runs,
     const double norm_ratio = r.max_norm / r.norm_bound;
     worst_norm_ratio = std::max(worst_norm_ratio, norm_ratio);
     unbounded += !(norm_ratio <= 1);
-    details.push_back({{"lambda", r.lambda},
-                       {"eta_fraction", r.eta_fraction},
-                       {"w0", r.w0},
-                       {"converged", r.converged},
-                       {"settled", r.settled.str()},
-                       {"late_min_gap", std::isfinite(r.late_min_gap) ? r.late_min_gap : -1.0},
-                       {"max_norm", r.max_norm},
-                       {"norm_bound", r.norm_bound}});
+    nlohmann::json row = {{"lambda", r.lambda},
+                          {"eta_fraction", r.eta_fraction},
+                          {"w0", r.w0},
+                          {"converged", r.converged},
+                          {"late_min_gap", std::isfinite(r.late_min_gap) ? r.late_min_gap : -1.0},
+                          {"max_norm", r.max_norm},
+                          {"norm_bound", r.norm_bound}};
+    put_count(row, "settled", r.settled);
+    details.push_back(row);
   }
   const std::string measured = fmt::format(
       "below: {}/{} converged (slowest settled at {}); above: {}/{} oscillate, {} converged; "
@@ -409,13 +383,62 @@ Verdict judge_s7(const std::string& dataset, const std::vector<S7Run>& runs,
   return v;
 }
 
-// ---- all local claims -------------------------------------------------------------------------
+// ---- the family ------------------------------------------------------------------------------
+
+LARGESTEP_MEASUREMENT_FIELDS(E5FactorRun, lambda, eta_fraction, eta, predicted, min_factor,
+                             max_factor, max_relative_error, final_deviation, steps)
+LARGESTEP_MEASUREMENT_FIELDS(E5BoundPoint, lambda, eta_loc, w_norm, gamma)
+LARGESTEP_MEASUREMENT_FIELDS(S6Point, lambda, eta_loc, w_norm)
+LARGESTEP_MEASUREMENT_FIELDS(S7Run, lambda, eta_fraction, w0, converged, settled, late_min_gap, eps,
+                             max_norm, norm_bound)
+LARGESTEP_MEASUREMENT_FIELDS(E5Measurement, dataset, assumption_failure, runs, bound_points)
+LARGESTEP_MEASUREMENT_FIELDS(S6Measurement, dataset, assumption_failure, gamma, points)
+LARGESTEP_MEASUREMENT_FIELDS(S7Measurement, dataset, assumption_failure, runs)
+LARGESTEP_MEASUREMENT_FIELDS(LocalMeasurements, e5, s6, s7)
+
+LocalMeasurements measure_local_claims(const CheckContext& ctx) {
+  LocalMeasurements out;
+  const Study& e5 = study(ctx, "E5");
+  for (const std::string& spec : e5.datasets) {
+    ctx.report("E5 local stability in multiprecision: " + spec);
+    out.e5.push_back(measure_e5(spec, e5.lambdas));
+  }
+  const Study& s6 = study(ctx, "S6");
+  for (const std::string& spec : s6.datasets) {
+    ctx.report("S6 critical stepsize down to lambda = 1e-16: " + spec);
+    out.s6.push_back(measure_s6(spec, s6.lambdas));
+  }
+  const Study& s7 = study(ctx, "S7");
+  for (const std::string& spec : s7.datasets) {
+    ctx.report("S7 1-D global convergence from a grid of starts: " + spec);
+    out.s7.push_back(measure_s7(ctx, spec, s7.lambdas));
+  }
+  return out;
+}
+
+std::vector<Verdict> judge_local_claims(const LocalMeasurements& m) {
+  std::vector<Verdict> out;
+  for (const E5Measurement& e : m.e5) {
+    out.push_back(judge_e5_factors(e.dataset, e.runs));
+    out.push_back(judge_e5_lower_bound(e.dataset, e.bound_points, e.assumption_failure));
+  }
+  for (const S6Measurement& s : m.s6)
+    out.push_back(judge_s6(s.dataset, s.points, s.assumption_failure, s.gamma));
+  for (const S7Measurement& s : m.s7)
+    out.push_back(judge_s7(s.dataset, s.runs, s.assumption_failure));
+  return out;
+}
+
+nlohmann::json measure_local(const CheckContext& ctx) {
+  return measurement_document("local", ctx.profile, measure_local_claims(ctx));
+}
+
+std::vector<Verdict> judge_local(const nlohmann::json& measured) {
+  return judge_local_claims(read_measurements<LocalMeasurements>(measured, "local"));
+}
 
 std::vector<Verdict> check_local_claims(const CheckContext& ctx) {
-  std::vector<Verdict> out = check_e5(ctx);
-  for (Verdict& v : check_s6(ctx)) out.push_back(std::move(v));
-  for (Verdict& v : check_s7(ctx)) out.push_back(std::move(v));
-  return out;
+  return judge_local_claims(measure_local_claims(ctx));
 }
 
 }  // namespace largestep::theory

@@ -2,10 +2,13 @@
 // (eta_loc = Theta(1/(lambda ln(1/lambda)))) and S7 (1-D global convergence below eta_loc, none
 // above it, bounded iterates).
 //
-// The judge_* functions are pure: they take measured numbers and return a Verdict, so tests can
-// feed them doctored measurements. check_local_claims measures and feeds them.
+// The family runs in two halves joined by a document (measurement_json.h): measure_local makes
+// every measurement on the registry's studies "E5", "S6" and "S7" and returns them as JSON;
+// judge_local reads such a document and returns the verdicts. The judge_* functions are pure:
+// they take measured numbers and return a Verdict, so tests can feed them doctored measurements.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -15,10 +18,6 @@
 #include "verdict.h"
 
 namespace largestep::theory {
-
-// Every E5, S6 and S7 verdict of the profile. E5 and S6 need w_lambda and eta_loc as 100-digit
-// numbers and take them from cached_reference_mp; S7 runs in double against ctx.reference.
-std::vector<Verdict> check_local_claims(const CheckContext& ctx);
 
 // ---- E5: the deviation along the top eigenvector is multiplied by 1 - eta h_max per step --------
 
@@ -108,5 +107,43 @@ struct S7Run {
 // converged, fails; runs that are neither (censored, still drifting) make it inconclusive.
 Verdict judge_s7(const std::string& dataset, const std::vector<S7Run>& runs,
                  const std::string& assumption_failure);
+
+// ---- The family: measure -> JSON -> judge ------------------------------------------------------
+
+// `assumption_failure`: which part of Assumption 1 fails (for S7 also "not 1-D"); empty when it
+// holds. Nothing is run for S7 when it is not empty.
+struct E5Measurement {
+  std::string dataset, assumption_failure;
+  std::vector<E5FactorRun> runs;  // per lambda, eta below then above eta_loc
+  std::vector<E5BoundPoint> bound_points;
+};
+struct S6Measurement {
+  std::string dataset, assumption_failure;
+  double gamma = 0;  // the certified margin (E4's floor on R, reported only)
+  std::vector<S6Point> points;
+};
+struct S7Measurement {
+  std::string dataset, assumption_failure;
+  std::vector<S7Run> runs;
+};
+struct LocalMeasurements {
+  std::vector<E5Measurement> e5;  // study "E5"
+  std::vector<S6Measurement> s6;  // study "S6"
+  std::vector<S7Measurement> s7;  // study "S7"
+};
+
+// Every local measurement of the suite ctx.profile, progress through ctx.report, as the document
+// {"family": "local", "suite", "format": 1, "e5", "s6", "s7"} (README.md). E5 and S6 need w_lambda
+// and eta_loc as 100-digit numbers and take them from cached_reference_mp; S7 runs in double
+// against ctx.reference.
+nlohmann::json measure_local(const CheckContext& ctx);
+// Every E5, S6 and S7 verdict, in that order. Throws std::invalid_argument naming the family and
+// the field when `measured` is not such a document.
+std::vector<Verdict> judge_local(const nlohmann::json& measured);
+
+// The same two halves in memory, without the document, and both at once.
+LocalMeasurements measure_local_claims(const CheckContext& ctx);
+std::vector<Verdict> judge_local_claims(const LocalMeasurements& m);
+std::vector<Verdict> check_local_claims(const CheckContext& ctx);
 
 }  // namespace largestep::theory

@@ -4,33 +4,39 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "fit.h"
-#include "largestep/data/dataset_spec.h"
-#include "largestep/data/generators.h"
 #include "largestep/core/gradient_descent.h"
 #include "largestep/core/nesterov.h"
+#include "largestep/core/registry.h"
+#include "largestep/core/result_io.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/data/generators.h"
+#include "measurement_json.h"
 
 namespace largestep::theory {
 namespace {
 
-constexpr std::int64_t kDimension = 10;
-constexpr double kGamma = 0.1;
-constexpr std::uint64_t kSeed = 1;
+// The distribution's spec (the study's, without n) with n rows, canonical.
+std::string with_rows(const std::string& distribution, std::int64_t n) {
+  return parse_dataset_spec(fmt::format("{},n={}", distribution, n)).canonical();
+}
 
-std::string planted_spec(std::int64_t n) {
-  return parse_dataset_spec(
-             fmt::format("planted:n={},d={},gamma={},seed={}", n, kDimension, kGamma, kSeed))
-      .canonical();
+// 2^k for a power of two, else the number: the sizes in the verdict's dataset column.
+std::string size_str(std::int64_t n) {
+  const auto u = static_cast<std::uint64_t>(n);
+  return n > 0 && std::has_single_bit(u) ? fmt::format("2^{}", std::countr_zero(u))
+                                         : fmt::format("{}", n);
 }
 
 // Assumption 1 for a training set, certified by the planted direction itself: any unit vector
 // that separates the data certifies its own minimum margin.
-std::string assumption_failure(const Dataset<double>& train) {
+std::string assumption_failure(const Dataset<double>& train, const Vector<double>& w_star) {
   if (train.max_row_norm() > 1) return fmt::format("max ||x_i|| = {} > 1", train.max_row_norm());
-  const Vector<double> w_star = planted_direction(kDimension, kSeed);
   const double margin = (train.y.array() * (train.X * w_star).array()).minCoeff();
   if (!(margin > 0)) return "the planted direction does not separate the training set";
   return {};
@@ -136,18 +142,24 @@ Verdict judge_s10(const std::string& dataset, const std::vector<S10Point>& all_p
       continue;
     }
     points.push_back(p);
-    details.push_back({{"n", p.n},
-                       {"eta_large", p.eta_large},
-                       {"steps_eta1", p.small.str()},
-                       {"steps_large", p.large.str()},
-                       {"steps_nesterov", p.nesterov.str()},
-                       {"test_risk_at_w_lambda", p.risk_at_w_lambda},
-                       {"risk_times_n", p.risk_at_w_lambda * static_cast<double>(p.n)},
-                       {"worst_final_risk_ratio", p.worst_final_risk_ratio}});
+    nlohmann::json point = {{"n", p.n},
+                            {"eta_large", p.eta_large},
+                            {"test_risk_at_w_lambda", p.risk_at_w_lambda},
+                            {"risk_times_n", p.risk_at_w_lambda * static_cast<double>(p.n)},
+                            {"worst_final_risk_ratio", p.worst_final_risk_ratio}};
+    put_count(point, "settled_eta1", p.small);
+    put_count(point, "settled_large", p.large);
+    put_count(point, "settled_nesterov", p.nesterov);
+    details.push_back(point);
   }
+  // The points travel with every verdict from here on, censored or not: figure 7 draws them.
+  const auto with_points = [&details](Verdict v) {
+    v.details = {{"points", details}};
+    return v;
+  };
   if (points.size() < 2)
-    return inconclusive("S10", dataset, "fewer than two n measured", predicted,
-                        failures.empty() ? "nothing to fit" : failures);
+    return with_points(inconclusive("S10", dataset, "fewer than two n measured", predicted,
+                                    failures.empty() ? "nothing to fit" : failures));
   bool censored = false;
   std::vector<double> ns, risks, risk_times_n;
   double worst_ratio = 0;
@@ -164,7 +176,8 @@ Verdict judge_s10(const std::string& dataset, const std::vector<S10Point>& all_p
                   points.back().small.str(), points.front().large.str(), points.back().large.str(),
                   points.front().nesterov.str(), points.back().nesterov.str());
   if (censored)
-    return inconclusive("S10", dataset, counts, predicted, "a count was cut off by the horizon");
+    return with_points(
+        inconclusive("S10", dataset, counts, predicted, "a count was cut off by the horizon"));
   const double s_small = step_slope(points, &S10Point::small);
   const double s_large = step_slope(points, &S10Point::large);
   const double s_agd = step_slope(points, &S10Point::nesterov);
@@ -203,27 +216,56 @@ Verdict judge_s10(const std::string& dataset, const std::vector<S10Point>& all_p
   return v;
 }
 
-std::vector<Verdict> check_population_claim(const CheckContext& ctx) {
-  const int max_log2 = ctx.paper() ? 13 : 10;
-  const std::int64_t pool = std::int64_t{1} << max_log2;
+LARGESTEP_MEASUREMENT_FIELDS(S10Point, n, eta_large, small, large, nesterov, risk_at_w_lambda,
+                             worst_final_risk_ratio, failure)
+LARGESTEP_MEASUREMENT_FIELDS(PopulationMeasurement, dataset, assumption_failure, points)
+
+PopulationMeasurement measure_population_claim(const CheckContext& ctx) {
+  const Study& study = find_study("S10", ctx.paper() ? "paper" : "quick");
+  const DatasetSpec distribution = parse_dataset_spec(study.datasets.at(0));
+  // The spec names no n (with_rows adds it; a second n= is an error).
+  if (distribution.kind != "planted" || study.sizes.empty())
+    throw std::invalid_argument(
+        fmt::format("study S10: expected a planted distribution and its sizes, got '{}'",
+                    study.datasets.at(0)));
+  const std::string& name = study.datasets.front();
+  const std::int64_t pool = *std::max_element(study.sizes.begin(), study.sizes.end());
   ctx.report(
       fmt::format("S10 population risk: drawing {} + {} planted points", pool, kS10TestSize));
-  const Dataset<double> stream = make_planted({pool + kS10TestSize, kDimension, kGamma, kSeed});
+  const Dataset<double> stream = make_dataset(with_rows(name, pool + kS10TestSize));
   const Dataset<double> test = planted_rows(stream, pool, kS10TestSize, "test set");
   const LogisticObjective<double> test_risk(test, 0.0);
-  std::vector<S10Point> points;
-  std::string failure;
-  for (int k = 7; k <= max_log2 && failure.empty(); ++k) {
-    const std::int64_t n = std::int64_t{1} << k;
+  const Vector<double> w_star =
+      planted_direction(std::stoll(distribution.params.at("d")),
+                        static_cast<std::uint64_t>(std::stoll(distribution.params.at("seed"))));
+  PopulationMeasurement out;
+  for (const std::int64_t n : study.sizes) {
+    if (!out.assumption_failure.empty()) break;
     ctx.report(fmt::format("S10 population risk: n = {}", n));
-    const Dataset<double> train = planted_rows(stream, 0, n, planted_spec(n));
-    failure = assumption_failure(train);
-    if (failure.empty()) points.push_back(measure_point(ctx, train, test_risk));
+    const Dataset<double> train = planted_rows(stream, 0, n, with_rows(name, n));
+    out.assumption_failure = assumption_failure(train, w_star);
+    if (out.assumption_failure.empty()) out.points.push_back(measure_point(ctx, train, test_risk));
   }
-  const std::string dataset = fmt::format(
-      "planted:d={},gamma={},seed={}, n = 2^7..2^{}, lambda = 1/n; test: {} later draws",
-      kDimension, kGamma, kSeed, max_log2, kS10TestSize);
-  return {judge_s10(dataset, points, failure)};
+  out.dataset =
+      fmt::format("{}, n = {}..{}, lambda = 1/n; test: {} later draws", name,
+                  size_str(study.sizes.front()), size_str(study.sizes.back()), kS10TestSize);
+  return out;
+}
+
+std::vector<Verdict> judge_population_claim(const PopulationMeasurement& m) {
+  return {judge_s10(m.dataset, m.points, m.assumption_failure)};
+}
+
+nlohmann::json measure_population(const CheckContext& ctx) {
+  return measurement_document("population", ctx.profile, measure_population_claim(ctx));
+}
+
+std::vector<Verdict> judge_population(const nlohmann::json& measured) {
+  return judge_population_claim(read_measurements<PopulationMeasurement>(measured, "population"));
+}
+
+std::vector<Verdict> check_population_claim(const CheckContext& ctx) {
+  return judge_population_claim(measure_population_claim(ctx));
 }
 
 }  // namespace largestep::theory

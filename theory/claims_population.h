@@ -6,22 +6,24 @@
 // test-risk criterion would need every iterate, which the solvers' observers do not expose), and
 // the TEST risk (mean logistic loss, no regularizer, on 10^5 fresh points) at w_lambda and at
 // each run's last iterate, which must be within 10% of the risk at w_lambda.
+//
+// The distribution and the sizes n are the registry's study "S10". measure_population returns
+// the measurements as a document (measurement_json.h), judge_population reads it back.
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "check_context.h"
-#include "largestep/kernel/dataset.h"
 #include "largestep/core/solver.h"
+#include "largestep/kernel/dataset.h"
 #include "verdict.h"
 
 namespace largestep::theory {
 
-std::vector<Verdict> check_population_claim(const CheckContext& ctx);
-
-// The test set's size and the distribution: planted, d = 10, gamma = 0.1, seed = 1.
+// The test set's size: later draws of the study's distribution.
 inline constexpr std::int64_t kS10TestSize = 100000;
 
 struct S10Point {
@@ -47,6 +49,9 @@ struct S10Test {
 // Pass iff every slope and the risk criteria are within the test's bounds. Inconclusive when
 // `assumption_failure` is non-empty, when a count is censored (cut off by the horizon), when a
 // point has a failure (the others are still fitted and reported) or with fewer than two points.
+// details.points[] holds every point: n and failure, or n, eta_large, the settled counts
+// settled_eta1, settled_large, settled_nesterov (each with its NAME_at_least, put_count's
+// encoding), test_risk_at_w_lambda, risk_times_n, worst_final_risk_ratio.
 Verdict judge_s10(const std::string& dataset, const std::vector<S10Point>& points,
                   const std::string& assumption_failure, const S10Test& test = {});
 
@@ -56,5 +61,25 @@ Verdict judge_s10(const std::string& dataset, const std::vector<S10Point>& point
 // distribution, independent of make_planted({n, ...}), which are its first n rows.
 Dataset<double> planted_rows(const Dataset<double>& data, std::int64_t first, std::int64_t count,
                              std::string spec);
+
+// ---- The family: measure -> JSON -> judge ------------------------------------------------------
+
+struct PopulationMeasurement {
+  std::string dataset;             // the distribution, the n's and the test set, in words
+  std::string assumption_failure;  // non-empty: the first n whose training set breaks Assumption 1
+  std::vector<S10Point> points;    // the n's measured before it
+};
+
+// S10 at the suite ctx.profile's sizes, progress through ctx.report, as the document
+// {"family": "population", "suite", "format": 1, "dataset", "assumption_failure", "points"}.
+nlohmann::json measure_population(const CheckContext& ctx);
+// The S10 verdict. Throws std::invalid_argument naming the family and the field when `measured`
+// is not such a document.
+std::vector<Verdict> judge_population(const nlohmann::json& measured);
+
+// The same two halves in memory, without the document, and both at once.
+PopulationMeasurement measure_population_claim(const CheckContext& ctx);
+std::vector<Verdict> judge_population_claim(const PopulationMeasurement& m);
+std::vector<Verdict> check_population_claim(const CheckContext& ctx);
 
 }  // namespace largestep::theory

@@ -8,7 +8,7 @@ import unittest
 
 import support
 from kernels import load_kernels
-from results import ResultError, parse_count, read_json
+from results import ResultError, get_count, read_json
 from solver_runs import (load_bifurcation, load_peers, load_run_records, load_run_table,
                          load_traced_runs)
 from verdicts import load_verdicts, population_points
@@ -159,10 +159,12 @@ class LoaderErrorTest(unittest.TestCase):
         self.assert_error(lambda: load_verdicts(self.data), "verdicts.json", "'meh'")
 
     def test_malformed_population_count_names_the_point(self):
-        self.rewrite("verdicts.json", lambda t: t.replace('">=800"', '"lots"'))
+        # points[2] is the censored one: its settled_eta1 is null, settled_eta1_at_least set.
+        self.rewrite("verdicts.json",
+                     lambda t: t.replace('"settled_eta1": null', '"settled_eta1": "lots"', 1))
         doc = load_verdicts(self.data)
         self.assert_error(lambda: population_points(doc, self.data), "verdicts.json",
-                          "points[2].steps_eta1")
+                          "points[2].settled_eta1")
 
     def test_kernels_files_are_required_and_checked(self):
         self.rewrite("kernels_release.json",
@@ -189,12 +191,15 @@ class LoaderErrorTest(unittest.TestCase):
     def test_read_json_of_a_missing_file(self):
         self.assert_error(lambda: read_json(self.path("nothing.json")), "nothing.json", "missing")
 
-    def test_parse_count_reads_censored_counts(self):
-        self.assertEqual(parse_count("214"), (214.0, False))
-        self.assertEqual(parse_count(">=100000"), (100000.0, True))
-        for bad in ("", ">=", "x", "nan", "-3"):
+    def test_get_count_reads_censored_counts(self):
+        self.assertEqual(get_count({"s": 214, "s_at_least": None}, "s"), (214.0, False))
+        self.assertEqual(get_count({"s": None, "s_at_least": 100000}, "s"), (100000.0, True))
+        for bad in ({}, {"s": 214}, {"s": None, "s_at_least": None}, {"s": 1, "s_at_least": 2},
+                    {"s": "214", "s_at_least": None}, {"s": -3, "s_at_least": None},
+                    {"s": 1.5, "s_at_least": None}, {"s": True, "s_at_least": None},
+                    {"s": None, "s_at_least": float("nan")}):
             with self.assertRaises(ValueError):
-                parse_count(bad)
+                get_count(bad, "s")
 
 
 if __name__ == "__main__":
