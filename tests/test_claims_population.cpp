@@ -3,7 +3,6 @@
 // verdict the checker writes, with a censored count, is drawn by plots/fig_population.py.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <array>
 #include <cmath>
@@ -17,6 +16,7 @@
 #include "largestep/data/generators.h"
 #include "largestep/kernel/output.h"
 #include "largestep/reference/reference.h"
+#include "cli_runner.h"
 #include "temp_dir.h"
 #include "theory/checker.h"
 #include "theory/claims_population.h"
@@ -149,21 +149,6 @@ std::vector<S10Point> figure_points() {
   return points;
 }
 
-struct Command {
-  int code;
-  std::string output;  // stdout and stderr
-};
-
-Command run(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
 // verdicts.json written as `verify` writes it, drawn by fig_population.py. With
 // LARGESTEP_S10_FIXTURE_DIR set, the file is also copied there: plots/tests/
 // make_population_fixture.py builds the plots' fixture from it.
@@ -186,7 +171,7 @@ TEST(PopulationFigure, DrawsTheWrittenVerdictWithACensoredCount) {
     write_file_atomically(std::string(keep) + "/verdicts.json", verdicts);
 
   const std::string png = dir.path("fig7.png");
-  const Command drawn = run(
+  const CliOutcome drawn = run_command(
       fmt::format("MPLCONFIGDIR='{}' PYTHONDONTWRITEBYTECODE=1 {} '{}/fig_population.py' '{}' '{}'",
                   dir.path("mpl"), LARGESTEP_PYTHON, LARGESTEP_PLOTS_DIR, dir.path(""), png));
   ASSERT_EQ(drawn.code, 0) << drawn.output;
