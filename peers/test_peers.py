@@ -33,6 +33,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from sklearn.datasets import load_breast_cancer, load_digits, load_svmlight_file  # noqa: E402
 
+import largestep_runs  # noqa: E402
 import peer_solvers  # noqa: E402
 import results  # noqa: E402
 from largestep_cli import Largestep, find_binary  # noqa: E402
@@ -127,6 +128,20 @@ class PeersAgreeWithCertifiedOptimum(PeersTestCase):
         fit = peer.fit(peer.tolerance_for(kEps))
         gap = self.score("heart_scale", 1e-3, fit.w)["gap_exact"]
         self.assertGreater(gap, 1e6 * peer.gap_bound(peer.tolerance_for(kEps)))
+
+
+class LargestepMethodsComeFromTheProgram(PeersTestCase):
+    def test_gd_with_each_rule_needing_no_value_and_nesterov_at_its_default(self):
+        methods = largestep_runs.methods(self.program.methods())
+        self.assertEqual(list(methods), ["largestep-gd-classical", "largestep-gd-s2",
+                                         "largestep-gd-s3", "largestep-gd-loc", "largestep-gd-best",
+                                         "largestep-nesterov"])
+        self.assertEqual({m: (s, r["name"]) for m, (s, r) in methods.items()}["largestep-nesterov"],
+                         ("nesterov", "classical"))
+        margin = [r["name"] for _, r in methods.values() if "gamma" in r["oracles"]]
+        self.assertEqual(margin, ["s2", "s3"])  # not applicable to data not shown separable
+        self.assertEqual([r["name"] for _, r in methods.values() if r["stepsize"] == "grid"],
+                         ["best"])  # its grid search is not timed
 
 
 class CompareCommand(PeersTestCase):

@@ -8,26 +8,27 @@ over the settled points in the legend and the paper's reference slopes 1, 2/3, 1
 
 import figure
 from results import SWEEP
-from solver_runs import load_sweep_csv, method_label, method_order
+from solver_runs import load_methods, load_sweep_csv
 
 MARKERS = "os^vDP*hX"
 
 
 def draw(data_dir, out_png):
     rows = load_sweep_csv(data_dir, SWEEP)
+    table = load_methods(data_dir)
     datasets = sorted({r.dataset for r in rows})
     fig, axes = figure.panels(len(datasets), width=6.2, height=4.6)
     summaries = []
     for ax, dataset in zip(axes, datasets):
         mine = [r for r in rows if r.dataset == dataset]
-        methods = sorted({(r.solver, r.rule) for r in mine}, key=method_order)
+        methods = sorted({(r.solver, r.rule) for r in mine}, key=table.order)
         inverse = [1.0 / r.lam for r in mine]
         slopes = []
         for i, method in enumerate(methods):
             points = sorted((1.0 / r.lam, r) for r in mine if (r.solver, r.rule) == method)
             settled = [(x, r.settled) for x, r in points if r.settled is not None]
             slope = figure.loglog_slope(*zip(*settled)) if len(settled) > 1 else None
-            name = method_label(*method)
+            name = table.label(*method)
             slopes.append((name, slope, settled))
             label = f"{name}: slope {slope:.2f}" if slope is not None else f"{name}: no fit"
             marker, colour = MARKERS[i % len(MARKERS)], f"C{i % 10}"
@@ -55,7 +56,7 @@ def draw(data_dir, out_png):
         fewest = min(last, key=lambda r: r.settled, default=None)
         tail = ""
         if fewest:
-            tail = (f"; at lambda = {lam_min:g} {method_label(fewest.solver, fewest.rule)} "
+            tail = (f"; at lambda = {lam_min:g} {table.label(fewest.solver, fewest.rule)} "
                     f"takes the fewest steps ({figure.fmt_count(fewest.settled)})")
         parts.append(f"{dataset}: fitted slopes {fitted or 'none'}{tail}")
     return figure.Caption(

@@ -10,7 +10,7 @@ import os
 import figure
 from figure import ETA, ETA_LOC
 from results import GRID, RULES, single
-from solver_runs import BLOWUP, load_sweep_csv, method_label, method_order
+from solver_runs import BLOWUP, load_methods, load_sweep_csv
 
 RULE_MARKERS = "s^vDP*hX<>p"
 
@@ -24,6 +24,7 @@ def censored_y(row, rank):
 def draw(data_dir, out_png):
     grid = load_sweep_csv(data_dir, GRID)
     rules = load_sweep_csv(data_dir, RULES)
+    table = load_methods(data_dir)
     dataset = single(grid, os.path.join(data_dir, GRID), lambda r: r.dataset, "datasets")
     lambdas = sorted({r.lam for r in grid}, reverse=True)
     colours = {lam: f"C{i % 10}" for i, lam in enumerate(lambdas)}
@@ -46,7 +47,7 @@ def draw(data_dir, out_png):
         if done:
             best.append((lam, min(done, key=lambda r: r.settled)))
 
-    keys = sorted({(r.solver, r.rule) for r in rules if r.lam in colours}, key=method_order)
+    keys = sorted({(r.solver, r.rule) for r in rules if r.lam in colours}, key=table.order)
     markers = {k: RULE_MARKERS[i % len(RULE_MARKERS)] for i, k in enumerate(keys)}
     for r in rules:
         if r.lam not in colours:
@@ -56,7 +57,7 @@ def draw(data_dir, out_png):
         ax.plot(r.eta, y, markers[(r.solver, r.rule)], ms=8, mec="k",
                 mfc=colours[r.lam] if measured else "none", zorder=5)
     for key, marker in markers.items():
-        ax.plot([], [], marker, color="k", mfc="none", ls="none", label=method_label(*key))
+        ax.plot([], [], marker, color="k", mfc="none", ls="none", label=table.label(*key))
     ax.plot([], [], "o", color="0.3", mfc="none", ls="none", label="not settled (top rows)")
     ax.plot([], [], "x", color="0.3", ls="none", label="diverged (top rows)")
     ax.plot([], [], ":", color="0.3", label=f"{ETA_LOC} of each $\\lambda$")

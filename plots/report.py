@@ -28,7 +28,7 @@ import fig_steps_vs_eta
 from html_links import check_links
 from kernels import load_kernels
 from results import GRID, RULES, SWEEP, NotInData, ResultError, data_files
-from solver_runs import load_bifurcation, load_peers, load_runs, load_sweep_csv
+from solver_runs import load_bifurcation, load_methods, load_peers, load_runs, load_sweep_csv
 from verdicts import VERDICT_VALUES, load_verdicts
 
 FIGURES = (("fig1_convergence.png", fig_convergence), ("fig2_steps_vs_eta.png", fig_steps_vs_eta),
@@ -139,6 +139,7 @@ def build(data_dir, out_dir, log=sys.stderr):
     for name in (GRID, RULES, SWEEP):
         load_sweep_csv(data_dir, name)
     load_bifurcation(data_dir)
+    load_methods(data_dir)
     os.makedirs(os.path.join(out_dir, "figures"), exist_ok=True)
     title = f"largestep report: {doc['suite']} suite"
     body = [f"<h1>{escape(title)}</h1>", summary(doc), "<h2>Verdicts</h2>",

@@ -69,7 +69,7 @@ constexpr Method kMethods[] = {
      .parameter = Parameter{"frac", 0.5},
      .oracles = {Oracle::eta_loc},
      .description = "eta = frac * eta_loc, eta_loc = 2/lambda_max(hess f(w_lambda)) (paper E5)",
-     .label = "eta_loc fraction",
+     .label = "{frac} eta_loc",
      .factory = loc_eta},
     {.name = "fixed",
      .parameter = Parameter{"eta", std::nullopt},

@@ -91,7 +91,8 @@ struct Method {
   std::optional<Parameter> parameter = std::nullopt;  // at most one (StepsizeRule holds one)
   Oracles oracles = {};
   std::string_view description = "";  // one line: the formula and its source, for --help
-  std::string_view label = "";        // what a figure's legend calls it ("S2", "Nesterov")
+  // What a figure's legend calls it ("S2", "Nesterov"); "{P}" stands for parameter P's value.
+  std::string_view label = "";
   std::variant<ConstantStepsize, GridSearch, SolverFactory> factory;
   // Solvers: the rule a run takes when given no stepsize ("" when one must be given).
   std::string_view default_rule = "";
