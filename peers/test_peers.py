@@ -132,16 +132,22 @@ class PeersAgreeWithCertifiedOptimum(PeersTestCase):
 
 class LargestepMethodsComeFromTheProgram(PeersTestCase):
     def test_gd_with_each_rule_needing_no_value_and_nesterov_at_its_default(self):
-        methods = largestep_runs.methods(self.program.methods())
-        self.assertEqual(list(methods), ["largestep-gd-classical", "largestep-gd-s2",
-                                         "largestep-gd-s3", "largestep-gd-loc", "largestep-gd-best",
-                                         "largestep-nesterov"])
-        self.assertEqual({m: (s, r["name"]) for m, (s, r) in methods.items()}["largestep-nesterov"],
-                         ("nesterov", "classical"))
-        margin = [r["name"] for _, r in methods.values() if "gamma" in r["oracles"]]
-        self.assertEqual(margin, ["s2", "s3"])  # not applicable to data not shown separable
-        self.assertEqual([r["name"] for _, r in methods.values() if r["stepsize"] == "grid"],
-                         ["best"])  # its grid search is not timed
+        table = self.program.methods()
+        methods = largestep_runs.methods(table)
+        for name in ("largestep-gd-classical", "largestep-gd-s2", "largestep-gd-s3",
+                     "largestep-gd-loc", "largestep-gd-best", "largestep-nesterov"):
+            self.assertIn(name, methods)
+        self.assertNotIn("largestep-gd-fixed", methods)  # needs a value
+        self.assertNotIn("largestep-nesterov-classical", methods)  # only at its default rule
+        for name, (solver, rule) in methods.items():
+            self.assertTrue(all(p["default"] is not None for p in rule["parameters"]), name)
+            self.assertEqual(name, f"largestep-{solver}" if solver == "nesterov"
+                             else f"largestep-{solver}-{rule['name']}")
+        self.assertEqual(methods["largestep-nesterov"][1]["name"], "classical")
+        by_rule = {rule["name"]: rule for _, rule in methods.values()}
+        self.assertEqual({"gamma"}, set(by_rule["s2"]["oracles"]))  # not applicable without margin
+        self.assertEqual(by_rule["best"]["stepsize"], "grid")  # its grid search is not timed
+        self.assertEqual(by_rule["classical"]["stepsize"], "constant")
 
 
 class CompareCommand(PeersTestCase):

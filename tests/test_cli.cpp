@@ -323,8 +323,10 @@ TEST(Cli, MethodsJsonNamesWhatTheProgramAccepts) {
     ASSERT_TRUE(row.at("description").is_string()) << row;
     (row.at("kind") == "rule" ? rules : solvers).insert(row.at("name"));
   }
-  EXPECT_EQ(rules, (std::set<std::string>{"classical", "s2", "s3", "loc", "fixed", "best"}));
-  EXPECT_EQ(solvers, (std::set<std::string>{"gd", "nesterov"}));
+  // At least the methods the registry, the claims and the figures name (a new row adds to them).
+  for (const char* rule : {"classical", "s2", "s3", "loc", "fixed", "best"})
+    EXPECT_TRUE(rules.contains(rule)) << rule;
+  for (const char* solver : {"gd", "nesterov"}) EXPECT_TRUE(solvers.contains(solver)) << solver;
   const std::string common = "run --data oned --lambda 1e-2 --max-steps 10 --json ";
   for (const nlohmann::json& row : table) {
     const std::string name = row.at("name");
