@@ -84,9 +84,8 @@ TEST(Methods, EveryRuleParsesAndRoundTripsThroughStr) {
 
 TEST(Methods, OracleSetsAreWhatTheFormulasUse) {
   const std::map<std::string_view, std::set<std::string>> expected = {
-      {"classical", {}},    {"s2", {"gamma"}},     {"s3", {"gamma"}},
-      {"loc", {"eta_loc"}}, {"best", {"eta_loc"}}, {"fixed", {}},
-      {"gd", {}},           {"nesterov", {}},      {"half", {}}};
+      {"classical", {}},     {"s2", {"gamma"}}, {"s3", {"gamma"}}, {"loc", {"eta_loc"}},
+      {"best", {"eta_loc"}}, {"fixed", {}},     {"gd", {}},        {"nesterov", {}}};
   ASSERT_EQ(expected.size(), methods().size());
   for (const Method& m : methods()) {
     ASSERT_TRUE(expected.contains(m.name)) << m.name;
@@ -111,12 +110,6 @@ TEST(Methods, ConstantRulesDependOnExactlyTheirOracles) {
     other.eta_loc = 300;
     EXPECT_EQ(rule_eta(rule, other) != eta, m.oracles.contains(Oracle::eta_loc));
   }
-}
-
-TEST(Methods, HalfIsAFractionOfClassical) {
-  const RuleContext c{1e-4, 0.25, 0.1, 120.0};
-  EXPECT_DOUBLE_EQ(rule_eta(parse_rule("half"), c), 2.0);
-  EXPECT_DOUBLE_EQ(rule_eta(parse_rule("half:frac=0.25"), c), 1.0);
 }
 
 TEST(Methods, JsonListsEveryRowWithItsParametersAndOracles) {

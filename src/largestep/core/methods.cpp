@@ -29,8 +29,6 @@ double loc_eta(const RuleContext& c, double fraction) { return fraction * c.eta_
 
 double fixed_eta(const RuleContext&, double eta) { return eta; }
 
-double half_eta(const RuleContext& c, double fraction) { return fraction / c.smoothness; }
-
 // The solvers, from w with the options' eta; the trace observer only when there is one, so that
 // untraced runs compile it away.
 
@@ -83,11 +81,6 @@ constexpr Method kMethods[] = {
      .description = "the fewest settled steps over eta = 2^(k/4) in [1/L_s, eta_loc)",
      .label = "best eta",
      .factory = best_grid},
-    {.name = "half",
-     .parameter = Parameter{"frac", 0.5},
-     .description = "eta = frac / L_s (a trial rule)",
-     .label = "{frac}/L_s",
-     .factory = half_eta},
 
     {.name = "gd",
      .description = "gradient descent w_{t+1} = w_t - eta grad f(w_t), eta by --rule or --eta",
