@@ -31,7 +31,9 @@ from largestep_cli import Largestep, LargestepError, find_binary  # noqa: E402
 from timing import timed  # noqa: E402
 
 PEER_METHODS = ["liblinear", "sklearn-lbfgs", "sklearn-newton-cg", "numpy-gd"]
-ALL_METHODS = PEER_METHODS + list(largestep_runs.METHODS)
+LARGESTEP_METHODS_HELP = ("and largestep's, from `largestep methods`: largestep-gd-RULE for each rule "
+                          "needing no value, largestep-SOLVER for a solver with a default rule "
+                          "(largestep-nesterov)")
 
 
 class UsageError(Exception):
@@ -90,16 +92,16 @@ def run_peer(peer, eps, repeats):
     return fit, seconds, path + [(seconds, fit.w)], tol
 
 
-def compare_one(program, spec, lam, X, y, info, args, scratch):
+def compare_one(program, largestep_methods, spec, lam, X, y, info, args, scratch):
     """Rows, trace points and notes of every method on one dataset and lambda."""
     rows, trace, notes = [], [], []
     for method in args.methods:
         row = {"method": method, "dataset": spec, "lambda": lam}
         try:
-            if method in largestep_runs.METHODS:
+            if method in largestep_methods:
                 row, points, note = largestep_runs.run_method(
-                    program, method, spec, lam, info["separable"], args.eps, args.max_iter,
-                    args.repeats, scratch)
+                    program, method, *largestep_methods[method], spec, lam, info["separable"],
+                    args.eps, args.max_iter, args.repeats, scratch)
             else:
                 peer = make_peer(method, X, y, lam, args.max_iter)
                 fit, seconds, path, tol = run_peer(peer, args.eps, args.repeats)
@@ -136,8 +138,8 @@ def main(argv=None):
     parser.add_argument("--repeats", default="3", help="timed repeats, median reported (default 3)")
     parser.add_argument("--max-iter", default="1000000",
                         help="iteration limit of numpy GD and largestep runs (default 1000000)")
-    parser.add_argument("--methods", default=",".join(ALL_METHODS),
-                        help="comma list of: " + ", ".join(ALL_METHODS))
+    parser.add_argument("--methods", help="comma list of: " + ", ".join(PEER_METHODS) + " " +
+                        LARGESTEP_METHODS_HELP + " (default: all)")
     parser.add_argument("--largestep", help="the largestep program (default: $LARGESTEP_BINARY, "
                         "else build/release/src/largestep)")
     a = parser.parse_args(argv)
@@ -148,10 +150,6 @@ def main(argv=None):
         (a.max_iter,) = parse_list("--max-iter", a.max_iter, int)
         if a.repeats < 1 or a.max_iter < 1:
             raise UsageError("--repeats and --max-iter must be >= 1")
-        a.methods = parse_list("--methods", a.methods, str)
-        unknown = [m for m in a.methods if m not in ALL_METHODS]
-        if unknown:
-            raise UsageError(f"--methods: unknown {', '.join(unknown)} (known: {', '.join(ALL_METHODS)})")
         out = pathlib.Path(a.out)
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -160,6 +158,12 @@ def main(argv=None):
         if not os.access(out, os.W_OK):
             raise UsageError(f"--out {out}: directory not writable")
         program = Largestep(find_binary(a.largestep))
+        largestep_methods = largestep_runs.methods(program.methods())
+        all_methods = PEER_METHODS + list(largestep_methods)
+        a.methods = all_methods if a.methods is None else parse_list("--methods", a.methods, str)
+        unknown = [m for m in a.methods if m not in all_methods]
+        if unknown:
+            raise UsageError(f"--methods: unknown {', '.join(unknown)} (known: {', '.join(all_methods)})")
         rows, trace = [], []
         with tempfile.TemporaryDirectory(prefix="largestep_peers_") as scratch:
             for spec in parse_list("--datasets", a.datasets, str):
@@ -174,7 +178,8 @@ def main(argv=None):
                     margin = separability_text(info)
                     print(f"{canonical}, lambda = {lam:g}: n = {info['n']}, d = {info['d']}, {margin}, "
                           f"kappa = {info['kappa']:.4g}, f* = {ref['f_star'][:20]}", file=sys.stderr)
-                    r, t, notes = compare_one(program, canonical, lam, X, y, info, a, scratch)
+                    r, t, notes = compare_one(program, largestep_methods, canonical, lam, X, y, info,
+                                              a, scratch)
                     print("\n".join(notes), file=sys.stderr)
                     rows += r
                     trace += t

@@ -1,4 +1,5 @@
-"""The largestep program as the peers comparison uses it: export rows, describe, reference, score, run.
+"""The largestep program as the peers comparison uses it: export rows, describe, reference, score, run,
+and the method table.
 
 Every call goes through `Largestep.call`, so that a failure names the command and carries the
 program's own one-line message, and a usage error (exit 2: an unknown dataset, a bad lambda)
@@ -71,6 +72,10 @@ class Largestep:
         result = json.loads(self.call("score", "--data", spec, "--lambda", repr(lam),
                                       "--weights", str(path), "--json"))
         return result["scores"]
+
+    def methods(self):
+        """The method table of `largestep methods --json` (README: Stepsize rules)."""
+        return json.loads(self.call("methods", "--json"))
 
     def provenance(self):
         """commit, flavour, compiler and cpu of this largestep build (from a one-step run record)."""

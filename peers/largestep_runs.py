@@ -1,6 +1,8 @@
-"""largestep's own solvers as rows of the comparison: GD with the classical stepsize 1/L_s, the
-paper's large stepsizes (s2, s3: need a certified margin; loc: half of eta_loc; best: the grid
-stepsize with the fewest settled steps) and Nesterov, through `largestep run --json`.
+"""largestep's own solvers as rows of the comparison, from the program's method table (`largestep
+methods --json`): GD with every stepsize rule that needs no value (today classical 1/L_s, the
+paper's large stepsizes s2 and s3, which need a certified margin, loc: half of eta_loc, and best:
+the grid stepsize with the fewest settled steps), and every other solver at its default rule
+(Nesterov at 1/L_s), each run through `largestep run --json`.
 
 `seconds` is the run record's solve time (data loaded, reference known), median of repeats. A run
 stops once its gap f(w_t) - f* has stayed <= eps for max(20, t/4) steps (README: What is
@@ -14,28 +16,37 @@ import pathlib
 from largestep_cli import LargestepError
 from timing import median
 
-METHODS = {  # method name -> (solver, rule)
-    "largestep-gd-classical": ("gd", "classical"),
-    "largestep-gd-s2": ("gd", "s2"),
-    "largestep-gd-s3": ("gd", "s3"),
-    "largestep-gd-loc": ("gd", "loc"),
-    "largestep-gd-best": ("gd", "best"),
-    "largestep-nesterov": ("nesterov", "classical"),
-}
 kTracePoints = 300
 TERMINATION_STATUS = {"converged": "converged", "max_steps": "max_iter", "diverged": "diverged",
                       "non_finite": "non_finite"}
 
 
-def run_method(program, method, spec, lam, separable, eps, max_steps, repeats, scratch):
-    """Returns (row, trace points [(seconds, gap)], note)."""
-    solver, rule = METHODS[method]
+def methods(table):
+    """{method name: (solver, rule row)} from the method table: a solver without a default rule
+    (GD) with each rule that needs no value ("largestep-gd-s2"), a solver with one at that rule
+    ("largestep-nesterov"), in the table's order."""
+    rules = {row["name"]: row for row in table if row["kind"] == "rule"}
+    out = {}
+    for solver in (row for row in table if row["kind"] == "solver"):
+        if solver.get("default_rule"):
+            out[f"largestep-{solver['name']}"] = (solver["name"], rules[solver["default_rule"]])
+            continue
+        for rule in rules.values():
+            if all(p["default"] is not None for p in rule["parameters"]):
+                out[f"largestep-{solver['name']}-{rule['name']}"] = (solver["name"], rule)
+    return out
+
+
+def run_method(program, method, solver, rule_row, spec, lam, separable, eps, max_steps, repeats,
+               scratch):
+    """One of `methods(...)`: returns (row, trace points [(seconds, gap)], note)."""
+    rule = rule_row["name"]
     row = {"method": method, "dataset": spec, "lambda": lam}
-    if rule in ("s2", "s3") and not separable:
+    if "gamma" in rule_row["oracles"] and not separable:
         row["status"] = "not_applicable"
         return row, [], f"{rule} needs a certified margin; {spec} is not shown separable"
     note = ""
-    if rule == "best":
+    if rule_row.get("stepsize") == "grid":
         # The grid search is tuning, not solving: pick eta once, then time that eta like any rule.
         chosen = program.run(spec, lam, rule, solver, eps, max_steps)
         rule = float(chosen["eta"])

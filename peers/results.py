@@ -1,9 +1,9 @@
 """The two result files of the peers comparison and the printed table.
 
 peers.csv, one row per method, dataset and lambda:
-    method      liblinear, sklearn-lbfgs, sklearn-newton-cg, numpy-gd, largestep-gd-classical,
-                largestep-gd-s2, largestep-gd-s3, largestep-gd-loc, largestep-gd-best,
-                largestep-nesterov
+    method      liblinear, sklearn-lbfgs, sklearn-newton-cg, numpy-gd, and largestep's from its
+                method table: largestep-gd-RULE for each rule needing no value (classical, s2,
+                s3, loc, best), largestep-nesterov
     dataset     canonical dataset spec (digits:0v8, breast_cancer, heart_scale, ...)
     lambda      as given (repr of the float)
     final_gap   f(w) - f* of the method's final weights, f* certified (largestep reference);

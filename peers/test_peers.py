@@ -33,6 +33,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from sklearn.datasets import load_breast_cancer, load_digits, load_svmlight_file  # noqa: E402
 
+import largestep_runs  # noqa: E402
 import peer_solvers  # noqa: E402
 import results  # noqa: E402
 from largestep_cli import Largestep, find_binary  # noqa: E402
@@ -127,6 +128,26 @@ class PeersAgreeWithCertifiedOptimum(PeersTestCase):
         fit = peer.fit(peer.tolerance_for(kEps))
         gap = self.score("heart_scale", 1e-3, fit.w)["gap_exact"]
         self.assertGreater(gap, 1e6 * peer.gap_bound(peer.tolerance_for(kEps)))
+
+
+class LargestepMethodsComeFromTheProgram(PeersTestCase):
+    def test_gd_with_each_rule_needing_no_value_and_nesterov_at_its_default(self):
+        table = self.program.methods()
+        methods = largestep_runs.methods(table)
+        for name in ("largestep-gd-classical", "largestep-gd-s2", "largestep-gd-s3",
+                     "largestep-gd-loc", "largestep-gd-best", "largestep-nesterov"):
+            self.assertIn(name, methods)
+        self.assertNotIn("largestep-gd-fixed", methods)  # needs a value
+        self.assertNotIn("largestep-nesterov-classical", methods)  # only at its default rule
+        for name, (solver, rule) in methods.items():
+            self.assertTrue(all(p["default"] is not None for p in rule["parameters"]), name)
+            self.assertEqual(name, f"largestep-{solver}" if solver == "nesterov"
+                             else f"largestep-{solver}-{rule['name']}")
+        self.assertEqual(methods["largestep-nesterov"][1]["name"], "classical")
+        by_rule = {rule["name"]: rule for _, rule in methods.values()}
+        self.assertEqual({"gamma"}, set(by_rule["s2"]["oracles"]))  # not applicable without margin
+        self.assertEqual(by_rule["best"]["stepsize"], "grid")  # its grid search is not timed
+        self.assertEqual(by_rule["classical"]["stepsize"], "constant")
 
 
 class CompareCommand(PeersTestCase):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import figure
 from results import ResultError
-from solver_runs import SkippedRun, load_run_table, method_label, method_order, registry_method
+from solver_runs import SkippedRun, load_methods, load_run_table, registry_method
 
 MARKERS = "os^vDP*hX"
 # The verdicts whose slope is a series' slope (theory/claims_scaling.cpp check_step_slopes).
@@ -70,6 +70,7 @@ def scaling_series(table):
 
 def draw(data_dir, out_png):
     table = load_run_table(data_dir)
+    methods = load_methods(data_dir)
     every = scaling_series(table)
     if not every:
         raise ResultError(table.path, "no registry experiments (<label>/lambda=L/<method>) run")
@@ -77,11 +78,11 @@ def draw(data_dir, out_png):
     fig, axes = figure.panels(len(datasets), width=6.2, height=4.6)
     summaries = []
     for ax, dataset in zip(axes, datasets):
-        mine = sorted((s for s in every if s.dataset == dataset), key=lambda s: method_order(s.key))
+        mine = sorted((s for s in every if s.dataset == dataset), key=lambda s: methods.order(s.key))
         inverse = [1.0 / r.lam for s in mine for r in s.rows]
         for i, s in enumerate(mine):
             points = sorted((1.0 / r.lam, r) for r in s.rows)
-            name = method_label(*s.key)
+            name = methods.label(*s.key)
             label = f"{name}: slope {s.slope:.2f}" if s.slope is not None else f"{name}: no fit"
             marker, colour = MARKERS[i % len(MARKERS)], f"C{i % 10}"
             settled = [(x, r.settled) for x, r in points if r.settled is not None]
@@ -105,7 +106,7 @@ def draw(data_dir, out_png):
     parts = []
     for dataset, mine in summaries:
         fitted = ", ".join(
-            f"{method_label(*s.key)} {s.slope:.2f}" +
+            f"{methods.label(*s.key)} {s.slope:.2f}" +
             (f" ({CLAIMS[s.method]})" if s.method in CLAIMS else "")
             for s in mine if s.slope is not None)
         lam_min = min(r.lam for s in mine for r in s.rows)
@@ -113,9 +114,9 @@ def draw(data_dir, out_png):
         fewest = min(last, key=lambda r: r.settled, default=None)
         tail = ""
         if fewest:
-            tail = (f"; at lambda = {lam_min:g} {method_label(fewest.solver, fewest.rule)} "
+            tail = (f"; at lambda = {lam_min:g} {methods.label(fewest.solver, fewest.rule)} "
                     f"takes the fewest steps ({figure.fmt_count(fewest.settled)})")
-        unfit = [f"{method_label(*s.key)} ({len(s.skipped)} run(s) skipped)" for s in mine
+        unfit = [f"{methods.label(*s.key)} ({len(s.skipped)} run(s) skipped)" for s in mine
                  if s.skipped]
         if unfit:
             tail += "; no fit for " + ", ".join(unfit)

@@ -12,7 +12,7 @@ import os
 import figure
 from figure import ETA, ETA_LOC
 from results import FIGURE_RUNS, GRID_PREFIX, RULES_PREFIX, single
-from solver_runs import BLOWUP, load_run_table, method_label, method_order, registry_method
+from solver_runs import BLOWUP, load_methods, load_run_table, registry_method
 
 RULE_MARKERS = "s^vDP*hX<>p"
 
@@ -45,6 +45,7 @@ def draw(data_dir, out_png):
     grid = figures.named(GRID_PREFIX, "the fixed-stepsize grid of figures 2 and 4")
     dataset = single(grid, figures.path, lambda r: r.dataset, "datasets")
     rules = rule_runs(load_run_table(data_dir), figures, dataset)
+    methods = load_methods(data_dir)
     lambdas = sorted({r.lam for r in grid}, reverse=True)
     colours = {lam: f"C{i % 10}" for i, lam in enumerate(lambdas)}
     rank = {lam: i for i, lam in enumerate(lambdas)}
@@ -66,7 +67,7 @@ def draw(data_dir, out_png):
         if done:
             best.append((lam, min(done, key=lambda r: r.settled)))
 
-    keys = sorted({(r.solver, r.rule) for r in rules if r.lam in colours}, key=method_order)
+    keys = sorted({(r.solver, r.rule) for r in rules if r.lam in colours}, key=methods.order)
     markers = {k: RULE_MARKERS[i % len(RULE_MARKERS)] for i, k in enumerate(keys)}
     for r in rules:
         if r.lam not in colours:
@@ -76,7 +77,7 @@ def draw(data_dir, out_png):
         ax.plot(r.eta, y, markers[(r.solver, r.rule)], ms=8, mec="k",
                 mfc=colours[r.lam] if measured else "none", zorder=5)
     for key, marker in markers.items():
-        ax.plot([], [], marker, color="k", mfc="none", ls="none", label=method_label(*key))
+        ax.plot([], [], marker, color="k", mfc="none", ls="none", label=methods.label(*key))
     ax.plot([], [], "o", color="0.3", mfc="none", ls="none", label="not settled (top rows)")
     ax.plot([], [], "x", color="0.3", ls="none", label="diverged (top rows)")
     ax.plot([], [], ":", color="0.3", label=f"{ETA_LOC} of each $\\lambda$")

@@ -30,8 +30,8 @@ from html_links import check_links
 from kernels import load_kernels
 from results import (FIGURE_RUNS, RUNS_JSON, TRACE_PREFIX, TRACES, NotInData, ResultError,
                      data_files)
-from solver_runs import (load_bifurcation, load_peers, load_run_records, load_run_table,
-                         load_traced_runs)
+from solver_runs import (load_bifurcation, load_methods, load_peers, load_run_records,
+                         load_run_table, load_traced_runs)
 from verdicts import VERDICT_VALUES, load_verdicts
 
 FIGURES = (("fig1_convergence.png", fig_convergence), ("fig2_steps_vs_eta.png", fig_steps_vs_eta),
@@ -164,6 +164,7 @@ def build(data_dir, out_dir, log=sys.stderr):
         load_run_records(run_dir)
     load_traced_runs(os.path.join(data_dir, FIGURE_RUNS), TRACE_PREFIX)
     load_bifurcation(data_dir)
+    load_methods(data_dir)
     os.makedirs(os.path.join(out_dir, "figures"), exist_ok=True)
     title = f"largestep report: {doc['suite']} suite"
     body = [f"<h1>{escape(title)}</h1>", summary(doc), "<h2>Verdicts</h2>",

@@ -1,13 +1,14 @@
 """Loaders for solver runs: a runner directory (runs.csv, runs.json and the traces its records
 name; `verify --out DIR` writes the claim suite's, `sweep --suite figures-* --out DIR/figures` the
-figures'), the 1-D bifurcation iterates, and the optional peer comparison."""
+figures'), the method table (DATA_DIR/methods.json: legend names and order), the 1-D
+bifurcation iterates, and the optional peer comparison."""
 
 import os
 from collections import defaultdict
 from dataclasses import dataclass
 
-from results import (BIFURCATION, PEERS, PEERS_TRACE, RUNS_CSV, RUNS_JSON, ResultError, is_number,
-                     read_csv, read_json, single)
+from results import (BIFURCATION, METHODS, PEERS, PEERS_TRACE, RUNS_CSV, RUNS_JSON, ResultError,
+                     is_number, read_csv, read_json, single)
 
 TERMINATIONS = ("converged", "max_steps", "diverged", "non_finite")
 BLOWUP = ("diverged", "non_finite")
@@ -121,25 +122,85 @@ def load_run_table(run_dir):
     return RunTable(path, rows, skipped)
 
 
-RULE_ORDER = ("classical", "s2", "s3", "best", "loc", "fixed")
+class MethodTable:
+    """The method table (`largestep methods --json`, DATA_DIR/methods.json): the order and legend
+    names of (solver, rule) pairs, so that no figure keeps its own list of rules or solvers."""
+
+    def __init__(self, rows):
+        self.rules = {r["name"]: r for r in rows if r["kind"] == "rule"}
+        self.solvers = {r["name"]: r for r in rows if r["kind"] == "solver"}
+        self._rule_rank = {name: i for i, name in enumerate(self.rules)}
+        self._solver_rank = {name: i for i, name in enumerate(self.solvers)}
+
+    def order(self, method):
+        """Sort key for (solver, rule): solvers, then rules, in the table's order; names the
+        table does not know go last."""
+        solver, rule = method
+        base = rule.partition(":")[0]
+        return (self._solver_rank.get(solver, len(self._solver_rank)),
+                self._rule_rank.get(base, len(self._rule_rank)), rule)
+
+    def label(self, solver, rule):
+        """A legend name for a (solver, rule) pair of a sweep CSV: the solver's label alone at its
+        default rule, else the solver's and the rule's. A rule label may show its parameter's
+        value ("{frac} eta_loc" -> "0.5 eta_loc"); otherwise a parameter is added unless it is the
+        default ("GD S2", "GD S2 (c=2)", "Nesterov")."""
+        base, _, params = rule.partition(":")
+        solver_row = self.solvers.get(solver)
+        solver_label = solver_row["label"] if solver_row else solver
+        if solver_row and rule == solver_row.get("default_rule"):
+            return solver_label
+        rule_row = self.rules.get(base)
+        if rule_row is None:
+            return f"{solver_label} {base}" + (f" ({params})" if params else "")
+        text = rule_row["label"]
+        for parameter in rule_row["parameters"]:
+            placeholder = "{" + parameter["name"] + "}"
+            if placeholder in text:
+                key, _, value = params.partition("=")
+                if key != parameter["name"]:
+                    value = "" if parameter["default"] is None else f"{parameter['default']:g}"
+                return f"{solver_label} {text.replace(placeholder, value)}"
+        label = f"{solver_label} {text}"
+        return label if params == "" or self._is_default(rule_row, params) else f"{label} ({params})"
+
+    @staticmethod
+    def _is_default(rule_row, params):
+        """params ("c=1") names the rule's one parameter at its default value."""
+        if rule_row is None or len(rule_row["parameters"]) != 1:
+            return False
+        key, _, value = params.partition("=")
+        parameter = rule_row["parameters"][0]
+        try:
+            return key == parameter["name"] and parameter["default"] == float(value)
+        except ValueError:
+            return False
 
 
-def method_order(method):
-    """Sort key for (solver, rule): GD rules in the paper's order, then Nesterov."""
-    solver, rule = method
-    base = rule.partition(":")[0]
-    return solver == "nesterov", RULE_ORDER.index(base) if base in RULE_ORDER else 99, rule
-
-
-def method_label(solver, rule):
-    """A legend name for a (solver, rule) pair of a sweep CSV."""
-    base, _, params = rule.partition(":")
-    if solver == "nesterov":
-        return "Nesterov" + ("" if rule == "classical" else f" ({rule})")
-    names = {"classical": "GD 1/L_s", "s2": "GD S2", "s3": "GD S3", "best": "GD best eta",
-             "loc": "GD eta_loc fraction", "fixed": "GD fixed"}
-    label = names.get(base, f"GD {base}")
-    return label if params in ("", "c=1") else f"{label} ({params})"
+def load_methods(data_dir):
+    """methods.json: a list of {name, kind: rule|solver, label, parameters: [{name, default}],
+    default_rule (solvers)}, as `largestep methods --json` writes it."""
+    path = os.path.join(data_dir, METHODS)
+    rows = read_json(path)
+    if not isinstance(rows, list) or not rows:
+        raise ResultError(path, "expected a non-empty JSON array (the method table)")
+    for k, row in enumerate(rows):
+        where = f"entry {k}"
+        if not isinstance(row, dict):
+            raise ResultError(path, f"{where}: expected a JSON object")
+        for name in ("name", "label"):
+            if not isinstance(row.get(name), str) or not row[name]:
+                raise ResultError(path, f"{where}, field {name}: missing or not a string")
+        if row.get("kind") not in ("rule", "solver"):
+            raise ResultError(path, f"{where} ({row['name']}), field kind: "
+                              f"{row.get('kind')!r} is not 'rule' or 'solver'")
+        parameters = row.get("parameters")
+        if not isinstance(parameters, list) or not all(
+                isinstance(p, dict) and isinstance(p.get("name"), str) and
+                (p.get("default") is None or is_number(p["default"])) for p in parameters):
+            raise ResultError(path, f"{where} ({row['name']}), field parameters: expected a list "
+                              "of {name, default (a number or null)}")
+    return MethodTable(rows)
 
 
 @dataclass

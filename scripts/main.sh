@@ -40,7 +40,7 @@ report=out/report
 work=out/report.partial  # renamed to out/report at the end: a stopped run leaves no half report
 data=$work/data
 logs=out/logs
-stages=8
+stages=9
 stage_number=0
 start=$SECONDS
 
@@ -77,6 +77,11 @@ kernels() {
   fi
 }
 
+# The method table the figures name and order their methods by.
+write_methods() {
+  "$largestep" methods --json >"$data/methods.json"
+}
+
 # runs DIR: the number of runs in DIR/runs.json.
 runs() {
   /usr/bin/python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["runs"]))' "$1/runs.json"
@@ -90,6 +95,7 @@ stage install-deps bash scripts/install-deps.sh
 stage build build
 checker_status=0
 stage checker "$largestep" verify --suite "$suite" --out "$data" || checker_status=$?
+stage methods-table write_methods
 stage figure-runs "$largestep" sweep --suite "figures-$suite" --out "$data/figures"
 echo "main: runs: $(runs "$data") of the claim suite '$suite' + $(runs "$data/figures") of \
 figures-$suite, each experiment once" >&2

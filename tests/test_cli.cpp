@@ -1,4 +1,5 @@
 // The `largestep` program end to end: usage errors exit 2 with one clear line, good runs exit 0.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -6,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -277,6 +280,62 @@ TEST(Cli, ScoreGivesTheGapOfWeightsToTheCertifiedOptimum) {
                      "/nonexistent/w.txt: cannot open");
   expect_usage_error("score --data heart_scale --lambda 0 --weights " + weights, "--lambda must be a positive");
   std::filesystem::remove(weights);
+}
+
+TEST(Cli, MethodsPrintsEveryRuleAndSolverWithItsOracles) {
+  const Outcome o = run_cli("methods");
+  ASSERT_EQ(o.code, 0) << o.output;
+  for (const char* line : {"  classical       none     eta = 1/L_s", "  s2[:c=1]        gamma    ",
+                           "  s3[:c=1]        gamma    ", "  loc[:frac=0.5]  eta_loc  ",
+                           "  fixed:eta=E     none     ", "  best            eta_loc  ",
+                           "  gd              none     ", "  nesterov        none     "})
+    EXPECT_NE(o.output.find(line), std::string::npos) << line << "\n" << o.output;
+  expect_usage_error("methods --format csv", "--format");
+}
+
+// The JSON is what plots/ and peers/ read: every name it gives is one the program accepts, with
+// the defaults it states, and nothing is printed but the JSON.
+TEST(Cli, MethodsJsonNamesWhatTheProgramAccepts) {
+  const Outcome o = run_cli("methods --json");
+  ASSERT_EQ(o.code, 0) << o.output;
+  const nlohmann::json table = nlohmann::json::parse(o.output);
+  ASSERT_TRUE(table.is_array());
+  std::set<std::string> rules, solvers;
+  for (const nlohmann::json& row : table) {
+    ASSERT_TRUE(row.at("oracles").is_array()) << row;
+    ASSERT_TRUE(row.at("description").is_string()) << row;
+    (row.at("kind") == "rule" ? rules : solvers).insert(row.at("name"));
+  }
+  // At least the methods the registry, the claims and the figures name (a new row adds to them).
+  for (const char* rule : {"classical", "s2", "s3", "loc", "fixed", "best"})
+    EXPECT_TRUE(rules.contains(rule)) << rule;
+  for (const char* solver : {"gd", "nesterov"}) EXPECT_TRUE(solvers.contains(solver)) << solver;
+  const std::string common = "run --data oned --lambda 1e-2 --max-steps 10 --json ";
+  for (const nlohmann::json& row : table) {
+    const std::string name = row.at("name");
+    SCOPED_TRACE(name);
+    if (row.at("kind") == "solver") {
+      const Outcome run = run_cli(common + "--solver " + name + " --rule classical");
+      ASSERT_EQ(run.code, 0) << run.output;
+      EXPECT_EQ(nlohmann::json::parse(run.output).at("solver"), name);
+      continue;
+    }
+    std::string rule = name, written = name;
+    for (const nlohmann::json& p : row.at("parameters")) {
+      const std::string key = p.at("name");
+      // A stated default is the one a bare name takes; a required value must be given.
+      if (p.at("default").is_null()) {
+        expect_usage_error(common + "--rule " + name, key + "=VALUE");
+        rule += ":" + key + "=2";
+        written = rule;
+      } else {
+        written += ":" + key + "=" + fmt::format("{}", p.at("default").get<double>());
+      }
+    }
+    const Outcome run = run_cli(common + "--rule " + rule);
+    ASSERT_EQ(run.code, 0) << run.output;
+    EXPECT_EQ(nlohmann::json::parse(run.output).at("rule"), written);
+  }
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ import fig_scaling
 import fig_steps_vs_eta
 import figure
 from results import NotInData
-from solver_runs import load_run_table, method_label
+from solver_runs import load_methods, load_run_table
 
 ALWAYS = (fig_convergence, fig_steps_vs_eta, fig_scaling, fig_phase, fig_bifurcation,
           fig_kernels, fig_population)
@@ -197,7 +197,7 @@ class ScalingSlopesAreTheVerdictsTest(unittest.TestCase):
             fig_scaling.draw(self.data, os.path.join(tmp, "fig3.png"))
         for v in self.verdicts:
             s = self.series[(v["dataset"], v["details"]["method"])]
-            self.assertIn(f"{method_label(*s.key)}: slope {v['details']['slope']:.2f}", legends)
+            self.assertIn(f"{load_methods(self.data).label(*s.key)}: slope {v['details']['slope']:.2f}", legends)
 
     def test_censored_and_skipped_runs_fit_as_the_checker_fits_them(self):
         # The checker judges an edited copy (`verify --data`): classical GD cut off by the

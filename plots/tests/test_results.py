@@ -9,8 +9,8 @@ import unittest
 import support
 from kernels import load_kernels
 from results import ResultError, get_count, read_json
-from solver_runs import (load_bifurcation, load_peers, load_run_records, load_run_table,
-                         load_traced_runs)
+from solver_runs import (load_bifurcation, load_methods, load_peers, load_run_records,
+                         load_run_table, load_traced_runs)
 from verdicts import load_verdicts, population_points
 
 FIGURES = "figures"
@@ -187,6 +187,28 @@ class LoaderErrorTest(unittest.TestCase):
         with open(self.path("peers.csv"), "w") as f:
             f.write("method,dataset,lambda,final_gap,seconds,iterations,status\n")
         self.assert_error(lambda: load_peers(self.data), "peers_trace.csv", "missing")
+
+    def test_method_table_orders_and_names_the_sweep_methods(self):
+        table = load_methods(self.data)
+        claim_runs = [r for r in load_run_table(self.data).rows if not r.experiment.startswith("eos/")]
+        keys = sorted({(r.solver, r.rule) for r in claim_runs}, key=table.order)
+        self.assertEqual([table.label(*k) for k in keys],
+                         ["GD 1/L_s", "GD S2", "GD S3", "GD 0.5 eta_loc", "GD best eta", "Nesterov"])
+        self.assertEqual(table.label("gd", "s2:c=2"), "GD S2 (c=2)")  # not the default: shown
+        self.assertEqual(table.label("gd", "loc:frac=0.9"), "GD 0.9 eta_loc")
+        self.assertEqual(table.label("nesterov", "s2:c=1"), "Nesterov S2")  # not its default rule
+        # Names the table lacks (a newer program's rows) are drawn last under their own names.
+        self.assertEqual(table.label("gd", "silver:x=1"), "GD silver (x=1)")
+        self.assertGreater(table.order(("gd", "silver")), table.order(("gd", "fixed:eta=1")))
+        self.assertGreater(table.order(("sgd", "classical")), table.order(("nesterov", "best")))
+
+    def test_method_table_is_required_and_checked(self):
+        self.rewrite("methods.json", lambda t: t.replace('"kind": "solver"', '"kind": "solve"', 1))
+        self.assert_error(lambda: load_methods(self.data), "methods.json", "field kind", "'solve'")
+        self.rewrite("methods.json", lambda t: t.replace('"default": 1.0', '"default": "one"', 1))
+        self.assert_error(lambda: load_methods(self.data), "methods.json", "field parameters")
+        os.remove(self.path("methods.json"))
+        self.assert_error(lambda: load_methods(self.data), "methods.json", "missing")
 
     def test_read_json_of_a_missing_file(self):
         self.assert_error(lambda: read_json(self.path("nothing.json")), "nothing.json", "missing")

@@ -25,6 +25,7 @@ void add_reference_command(CLI::App& app, Action& action);
 void add_verify_command(CLI::App& app, Action& action);
 void add_bifurcation_command(CLI::App& app, Action& action);
 void add_score_command(CLI::App& app, Action& action);
+void add_methods_command(CLI::App& app, Action& action);
 
 // "1e-2,1e-3" -> {0.01, 0.001}; every value a positive finite number, else a UsageError naming
 // the option and the value.

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   cli::add_verify_command(app, action);
   cli::add_bifurcation_command(app, action);
   cli::add_score_command(app, action);
+  cli::add_methods_command(app, action);
   // CLI11 would only say "A subcommand is required" for a misspelled command.
   if (argc > 1 && argv[1][0] != '-') {
     std::string known;

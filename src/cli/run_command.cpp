@@ -6,6 +6,7 @@
 #include "cli_common.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/core/experiment.h"
+#include "largestep/core/methods.h"
 #include "largestep/core/result_io.h"
 #include "largestep/reference/certified.h"
 #include "run_options.h"
@@ -58,8 +59,8 @@ int run_command(const RunArgs& a, bool has_eta, bool has_rule) {
     spec.eta = check_positive("--eta", a.eta);
   } else if (has_rule) {
     spec.rule = parse_rule(a.rule);
-  } else if (spec.solver == SolverKind::nesterov) {
-    spec.rule = parse_rule("classical");
+  } else if (const std::string_view rule = solver_method(spec.solver).default_rule; !rule.empty()) {
+    spec.rule = parse_rule(rule);
   } else {
     throw UsageError("give a stepsize: --eta X or --rule NAME (see --help)");
   }
@@ -90,8 +91,7 @@ void add_run_command(CLI::App& app, Action& action) {
   CLI::Option* eta = cmd->add_option("--eta", a->eta, "Fixed stepsize eta > 0");
   CLI::Option* rule = cmd->add_option("--rule", a->rule, "Stepsize rule:\n" + rules_help());
   eta->excludes(rule);
-  cmd->add_option("--solver", a->solver, "gd or nesterov")
-      ->check(CLI::IsMember({"gd", "nesterov"}))
+  cmd->add_option("--solver", a->solver, known_methods(MethodKind::solver))
       ->capture_default_str();
   a->common.add_to(*cmd);
   cmd->add_option("--trace", a->trace, "Write a CSV trace (t,value,gap,grad_norm,w_norm) to FILE");

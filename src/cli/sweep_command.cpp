@@ -6,6 +6,7 @@
 #include "cli_common.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/core/experiment.h"
+#include "largestep/core/methods.h"
 #include "largestep/core/registry.h"
 #include "largestep/core/result_io.h"
 #include "largestep/core/suite_runner.h"
@@ -116,7 +117,7 @@ void add_sweep_command(CLI::App& app, Action& action) {
   cmd->add_option("--lambdas", a->lambdas, "Comma-separated lambdas, e.g. 1e-2,1e-3,1e-4");
   cmd->add_option("--etas", a->etas, "Comma-separated fixed stepsizes");
   cmd->add_option("--rules", a->rules, "Comma-separated stepsize rules:\n" + rules_help());
-  cmd->add_option("--solvers", a->solvers, "Comma-separated solvers: gd, nesterov")->capture_default_str();
+  cmd->add_option("--solvers", a->solvers, "Comma-separated solvers: " + known_methods(MethodKind::solver))->capture_default_str();
   cmd->add_option("--suite", a->suite, "Run a registry suite instead (see --list-suites)");
   cmd->add_flag("--list-suites", a->list_suites, "List the registry's suites and exit");
   a->common.add_to(*cmd);

@@ -1,36 +1,32 @@
 #include "largestep/core/experiment.h"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
 #include <stdexcept>
 
-#include "largestep/core/gradient_descent.h"
-#include "largestep/data/dataset_spec.h"
+#include "largestep/core/methods.h"
 #include "largestep/core/nesterov.h"
+#include "largestep/data/dataset_spec.h"
 
 namespace largestep {
 namespace {
 
 template <class Scalar>
-SolverResult solve(const Problem& problem, const Dataset<Scalar>& data, SolverKind solver,
+SolverResult solve(const Problem& problem, const Dataset<Scalar>& data, const SolverFactory& solver,
                    const SolverOptions& options, double momentum, const TraceCallback& trace) {
   const LogisticObjective<Scalar> f(data, Scalar(problem.lambda));
   Vector<Scalar> w = Vector<Scalar>::Zero(data.d());
-  const double f_star = problem.reference.f_star;
-  if (solver == SolverKind::nesterov) {
-    return trace ? nesterov(f, f_star, options, momentum, w, trace)
-                 : nesterov(f, f_star, options, momentum, w);
-  }
-  return trace ? gradient_descent(f, f_star, options, w, trace)
-               : gradient_descent(f, f_star, options, w);
+  return solver.runner<Scalar>()(f, problem.reference.f_star, options, momentum, w, trace);
 }
 
-SolverResult solve(const Problem& problem, Precision precision, SolverKind solver,
+SolverResult solve(const Problem& problem, Precision precision, SolverKind kind,
                    SolverOptions options, double momentum, const TraceCallback& trace) {
+  const SolverFactory& solver = solver_method(kind).solver();
   // At eta >= eta_loc, w_lambda is unstable (E5): rounding-level deviations grow by
   // |1 - eta h_max| >= 1 per step, so a gap that sat below eps for a while can still escape.
   // Only the horizon can tell, so such runs never stop early.
-  if (solver == SolverKind::gd && options.eta >= problem.reference.eta_loc)
+  if (solver.unstable_from_eta_loc && options.eta >= problem.reference.eta_loc)
     options.stop_when_settled = false;
   if (precision == Precision::single)
     return solve(problem, problem.data.cast<float>(), solver, options, momentum, trace);
@@ -61,13 +57,14 @@ Problem make_problem(Dataset<double> data, double lambda, const ReferenceSolver&
   return p;
 }
 
-std::string to_string(SolverKind s) { return s == SolverKind::gd ? "gd" : "nesterov"; }
+std::string to_string(SolverKind s) { return std::string(solver_method(s).name); }
 std::string to_string(Precision p) { return p == Precision::single ? "float" : "double"; }
 
 SolverKind parse_solver(std::string_view text) {
-  if (text == "gd") return SolverKind::gd;
-  if (text == "nesterov") return SolverKind::nesterov;
-  throw std::invalid_argument(fmt::format("unknown solver '{}' (known: gd, nesterov)", text));
+  if (const Method* m = find_method(MethodKind::solver, text))
+    return static_cast<SolverKind>(m - solvers().data());
+  throw std::invalid_argument(
+      fmt::format("unknown solver '{}' (known: {})", text, known_methods(MethodKind::solver)));
 }
 
 Precision parse_precision(std::string_view text) {

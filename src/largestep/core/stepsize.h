@@ -1,5 +1,6 @@
 // Stepsize rules as named values: "classical", "s2[:c=C]", "s3[:c=C]", "loc[:frac=F]",
-// "fixed:eta=E", "best".
+// "fixed:eta=E", "best". The rules themselves (names, parameters, formulas) are rows of the
+// method table (methods.h); this is how a run names, parses and applies one.
 #pragma once
 
 #include <string>
@@ -8,6 +9,8 @@
 
 namespace largestep {
 
+// A rule's row in the method table: rules()[kind]. The rules the code refers to by name have an
+// enumerator; a rule added to the table needs none (parse_rule gives it its row's index).
 enum class RuleKind {
   classical,  // eta = 1/L_s (E6, S1)
   s2,         // eta = c * gamma / sqrt(lambda) (Theorem 1 / Corollary 2, S2)
