@@ -2,15 +2,16 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <iterator>
-#include <fstream>
 #include <memory>
 
 #include "bench_results.h"
 #include "checker.h"
 #include "cli/cli_common.h"
 #include "largestep/core/result_io.h"
+#include "largestep/kernel/output.h"
 
 namespace largestep::cli {
 namespace {
@@ -21,7 +22,9 @@ struct VerifyArgs {
 
 theory::CheckReport check_results_file(const std::string& path, const theory::CheckContext& ctx) {
   std::ifstream in(path);
-  if (!in) throw UsageError(fmt::format("cannot read --results file '{}'", path));
+  if (!in || std::filesystem::is_directory(path))
+    throw UsageError(
+        fmt::format("cannot read --results file '{}'{}", path, in ? ": it is a directory" : ""));
   nlohmann::json results;
   try {
     results = theory::parse_benchmark_json(std::string(std::istreambuf_iterator<char>(in), {}));
@@ -34,15 +37,30 @@ theory::CheckReport check_results_file(const std::string& path, const theory::Ch
   return report;
 }
 
+// Where the verdicts go, checked before any work: --out (created, with its parents), else the
+// judged --data directory (which must exist: judging it says what is missing otherwise), else
+// out/verify. Neither verdict file may be the --results file being judged.
+std::string prepare_verdict_dir(const VerifyArgs& a) {
+  const std::string dir = !a.out.empty() ? a.out : !a.data.empty() ? a.data : "out/verify";
+  if (a.out.empty() && !a.data.empty()) {
+    if (!std::filesystem::is_directory(dir)) return dir;
+  } else {
+    prepare_output_dir(a.out.empty() ? "the default --out" : "--out", dir);
+  }
+  std::vector<Input> inputs;
+  if (!a.results.empty()) inputs.push_back({"--results", a.results});
+  for (const char* file : {"verdicts.json", "verdicts.md"})
+    check_output("--out", dir + "/" + file, inputs);
+  return dir;
+}
+
 int verify_command(const VerifyArgs& a, bool suite_given) {
   const int sources = (suite_given ? 1 : 0) + (a.data.empty() ? 0 : 1) + (a.results.empty() ? 0 : 1);
   if (sources > 1) throw UsageError("give one of --suite, --data and --results");
   theory::CheckContext ctx;
   ctx.profile = theory::parse_profile(a.suite);
   ctx.progress = [](const std::string& what) { std::cerr << "verify: " << what << "\n" << std::flush; };
-  // Where the verdicts go: --out, else the judged directory, else out/verify.
-  const std::string dir = !a.out.empty() ? a.out : !a.data.empty() ? a.data : "out/verify";
-  std::filesystem::create_directories(dir);
+  const std::string dir = prepare_verdict_dir(a);
 
   theory::CheckReport report;
   std::string what;
@@ -62,13 +80,14 @@ int verify_command(const VerifyArgs& a, bool suite_given) {
     }
     what = fmt::format("{} suite, judged from {}", report.profile, judged);
   }
-  std::cout << theory::verdict_table(report.verdicts);
-  std::cout << fmt::format("\n{} pass, {} fail, {} inconclusive in {:.1f} s ({})\n",
-                           report.count(theory::Outcome::pass), report.count(theory::Outcome::fail),
-                           report.count(theory::Outcome::inconclusive), report.seconds, what);
-  write_file_atomically(dir + "/verdicts.json", theory::verdict_json(report).dump(2) + "\n");
-  write_file_atomically(dir + "/verdicts.md", theory::verdict_markdown(report));
-  std::cout << fmt::format("wrote {0}/verdicts.json and {0}/verdicts.md\n", dir);
+  emit("-",
+       theory::verdict_table(report.verdicts) +
+           fmt::format("\n{} pass, {} fail, {} inconclusive in {:.1f} s ({})\n",
+                       report.count(theory::Outcome::pass), report.count(theory::Outcome::fail),
+                       report.count(theory::Outcome::inconclusive), report.seconds, what));
+  write_output(dir + "/verdicts.json", theory::verdict_json(report).dump(2) + "\n");
+  write_output(dir + "/verdicts.md", theory::verdict_markdown(report));
+  emit("-", fmt::format("wrote {0}/verdicts.json and {0}/verdicts.md\n", dir));
   return report.any_failed() ? 1 : 0;
 }
 

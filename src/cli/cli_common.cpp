@@ -1,50 +1,59 @@
 #include "cli_common.h"
 
-#include <cmath>
-#include <cstdio>
 #include <fmt/format.h>
-#include <iostream>
 #include <unistd.h>
 
-#include "largestep/core/result_io.h"
+#include <filesystem>
+#include <iostream>
+
+#include "largestep/data/dataset_spec.h"
+#include "largestep/data/real_datasets.h"
+#include "largestep/kernel/output.h"
 
 namespace largestep::cli {
 
-double check_positive(const std::string& option, double value) {
-  if (!(value > 0) || !std::isfinite(value))
-    throw UsageError(fmt::format("{} must be a positive finite number, got {}", option, value));
-  return value;
+std::vector<Input> dataset_inputs(const std::string& option, const std::string& spec) {
+  const DatasetSpec parsed = parse_dataset_spec(spec);
+  const std::string given = fmt::format("{} {}", option, spec);
+  if (parsed.kind == "libsvm" || parsed.kind == "csv") return {{given, parsed.path}};
+  if (parsed.kind == "digits") return {{given, std::string(kDigitsPath)}};
+  if (parsed.kind == "breast_cancer") return {{given, std::string(kBreastCancerPath)}};
+  if (parsed.kind == "heart_scale") return {{given, std::string(kHeartScalePath)}};
+  return {};
 }
 
-std::vector<double> parse_positive_list(const std::string& option, const std::string& text) {
-  std::vector<double> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = text.find(',', start);
-    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    std::size_t used = 0;
-    double value = NAN;
-    try {
-      value = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size())
-      throw UsageError(fmt::format("{}: '{}' is not a number (in '{}')", option, item, text));
-    out.push_back(check_positive(option, value));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+void check_output(const std::string& option, const std::string& path,
+                  const std::vector<Input>& inputs) {
+  if (path.empty())
+    throw UsageError(fmt::format("{}: empty path (give a file, or - for standard output)", option));
+  try {
+    check_output_path(path);
+  } catch (const OutputPathError& e) {
+    throw UsageError(fmt::format("{}: {}", option, e.what()));
   }
-  return out;
+  for (const Input& input : inputs)
+    if (same_file(path, input.path))
+      throw UsageError(fmt::format(
+          "{} '{}' is the file that {} reads: refusing to write over an input of the command",
+          option, path, input.option));
 }
 
-void emit(const std::string& path, const std::string& content) {
-  if (path.empty() || path == "-") {
-    std::cout << content << std::flush;
-  } else {
-    write_file_atomically(path, content);
-  }
+void prepare_output_dir(const std::string& option, const std::string& dir) {
+  namespace fs = std::filesystem;
+  if (dir.empty() || dir == "-")
+    throw UsageError(fmt::format("{} needs a directory, got '{}'", option, dir));
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw UsageError(
+        fmt::format("{}: cannot create directory '{}': {}", option, dir, ec.message()));
+  if (!fs::is_directory(dir))
+    throw UsageError(fmt::format("{}: '{}' is not a directory", option, dir));
+  if (::access(dir.c_str(), W_OK | X_OK) != 0)
+    throw UsageError(fmt::format("{}: directory '{}' is not writable", option, dir));
 }
+
+void emit(const std::string& path, const std::string& content) { write_output(path, content); }
 
 void Progress::update(std::size_t done, const std::string& what) {
   const bool tty = ::isatty(STDERR_FILENO);

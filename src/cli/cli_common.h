@@ -1,4 +1,4 @@
-// What the subcommands of `largestep` share: registration, usage errors, number lists, output.
+// What the subcommands of `largestep` share: registration, usage errors, outputs, progress.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "numbers.h"
 
 namespace largestep::cli {
 
@@ -27,12 +29,27 @@ void add_bifurcation_command(CLI::App& app, Action& action);
 void add_score_command(CLI::App& app, Action& action);
 void add_methods_command(CLI::App& app, Action& action);
 
-// "1e-2,1e-3" -> {0.01, 0.001}; every value a positive finite number, else a UsageError naming
-// the option and the value.
-std::vector<double> parse_positive_list(const std::string& option, const std::string& text);
-double check_positive(const std::string& option, double value);
+// A file the command reads, as the user named it: {"--data libsvm:F", "F"}.
+struct Input {
+  std::string option;
+  std::string path;
+};
 
-// Writes `content` to `path` atomically, or to standard output when path is "-" or empty.
+// The files the dataset spec `spec` (given to `option`) reads: the file of libsvm: and csv:, the
+// bundled file of a real dataset; none for generated data. Malformed specs are DataErrors.
+std::vector<Input> dataset_inputs(const std::string& option, const std::string& spec);
+
+// Before any work: `path` (given to `option`; "-" is standard output) can be written (output.h's
+// check_output_path) and is none of `inputs` (same device and inode). A UsageError naming the
+// option, the path and, for an input, the option that reads it.
+void check_output(const std::string& option, const std::string& path,
+                  const std::vector<Input>& inputs = {});
+
+// A directory output (--out DIR of suites and verify): DIR and its missing parents are created
+// now, before any work, so a path that cannot become a writable directory is a UsageError at once.
+void prepare_output_dir(const std::string& option, const std::string& dir);
+
+// Writes `content` to `path` ("-": standard output) through the one output function (output.h).
 void emit(const std::string& path, const std::string& content);
 
 // A one-line progress display on stderr, rewritten in place when stderr is a terminal.

@@ -52,8 +52,8 @@ void add_data_command(CLI::App& app, Action& action) {
   CLI::App* describe_cmd = data->add_subcommand(
       "describe", "Size, row norms, separability with a certified margin, L_s and kappa");
   describe_cmd->add_option("spec", args->spec, "Dataset spec:\n" + dataset_spec_help())->required();
-  CLI::Option* lambda_option =
-      describe_cmd->add_option("--lambda", args->lambda, "Also report L_s and kappa for this lambda");
+  CLI::Option* lambda_option = add_positive_option(*describe_cmd, "--lambda", args->lambda,
+                                                   "Also report L_s and kappa for this lambda");
   describe_cmd->add_flag("--json", args->json, "Print JSON instead of text");
   describe_cmd->callback([args, lambda_option, &action] {
     action = [args, lambda_option] {
@@ -83,6 +83,7 @@ void add_data_command(CLI::App& app, Action& action) {
       ->required();
   export_cmd->callback([export_args, &action] {
     action = [export_args] {
+      check_output("--out", export_args->out, dataset_inputs("the spec", export_args->spec));
       emit(export_args->out, libsvm_text(make_dataset(export_args->spec)));
       return 0;
     };

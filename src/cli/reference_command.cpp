@@ -12,7 +12,7 @@ namespace {
 struct ReferenceArgs {
   std::string data;
   double lambda = 0;
-  unsigned digits = kDefaultDigits;
+  std::int64_t digits = kDefaultDigits;
   bool json = false;
 };
 
@@ -36,17 +36,17 @@ void add_reference_command(CLI::App& app, Action& action) {
   CLI::App* cmd = app.add_subcommand(
       "reference", "The certified optimum: w_lambda, f* with a bracket, Hessian spectrum, eta_loc");
   cmd->add_option("--data", a->data, "Dataset spec:\n" + dataset_spec_help())->required();
-  cmd->add_option("--lambda", a->lambda, "Regularization strength lambda > 0")->required();
-  cmd->add_option("--digits", a->digits, "Working precision in decimal digits (20 .. 2000)")
-      ->capture_default_str();
+  add_positive_option(*cmd, "--lambda", a->lambda, "Regularization strength lambda > 0")
+      ->required();
+  add_integer_option(*cmd, "--digits", a->digits, 20, 2000,
+                     "Working precision in decimal digits (20 .. 2000)")
+      ->default_str(fmt::format("{}", a->digits));
   cmd->add_flag("--json", a->json, "Print JSON; numbers are decimal strings at full precision");
   cmd->callback([a, &action] {
     action = [a] {
       check_positive("--lambda", a->lambda);
-      if (a->digits < 20 || a->digits > 2000)
-        throw UsageError(fmt::format("--digits must be in 20 .. 2000, got {}", a->digits));
       const MpReference r =
-          cached_reference_mp(make_dataset(a->data), a->lambda, a->digits);
+          cached_reference_mp(make_dataset(a->data), a->lambda, static_cast<unsigned>(a->digits));
       if (a->json) {
         emit("-", to_json(r).dump(2) + "\n");
       } else {

@@ -1,13 +1,16 @@
 // largestep run --data SPEC --lambda L (--eta X | --rule NAME) [...]
-#include <chrono>
 #include <fmt/format.h>
+
+#include <chrono>
 #include <memory>
+#include <optional>
 
 #include "cli_common.h"
-#include "largestep/data/dataset_spec.h"
 #include "largestep/core/experiment.h"
 #include "largestep/core/methods.h"
 #include "largestep/core/result_io.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/kernel/output.h"
 #include "largestep/reference/certified.h"
 #include "run_options.h"
 
@@ -20,6 +23,8 @@ struct RunArgs {
   std::int64_t trace_every = 1;
   bool json = false;
   CommonRunArgs common;
+  // Which options were given (not just their values).
+  bool has_eta = false, has_rule = false, has_trace = false, has_trace_every = false;
 };
 
 std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome& o, double total_seconds) {
@@ -48,31 +53,38 @@ std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome
   return out;
 }
 
-int run_command(const RunArgs& a, bool has_eta, bool has_rule) {
+int run_command(const RunArgs& a) {
   RunSpec spec;
   spec.solver = parse_solver(a.solver);
   spec.precision = parse_precision(a.common.scalar);
   spec.options = a.common.solver_options();
-  if (a.trace_every < 1) throw UsageError(fmt::format("--trace-every must be >= 1, got {}", a.trace_every));
+  if (a.has_trace_every && !a.has_trace)
+    throw UsageError("--trace-every applies only with --trace FILE");
   spec.options.trace_every = a.trace_every;
-  if (has_eta) {
+  if (a.has_eta) {
     spec.eta = check_positive("--eta", a.eta);
-  } else if (has_rule) {
+  } else if (a.has_rule) {
     spec.rule = parse_rule(a.rule);
   } else if (const std::string_view rule = solver_method(spec.solver).default_rule; !rule.empty()) {
     spec.rule = parse_rule(rule);
   } else {
     throw UsageError("give a stepsize: --eta X or --rule NAME (see --help)");
   }
+  if (a.has_trace) check_output("--trace", a.trace, dataset_inputs("--data", a.data));
   const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda));
 
-  std::string trace_csv = trace_csv_header();
+  // The trace goes to disk as the run produces it: memory stays that of the run, however long.
+  std::optional<OutputFile> trace_file;
   TraceCallback trace;
-  if (!a.trace.empty()) trace = [&trace_csv](const TracePoint& p) { trace_csv += trace_csv_row(p); };
+  if (a.has_trace) {
+    trace_file.emplace(a.trace);
+    trace_file->write(trace_csv_header());
+    trace = [&trace_file](const TracePoint& p) { trace_file->write(trace_csv_row(p)); };
+  }
   const auto start = std::chrono::steady_clock::now();
   const RunOutcome outcome = run(problem, spec, trace);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!a.trace.empty()) emit(a.trace, trace_csv);
+  if (trace_file) trace_file->commit();
   if (a.json) {
     emit("-", run_record(problem, spec, outcome).dump(2) + "\n");
   } else {
@@ -87,19 +99,27 @@ void add_run_command(CLI::App& app, Action& action) {
   auto a = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Run one solver on one dataset and lambda");
   cmd->add_option("--data", a->data, "Dataset spec:\n" + dataset_spec_help())->required();
-  cmd->add_option("--lambda", a->lambda, "Regularization strength lambda > 0")->required();
-  CLI::Option* eta = cmd->add_option("--eta", a->eta, "Fixed stepsize eta > 0");
+  add_positive_option(*cmd, "--lambda", a->lambda, "Regularization strength lambda > 0")
+      ->required();
+  CLI::Option* eta = add_positive_option(*cmd, "--eta", a->eta, "Fixed stepsize eta > 0");
   CLI::Option* rule = cmd->add_option("--rule", a->rule, "Stepsize rule:\n" + rules_help());
   eta->excludes(rule);
   cmd->add_option("--solver", a->solver, known_methods(MethodKind::solver))
       ->capture_default_str();
   a->common.add_to(*cmd);
-  cmd->add_option("--trace", a->trace, "Write a CSV trace (t,value,gap,grad_norm,w_norm) to FILE");
-  cmd->add_option("--trace-every", a->trace_every, "Trace every k-th step (the last is always kept)")
-      ->capture_default_str();
+  CLI::Option* trace = cmd->add_option(
+      "--trace", a->trace, "Write a CSV trace (t,value,gap,grad_norm,w_norm) to FILE, as it runs");
+  CLI::Option* trace_every =
+      add_integer_option(*cmd, "--trace-every", a->trace_every, 1, kMaxSteps,
+                         "With --trace: trace every k-th step (the last is always kept)")
+          ->default_str(fmt::format("{}", a->trace_every));
   cmd->add_flag("--json", a->json, "Print the run record as JSON");
-  cmd->callback([a, eta, rule, &action] {
-    action = [a, eta, rule] { return run_command(*a, eta->count() > 0, rule->count() > 0); };
+  cmd->callback([a, eta, rule, trace, trace_every, &action] {
+    a->has_eta = eta->count() > 0;
+    a->has_rule = rule->count() > 0;
+    a->has_trace = trace->count() > 0;
+    a->has_trace_every = trace_every->count() > 0;
+    action = [a] { return run_command(*a); };
   });
 }
 

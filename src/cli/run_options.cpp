@@ -7,10 +7,11 @@
 namespace largestep::cli {
 
 void CommonRunArgs::add_to(CLI::App& command) {
-  eps_option_ =
-      command.add_option("--eps", eps, "Target objective gap f(w_t) - f*")->capture_default_str();
-  max_steps_option_ = command.add_option("--max-steps", max_steps, "Horizon: the last step evaluated")
-                          ->capture_default_str();
+  eps_option_ = add_positive_option(command, "--eps", eps, "Target objective gap f(w_t) - f*")
+                    ->default_str(fmt::format("{}", eps));
+  max_steps_option_ = add_integer_option(command, "--max-steps", max_steps, 1, kMaxSteps,
+                                         "Horizon: the last step evaluated")
+                          ->default_str(fmt::format("{}", max_steps));
   scalar_option_ = command.add_option("--scalar", scalar, "Working precision: float or double")
                        ->check(CLI::IsMember({"float", "double"}))
                        ->capture_default_str();

@@ -10,6 +10,11 @@
 
 namespace largestep::cli {
 
+// The largest horizon any command accepts (--max-steps, bifurcation's --steps, --trace-every): far
+// beyond any run that ends (10^15 steps are weeks at a nanosecond each), and clear of int64
+// overflow in step arithmetic.
+inline constexpr std::int64_t kMaxSteps = 1'000'000'000'000'000;
+
 struct CommonRunArgs {
   double eps = 1e-8;
   std::int64_t max_steps = 1'000'000;

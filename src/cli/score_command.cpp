@@ -55,7 +55,8 @@ void add_score_command(CLI::App& app, Action& action) {
       "score",
       "The objective and the gap to the certified f* of weight vectors computed elsewhere");
   cmd->add_option("--data", a->data, "Dataset spec:\n" + dataset_spec_help())->required();
-  cmd->add_option("--lambda", a->lambda, "Regularization strength lambda > 0")->required();
+  add_positive_option(*cmd, "--lambda", a->lambda, "Regularization strength lambda > 0")
+      ->required();
   cmd->add_option("--weights", a->weights,
                   "Text file: one weight vector per line (d numbers separated by spaces, tabs or "
                   "commas; '#' starts a comment), or d lines of one number each")

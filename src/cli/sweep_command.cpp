@@ -1,15 +1,17 @@
 // largestep sweep --data SPEC --lambdas L,... (--etas E,... | --rules R,...) [...]
 // largestep sweep --suite NAME [...]
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <memory>
 
 #include "cli_common.h"
-#include "largestep/data/dataset_spec.h"
 #include "largestep/core/experiment.h"
 #include "largestep/core/methods.h"
 #include "largestep/core/registry.h"
 #include "largestep/core/result_io.h"
 #include "largestep/core/suite_runner.h"
+#include "largestep/data/dataset_spec.h"
 #include "largestep/data/text.h"
 #include "largestep/reference/certified.h"
 #include "run_options.h"
@@ -21,6 +23,10 @@ struct SweepArgs {
   std::string data, lambdas, etas, rules, solvers = "gd", suite, format = "csv", out = "-";
   bool list_suites = false;
   CommonRunArgs common;
+  std::vector<std::string> given;  // the options given, by name
+  bool has(const std::string& option) const {
+    return std::find(given.begin(), given.end(), option) != given.end();
+  }
 };
 
 std::vector<Experiment> jobs_from_flags(const SweepArgs& a) {
@@ -51,17 +57,19 @@ std::vector<Experiment> jobs_from_flags(const SweepArgs& a) {
 }
 
 // A registry suite through the runner: DIR/runs.json, runs.csv and traces/ (suite_runner.h).
-int suite_command(const SweepArgs& a, bool format_given) {
-  if (!a.data.empty() || !a.lambdas.empty() || !a.etas.empty() || !a.rules.empty() ||
-      a.solvers != "gd")
+int suite_command(const SweepArgs& a) {
+  if (a.has("--data") || a.has("--lambdas") || a.has("--etas") || a.has("--rules") ||
+      a.has("--solvers"))
     throw UsageError(
         "--suite runs the registry's experiments: drop --data, --lambdas, --etas, --rules, --solvers");
-  if (format_given)
+  if (a.has("--format"))
     throw UsageError("--format does not apply to --suite: a suite writes runs.json and runs.csv to --out DIR");
   Suite suite = find_suite(a.suite);
-  if (a.out == "-" || a.out.empty())
+  if (!a.has("--out") || a.out == "-")
     throw UsageError("--suite writes a directory: give --out DIR (runs.json, runs.csv, traces/)");
   for (Experiment& e : suite.experiments) e = a.common.applied_to(std::move(e));
+  prepare_output_dir("--out", a.out);
+  for (const char* file : {"runs.json", "runs.csv"}) check_output("--out", a.out + "/" + file);
   ProblemCache problems;
   Progress progress(suite.experiments.size());
   const std::vector<SuiteRun> runs =
@@ -78,14 +86,19 @@ int suite_command(const SweepArgs& a, bool format_given) {
   return 0;
 }
 
-int sweep_command(const SweepArgs& a, bool format_given) {
+int sweep_command(const SweepArgs& a) {
   if (a.list_suites) {
+    if (a.given.size() > 1) throw UsageError("--list-suites takes no other option");
+    std::string list;
     for (const Suite& s : suites())
-      fmt::print("{:14} {:4} experiments  {}\n", s.name, s.experiments.size(), s.description);
+      list +=
+          fmt::format("{:14} {:4} experiments  {}\n", s.name, s.experiments.size(), s.description);
+    emit("-", list);
     return 0;
   }
-  if (!a.suite.empty()) return suite_command(a, format_given);
+  if (a.has("--suite")) return suite_command(a);
   const std::vector<Experiment> jobs = jobs_from_flags(a);
+  check_output("--out", a.out, dataset_inputs("--data", a.data));
   const std::vector<std::string>& columns = kRunColumns;
   ProblemCache problems;
   nlohmann::json records = nlohmann::json::array();
@@ -121,15 +134,17 @@ void add_sweep_command(CLI::App& app, Action& action) {
   cmd->add_option("--suite", a->suite, "Run a registry suite instead (see --list-suites)");
   cmd->add_flag("--list-suites", a->list_suites, "List the registry's suites and exit");
   a->common.add_to(*cmd);
-  CLI::Option* format = cmd->add_option("--format", a->format, "csv or json")
-                            ->check(CLI::IsMember({"csv", "json"}))
-                            ->capture_default_str();
+  cmd->add_option("--format", a->format, "csv or json")
+      ->check(CLI::IsMember({"csv", "json"}))
+      ->capture_default_str();
   cmd->add_option("--out", a->out,
                   "Output file ('-': standard output); with --suite, the directory for runs.json, "
                   "runs.csv and traces/")
       ->capture_default_str();
-  cmd->callback([a, format, &action] {
-    action = [a, format] { return sweep_command(*a, format->count() > 0); };
+  cmd->callback([a, cmd, &action] {
+    for (const CLI::Option* option : cmd->get_options())
+      if (option->count() > 0) a->given.push_back(option->get_name());
+    action = [a] { return sweep_command(*a); };
   });
 }
 

@@ -105,7 +105,7 @@ void write_suite_runs(const std::string& dir, const Suite& suite, const std::vec
       std::string trace = trace_csv_header();
       for (const TracePoint& p : r.trace) trace += trace_csv_row(p);
       record["trace"] = trace_file(k);
-      write_file_atomically((std::filesystem::path(dir) / trace_file(k)).string(), trace);
+      write_output((std::filesystem::path(dir) / trace_file(k)).string(), trace);
     }
     csv += csv_row(record, columns);
     records.push_back(std::move(record));
@@ -113,8 +113,8 @@ void write_suite_runs(const std::string& dir, const Suite& suite, const std::vec
   const nlohmann::json document = {{"suite", suite.name},
                                    {"environment", to_json(current_environment())},
                                    {"runs", records}};
-  write_file_atomically((std::filesystem::path(dir) / "runs.json").string(), document.dump(1) + "\n");
-  write_file_atomically((std::filesystem::path(dir) / "runs.csv").string(), csv);
+  write_output((std::filesystem::path(dir) / "runs.json").string(), document.dump(1) + "\n");
+  write_output((std::filesystem::path(dir) / "runs.csv").string(), csv);
 }
 
 }  // namespace largestep

@@ -157,7 +157,7 @@ MpReference cached_reference_mp(const Dataset<double>& data, double lambda, unsi
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   try {
-    write_file_atomically(path.string(), cache_record(r, key).dump(1) + "\n");
+    write_output(path.string(), cache_record(r, key).dump(1) + "\n");
   } catch (const std::exception&) {
     // A read-only cache only costs time: the reference is still correct.
   }
