@@ -381,8 +381,10 @@ std::vector<Verdict> check_phases(const ScalingSweep& sweep) {
   for (const SweepDataset& set : sweep.datasets) {
     if (set.points.empty() || !(set.points.front().gamma() > 0)) {
       for (const char* claim : {"S4", "S9"})
-        out.push_back(inconclusive(claim, set.dataset, "not measured", "scales in 1/gamma^2",
-                                   "the claim needs a margin: the data is not known separable"));
+        out.push_back(inconclusive(
+            claim, set.dataset, "not measured",
+            with_minimum("scales in 1/gamma^2", "a certified margin gamma (Assumption 1)"),
+            "the claim needs a margin: the data is not known separable"));
       continue;
     }
     out.push_back(judge_phase_length(set.dataset, phase_points(set)));
