@@ -45,7 +45,8 @@ def load_verdicts(data_dir):
     return doc
 
 
-# S10's settled counts, each with its NAME_at_least (README.md, "Output formats").
+# S10's counts (steps until the held-out risk stays at its target), each with its NAME_at_least
+# (README.md, "Output formats").
 SERIES = (("settled_eta1", "eta = 1"), ("settled_large", "eta = n^(1/3)"),
           ("settled_nesterov", "Nesterov"))
 

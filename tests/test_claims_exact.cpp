@@ -270,11 +270,22 @@ TEST(CheckStaticClaims, RowsLongerThanOneLeaveEveryClaimInconclusive) {
     EXPECT_EQ(v.outcome, Outcome::inconclusive) << v.claim << ": " << v.measured;
 }
 
-TEST(CheckExactClaims, QuickProfilePassesEveryExactClaim) {
+// Every exact claim passes on every reference dataset, but E2-E4 on the real data that is not
+// separable (breast_cancer, heart_scale): there Assumption 1 fails and they are inconclusive,
+// never pass. (The study "E1-E4" gained the real datasets and the 1-D several-points set.)
+TEST(CheckExactClaims, QuickProfilePassesEveryExactClaimWhereItsAssumptionsHold) {
   const std::vector<Verdict> verdicts = check_exact_claims(quick_context());
-  std::set<std::string> claims;
+  std::set<std::string> claims, datasets;
   for (const Verdict& v : verdicts) {
     claims.insert(v.claim);
+    datasets.insert(v.dataset);
+    const bool not_separable = v.dataset == "breast_cancer" || v.dataset == "heart_scale";
+    if (not_separable && (v.claim == "E2" || v.claim == "E3" || v.claim == "E4")) {
+      EXPECT_EQ(v.outcome, Outcome::inconclusive) << v.claim << " " << v.dataset;
+      EXPECT_NE(v.reason.find("Assumption 1 fails: no certified margin"), std::string::npos)
+          << v.reason;
+      continue;
+    }
     EXPECT_EQ(v.outcome, Outcome::pass)
         << v.claim << " " << v.dataset << ": " << v.measured << " | " << v.reason;
     EXPECT_FALSE(v.measured.empty());
@@ -282,6 +293,9 @@ TEST(CheckExactClaims, QuickProfilePassesEveryExactClaim) {
     EXPECT_FALSE(v.reason.empty());
   }
   EXPECT_EQ(claims, (std::set<std::string>{"E1", "E2", "E3", "E4", "E6", "E7"}));
+  for (const std::string real :
+       {"digits:0v8", "breast_cancer", "heart_scale", "planted:d=1,gamma=0.1,n=5,seed=1"})
+    EXPECT_EQ(datasets.count(real), 1u) << real;
   EXPECT_TRUE(std::is_sorted(verdicts.begin(), verdicts.end(),
                              [](const Verdict& a, const Verdict& b) { return a.claim < b.claim; }));
 }
@@ -323,7 +337,7 @@ TEST_F(ExactDocument, JudgingTheWrittenDocumentGivesTheInMemoryVerdicts) {
   EXPECT_EQ(doc["format"], 1);
   const std::vector<Verdict> judged = judge_exact(doc);
   const std::vector<Verdict> in_memory = check_exact_claims(quick_context());
-  EXPECT_EQ(judged.size(), 31u);  // E1-E4 on 5 datasets, E6 on 2, E7 on 5 (4 with acceleration)
+  EXPECT_EQ(judged.size(), 47u);  // E1-E4 on 9 datasets, E6 on 2, E7 on 5 (4 with acceleration)
   EXPECT_EQ(rendered(judged), rendered(in_memory));
 }
 

@@ -200,13 +200,14 @@ TEST(Cli, SweepResultsAreByteIdenticalAcrossRunsAndThreadCounts) {
 // A doctored benchmark file whose S2 counts grow like 1/lambda (slope 1 > 0.65) must fail the
 // check (exit 1); the same file with counts growing like lambda^-1/2 passes (exit 0).
 TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
+  // Four lambdas over two decades (the paper suite's): a slope's minimum evidence.
   const auto write = [](const std::string& file, double exponent) {
     std::ofstream out(file);
     out << "{\"context\": {}, \"benchmarks\": [";
-    const char* lambdas[] = {"0.01", "0.001", "0.0001"};
-    for (int k = 0; k < 3; ++k) {
-      const double steps = std::round(10 * std::pow(10.0, (k + 2) * exponent));
-      out << (k ? "," : "") << "{\"name\": \"quick/hard0.1/lambda=" << lambdas[k]
+    const char* lambdas[] = {"0.01", "0.00316", "0.001", "0.0001"};
+    for (int k = 0; k < 4; ++k) {
+      const double steps = std::round(10 * std::pow(1 / std::stod(lambdas[k]), exponent));
+      out << (k ? "," : "") << "{\"name\": \"paper/hard0.1/lambda=" << lambdas[k]
           << "/s2/double/real_time\", \"run_type\": \"iteration\", \"repetition_index\": 0, "
           << "\"steps\": " << steps << ", \"horizon_hit\": 0, \"final_gap\": 1e-9, \"eta\": 1, "
           << "\"cv\": NaN}";

@@ -101,4 +101,8 @@ double s9_norm_scale(double gamma, double eta, double lambda, double t) {
   return (eta + log(std::numbers::e + gamma * gamma * m)) / gamma;
 }
 
+double s10_risk_target(double risk_at_w_lambda, double n, double c, double big_c) {
+  return (1 + c) * risk_at_w_lambda + big_c / n;
+}
+
 }  // namespace largestep::theory

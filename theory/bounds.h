@@ -74,4 +74,9 @@ double s8_step_scale(double kappa, double eps);
 double s9_average_loss_scale(double gamma, double eta, double lambda, double t);
 double s9_norm_scale(double gamma, double eta, double lambda, double t);
 
+// S10 [scaling]: the population-risk target a run's steps are counted to, with n samples and
+// lambda = 1/n: risk(w_t) <= (1 + c) risk(w_lambda) + C / n, which is O~(1/n) when risk(w_lambda)
+// is (the claim's "reaches population risk O~(1/n)").
+double s10_risk_target(double risk_at_w_lambda, double n, double c, double big_c);
+
 }  // namespace largestep::theory

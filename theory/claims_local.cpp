@@ -196,10 +196,13 @@ E5FactorRun measure_e5_factor(const Dataset<double>& data, const MpReference& re
 
 Verdict judge_e5_factors(const std::string& dataset, const std::vector<E5FactorRun>& runs,
                          double tolerance) {
-  const std::string predicted = fmt::format(
-      "per-step factor = 1 - eta h_max to rel. {:.0e}; |factor| < 1 at eta < eta_loc, > 1 above",
-      tolerance);
-  if (runs.empty()) return inconclusive("E5", dataset, "no runs", predicted, "nothing measured");
+  const std::string predicted = with_minimum(
+      fmt::format(
+          "per-step factor = 1 - eta h_max to rel. {:.0e}; |factor| < 1 at eta < eta_loc, > 1 "
+          "above",
+          tolerance),
+      "a run below and a run above eta_loc");
+  if (runs.empty()) return below_minimum("E5", dataset, "no runs", predicted, "no run");
   double worst = 0, below_max = 0, above_min = std::numeric_limits<double>::infinity();
   int wrong_side = 0;
   nlohmann::json details = nlohmann::json::array();
@@ -226,23 +229,27 @@ Verdict judge_e5_factors(const std::string& dataset, const std::vector<E5FactorR
       "{} runs x {} steps: worst rel. error {:.2g}; max |factor| below {:.6f}, min above {:.6f}",
       runs.size(), runs.front().steps, worst, below_max, above_min);
   const bool holds = worst <= tolerance && wrong_side == 0;
+  const bool both_sides = below_max > 0 && std::isfinite(above_min);
   Verdict v = verdict_from(
       holds, "E5", dataset, measured, predicted,
       "the deviation along v_max shrinks below eta_loc and grows above it, by exactly 1 - eta "
       "h_max",
       fmt::format("{} runs on the wrong side of |factor| = 1; worst rel. error {:.2g} vs {:.0e}",
                   wrong_side, worst, tolerance));
+  if (holds && !both_sides) v = below_minimum(std::move(v), "runs on one side of eta_loc only");
   v.details = {{"runs", details}, {"tolerance", tolerance}};
   return v;
 }
 
 Verdict judge_e5_lower_bound(const std::string& dataset, const std::vector<E5BoundPoint>& points,
                              const std::string& assumption_failure) {
-  const std::string predicted = "eta_loc >= 2 / (lambda (1 + ||w_lambda|| / gamma)) (E4)";
+  const std::string predicted =
+      with_minimum("eta_loc >= 2 / (lambda (1 + ||w_lambda|| / gamma)) (E4)",
+                   "one lambda (an exact bound, checked at every lambda measured), Assumption 1");
   if (!assumption_failure.empty())
     return inconclusive("E5", dataset, "bound not checked", predicted, assumption_failure);
   if (points.empty())
-    return inconclusive("E5", dataset, "no points", predicted, "nothing measured");
+    return below_minimum("E5", dataset, "no points", predicted, "no lambda measured");
   double min_ratio = std::numeric_limits<double>::infinity(), at = 0;
   nlohmann::json details = nlohmann::json::array();
   for (const E5BoundPoint& p : points) {
@@ -272,10 +279,11 @@ Verdict judge_e5_lower_bound(const std::string& dataset, const std::vector<E5Bou
 
 Verdict judge_s6(const std::string& dataset, const std::vector<S6Point>& points,
                  const std::string& assumption_failure, double gamma, const S6Test& test) {
-  const std::string predicted = fmt::format(
-      "R = eta_loc lambda ln(1/lambda) = Theta(1): max R / min R <= {:g}, tail |d ln R / d ln "
-      "ln(1/lambda)| <= {:g} over the last {:g} decades",
-      test.max_spread, test.max_tail_slope, test.tail_decades);
+  const std::string predicted = with_minimum(
+      fmt::format("R = eta_loc lambda ln(1/lambda) = Theta(1): max R / min R <= {:g}, tail |d ln "
+                  "R / d ln ln(1/lambda)| <= {:g} over the last {:g} decades",
+                  test.max_spread, test.max_tail_slope, test.tail_decades),
+      fmt::format("{}, two of them in the tail", describe(test.minimum)));
   if (!assumption_failure.empty())
     return inconclusive("S6", dataset, "not checked", predicted, assumption_failure);
   std::vector<double> ratios, floors, tail_x, tail_r;
@@ -300,9 +308,11 @@ Verdict judge_s6(const std::string& dataset, const std::vector<S6Point>& points,
   }
   std::vector<double> rounded;
   for (const double r : ratios) rounded.push_back(std::round(r * 1e4) / 1e4);
+  std::vector<double> lambdas;
+  for (const S6Point& p : points) lambdas.push_back(p.lambda);
   if (tail_x.size() < 2 || ratios.front() <= 0)
-    return inconclusive("S6", dataset, "R = " + compact(rounded), predicted,
-                        "fewer than two lambdas in the tail");
+    return below_minimum("S6", dataset, "R = " + compact(rounded), predicted,
+                         "fewer than two lambdas in the tail");
   const double spread_r = spread(ratios);
   const double tail_slope = fit_power_law(tail_x, tail_r).slope;
   const std::string measured = fmt::format(
@@ -317,6 +327,8 @@ Verdict judge_s6(const std::string& dataset, const std::vector<S6Point>& points,
   Verdict v = verdict_from(holds, "S6", dataset, measured, predicted,
                            "R stays within constant bounds and flattens" + context,
                            "R drifts beyond the tolerance: not Theta(1) over this range" + context);
+  if (const std::string missing = sweep_shortfall(lambdas, test.minimum); holds && !missing.empty())
+    v = below_minimum(std::move(v), missing);
   v.details = {
       {"points", details}, {"spread", spread_r}, {"tail_slope", tail_slope}, {"gamma", gamma}};
   return v;
@@ -326,12 +338,13 @@ Verdict judge_s6(const std::string& dataset, const std::vector<S6Point>& points,
 
 Verdict judge_s7(const std::string& dataset, const std::vector<S7Run>& runs,
                  const std::string& assumption_failure) {
-  const std::string predicted =
+  const std::string predicted = with_minimum(
       "every start converges at eta < eta_loc, none at eta > eta_loc (bounded oscillation); "
-      "|w_t| <= 10 max(|w_0|, |w_lambda|) + eta";
+      "|w_t| <= 10 max(|w_0|, |w_lambda|) + eta",
+      "runs below and above eta_loc, each settled or visibly oscillating");
   if (!assumption_failure.empty())
     return inconclusive("S7", dataset, "not checked", predicted, assumption_failure);
-  if (runs.empty()) return inconclusive("S7", dataset, "no runs", predicted, "nothing measured");
+  if (runs.empty()) return below_minimum("S7", dataset, "no runs", predicted, "no run");
   int below = 0, below_ok = 0, below_stuck = 0, above = 0, above_ok = 0, above_converged = 0;
   int unbounded = 0;
   double worst_norm_ratio = 0;
@@ -373,8 +386,10 @@ Verdict judge_s7(const std::string& dataset, const std::vector<S7Run>& runs,
                                  "norm bound",
                                  below_stuck, above_converged, unbounded));
   } else if (below_ok < below || above_ok < above) {
-    v = inconclusive("S7", dataset, measured, predicted,
-                     "some runs neither settled nor visibly oscillated within the horizon");
+    v = below_minimum("S7", dataset, measured, predicted,
+                      "some runs neither settled nor visibly oscillated within the horizon");
+  } else if (below == 0 || above == 0) {
+    v = below_minimum("S7", dataset, measured, predicted, "runs on one side of eta_loc only");
   } else {
     v = verdict_from(true, "S7", dataset, measured, predicted,
                      "eta_loc separates convergence from oscillation for every start", "");

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "check_context.h"
+#include "fit.h"
 #include "largestep/core/solver.h"
 #include "largestep/reference/certified.h"
 #include "verdict.h"
@@ -49,7 +50,8 @@ E5FactorRun measure_e5_factor(const Dataset<double>& data, const MpReference& re
                               double eta_fraction, const E5Options& options = {});
 
 // Pass iff every run's factor matches the prediction within `tolerance` (relative) at every step,
-// and |factor| < 1 for eta < eta_loc, > 1 for eta > eta_loc. Inconclusive without runs.
+// and |factor| < 1 for eta < eta_loc, > 1 for eta > eta_loc. The minimum evidence: a run on each
+// side of eta_loc; below it inconclusive.
 Verdict judge_e5_factors(const std::string& dataset, const std::vector<E5FactorRun>& runs,
                          double tolerance = kE5FactorTolerance);
 
@@ -78,10 +80,12 @@ struct S6Test {
   double max_spread = 3;        // max R / min R over the sweep
   double max_tail_slope = 0.5;  // |d ln R / d ln ln(1/lambda)| over the tail
   double tail_decades = 2;      // the tail: lambdas within this many decades of the smallest
+  SweepMinimum minimum;         // the sweep: 4 lambdas over 2 decades
 };
 
 // Pass iff the spread and the tail slope are within the test's bounds. Inconclusive when
-// `assumption_failure` is non-empty or when fewer than two points lie in the tail. `gamma` (> 0)
+// `assumption_failure` is non-empty or below the minimum evidence: the test's sweep, two points
+// in the tail. `gamma` (> 0)
 // adds E4's floor R >~ 2 gamma^2 to the report.
 Verdict judge_s6(const std::string& dataset, const std::vector<S6Point>& points,
                  const std::string& assumption_failure, double gamma, const S6Test& test = {});
@@ -104,7 +108,8 @@ struct S7Run {
 
 // Pass iff every run below eta_loc converged, every run above it visibly does not converge, and
 // every run stayed within its norm bound. A run below that is visibly stuck, or one above that
-// converged, fails; runs that are neither (censored, still drifting) make it inconclusive.
+// converged, fails; runs that are neither (censored, still drifting), or runs on one side of
+// eta_loc only, are below the minimum evidence: inconclusive.
 Verdict judge_s7(const std::string& dataset, const std::vector<S7Run>& runs,
                  const std::string& assumption_failure);
 

@@ -11,9 +11,13 @@
 #include "claims_sweep.h"
 #include "largestep/core/registry.h"
 #include "largestep/core/result_io.h"
+#include "measurement_json.h"
 
 namespace largestep::theory {
 namespace {
+
+// Format 2: each point carries its reference's bracket width (S5's counts are certified).
+constexpr int kS5Format = 2;
 
 // A run that is not needed beyond this many steps cannot win: the first grid point (monotone,
 // as every eta < 2/L_s is) already settled in `first` steps. The factor 2 leaves room for the
@@ -76,6 +80,7 @@ S5Point summarize(const Problem& problem, const std::vector<GridRun>& runs) {
   S5Point p;
   p.lambda = problem.lambda;
   p.eta_loc = problem.reference.eta_loc;
+  p.bracket_width = problem.reference.bracket_width();
   const GridRun* best = nullptr;
   const GridRun* monotone = nullptr;
   for (const GridRun& r : runs) {
@@ -104,7 +109,8 @@ nlohmann::json point_details(const S5Point& p) {
                       {"best_eta", p.best_eta},
                       {"best_increases", p.best_increases},
                       {"monotone_eta", p.monotone_eta ? nlohmann::json(*p.monotone_eta) : nullptr},
-                      {"grid", grid_details(p.grid)}};
+                      {"grid", grid_details(p.grid)},
+                      {"bracket_width", p.bracket_width}};
   put_count(j, "best_settled", p.best_steps);
   if (p.monotone_eta) {
     put_count(j, "monotone_settled", p.monotone_steps);
@@ -121,6 +127,7 @@ S5Point point_from_json(const nlohmann::json& j) {
   p.best_eta = j.at("best_eta").get<double>();
   p.best_steps = get_count(j, "best_settled");
   p.best_increases = j.at("best_increases").get<std::int64_t>();
+  p.bracket_width = j.at("bracket_width").get<double>();
   if (!j.at("monotone_eta").is_null()) {
     p.monotone_eta = j.at("monotone_eta").get<double>();
     p.monotone_steps = get_count(j, "monotone_settled");
@@ -139,7 +146,8 @@ S5Point measure_s5_point(const Problem& problem, double eps, std::int64_t horizo
 
 Verdict judge_s5(const std::string& dataset, const std::vector<S5Point>& points, double eps,
                  double min_slope, double strict_below) {
-  StepSeries monotone{"S5", dataset, "best monotone eta", {}, {}, {}, {}, ""};
+  // eps with the points' bracket widths: judge_slope certifies the counts.
+  StepSeries monotone{"S5", dataset, "best monotone eta", {}, {}, {}, {}, "", eps, {}};
   std::vector<std::string> no_monotone, not_faster, speedups;
   nlohmann::json rows = nlohmann::json::array();
   for (const S5Point& p : points) {
@@ -152,18 +160,22 @@ Verdict judge_s5(const std::string& dataset, const std::vector<S5Point>& points,
     monotone.steps.push_back(p.monotone_steps);
     monotone.etas.push_back(*p.monotone_eta);
     monotone.scales.push_back(s5_monotone_step_scale(p.lambda, eps));
+    monotone.bracket_widths.push_back(p.bracket_width);
     if (p.lambda > strict_below * (1 + 1e-9)) continue;
     speedups.push_back(
         fmt::format("{:.3g}: {} vs {}", p.lambda, p.best_steps.str(), p.monotone_steps.str()));
     if (p.best_steps.lower_bound || !(p.best_steps.value < p.monotone_steps.value))
       not_faster.push_back(fmt::format("{:.3g}", p.lambda));
   }
-  const SlopeTest test{Abscissa::inverse_lambda_log2, min_slope, std::nullopt,
-                       "monotone GD needs Omega(ln(1/eps)/(lambda ln^2(1/lambda))) steps"};
+  const SlopeTest test{Abscissa::inverse_lambda_log2,
+                       min_slope,
+                       std::nullopt,
+                       "monotone GD needs Omega(ln(1/eps)/(lambda ln^2(1/lambda))) steps",
+                       {}};
   Verdict v = judge_slope(monotone, test);
   v.predicted += fmt::format(
-      "; and the best eta overall strictly fewer steps than the best monotone at every "
-      "lambda <= {:g}",
+      ", a monotone run at every lambda and one lambda <= {0:g} at least; and the best eta "
+      "overall strictly fewer steps than the best monotone at every lambda <= {0:g}",
       strict_below);
   v.measured +=
       fmt::format("; best overall vs best monotone steps at lambda {}",
@@ -171,9 +183,13 @@ Verdict judge_s5(const std::string& dataset, const std::vector<S5Point>& points,
   v.details["points"] = rows;
   v.details["grid_rule"] = "eta = 2^(k/4) from 1/L_s to the first point >= eta_loc";
   if (!no_monotone.empty()) {
-    v.outcome = Outcome::inconclusive;
-    v.reason = fmt::format("no grid stepsize gave a monotone settled run at lambda = {}",
-                           fmt::join(no_monotone, ", "));
+    v = below_minimum(std::move(v),
+                      fmt::format("no grid stepsize gave a monotone settled run at lambda = {}",
+                                  fmt::join(no_monotone, ", ")));
+  } else if (speedups.empty()) {
+    v = below_minimum(std::move(v), fmt::format("no lambda <= {:g} to compare the best stepsize "
+                                                "with the best monotone one at",
+                                                strict_below));
   } else if (v.outcome != Outcome::inconclusive && !not_faster.empty()) {
     v.outcome = Outcome::fail;
     v.reason += fmt::format(
@@ -200,11 +216,12 @@ nlohmann::json measure_s5(const CheckContext& ctx, ProblemCache& problems, const
     }
     sets.push_back({{"dataset", dataset}, {"points", points}});
   }
-  return {{"family", "S5"}, {"suite", sweep.suite}, {"format", 1}, {"eps", sweep.eps},
-          {"horizon", sweep.horizon}, {"datasets", sets}};
+  return {{"family", "S5"},   {"suite", sweep.suite},     {"format", kS5Format},
+          {"eps", sweep.eps}, {"horizon", sweep.horizon}, {"datasets", sets}};
 }
 
 std::vector<Verdict> judge_s5_file(const nlohmann::json& measured) {
+  check_measurement_header(measured, "S5", kS5Format);
   std::vector<Verdict> out;
   const double eps = measured.at("eps").get<double>();
   for (const nlohmann::json& set : measured.at("datasets")) {

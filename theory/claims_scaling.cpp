@@ -30,7 +30,10 @@ std::string describe_test(const SlopeTest& test) {
   if (test.min_slope) tolerance += fmt::format("slope >= {:g}", *test.min_slope);
   if (test.max_slope)
     tolerance += fmt::format("{}slope <= {:g}", tolerance.empty() ? "" : " and ", *test.max_slope);
-  return fmt::format("{}; pass if {} vs {}", test.bound, tolerance, abscissa_name(test.against));
+  return with_minimum(
+      fmt::format("{}; pass if {} vs {}", test.bound, tolerance, abscissa_name(test.against)),
+      fmt::format("{}, every count settled within the horizon, f* certified to {:g} x eps",
+                  describe(test.minimum), kMaxBracketOverEps));
 }
 
 nlohmann::json series_details(const StepSeries& s, const SlopeTest& test) {
@@ -78,7 +81,7 @@ std::string describe_steps(const StepSeries& s, nlohmann::json& details) {
 template <class Scale>
 StepSeries series_of(const SweepDataset& set, const std::string& claim, const std::string& method,
                      Scale scale, double eps) {
-  StepSeries s{claim, set.dataset, method, {}, {}, {}, {}, ""};
+  StepSeries s{claim, set.dataset, method, {}, {}, {}, {}, "", eps, {}};
   for (const SweepPoint& p : set.points) {
     const SweepRun* r = p.find(method);
     if (!r) continue;
@@ -149,8 +152,9 @@ Verdict judge_slope(const StepSeries& s, const SlopeTest& test) {
   if (!s.unavailable.empty())
     return inconclusive(s.claim, s.dataset, who + "not run", predicted, s.unavailable);
   if (s.steps.size() < 2 || s.steps.size() != s.lambdas.size())
-    return inconclusive(s.claim, s.dataset, who + fmt::format("{} points", s.steps.size()),
-                        predicted, "a slope needs settled counts at two lambdas at least");
+    return below_minimum(
+        s.claim, s.dataset, who + fmt::format("{} points", s.steps.size()), predicted,
+        fmt::format("{} counts; a slope needs {}", s.steps.size(), describe(test.minimum)));
   nlohmann::json details = series_details(s, test);
   std::vector<double> x;
   for (const double lambda : s.lambdas) x.push_back(abscissa(test.against, lambda));
@@ -165,6 +169,11 @@ Verdict judge_slope(const StepSeries& s, const SlopeTest& test) {
                   fit.r2, describe_lambdas(s.lambdas)) +
       describe_steps(s, details);
 
+  if (const std::string missing = sweep_shortfall(s.lambdas, test.minimum); !missing.empty()) {
+    Verdict v = below_minimum(s.claim, s.dataset, measured, predicted, missing);
+    v.details = std::move(details);
+    return v;
+  }
   if (const std::string why = uncertified_lambdas(s); !why.empty()) {
     Verdict v = inconclusive(s.claim, s.dataset, measured, predicted, why);
     v.details = std::move(details);
@@ -196,29 +205,43 @@ std::vector<Verdict> check_step_slopes(const ScalingSweep& sweep, const std::vec
   const double eps = sweep.eps;
   std::vector<Verdict> out;
   for (const SweepDataset& set : sweep.datasets) {
-    out.push_back(
-        judge_slope(series_of(set, "S1", "classical", s1_scale, eps),
-                    {Abscissa::inverse_lambda, std::nullopt, 1.1,
-                     "classical GD: Theta(kappa ln(1/eps)) steps, slope ~1 in 1/lambda"}));
+    out.push_back(judge_slope(series_of(set, "S1", "classical", s1_scale, eps),
+                              {Abscissa::inverse_lambda,
+                               std::nullopt,
+                               1.1,
+                               "classical GD: Theta(kappa ln(1/eps)) steps, slope ~1 in 1/lambda",
+                               {}}));
     if (std::find(hard.begin(), hard.end(), set.dataset) != hard.end()) {
       // S5's lower bound for monotone runs (classical GD is one) carries log factors: the plain
       // slope is ~0.75 over this range, the log-corrected one must be near 1.
       out.push_back(judge_slope(
           series_of(set, "S1", "classical", s5_scale, eps),
-          {Abscissa::inverse_lambda_log2, 0.8, std::nullopt,
-           "classical GD is monotone (E6), so S5: Omega(ln(1/eps)/(lambda ln^2(1/lambda)))"}));
+          {Abscissa::inverse_lambda_log2,
+           0.8,
+           std::nullopt,
+           "classical GD is monotone (E6), so S5: Omega(ln(1/eps)/(lambda ln^2(1/lambda)))",
+           {}}));
     }
     out.push_back(judge_slope(series_of(set, "S2", "s2", s2_scale, eps),
-                              {Abscissa::inverse_lambda, std::nullopt, 0.65,
+                              {Abscissa::inverse_lambda,
+                               std::nullopt,
+                               0.65,
                                "eta = gamma/sqrt(lambda): O(ln(1/eps)/(gamma sqrt(lambda))) "
-                               "steps, slope <= 1/2"}));
+                               "steps, slope <= 1/2",
+                               {}}));
     out.push_back(judge_slope(series_of(set, "S3", "s3", s3_scale, eps),
-                              {Abscissa::inverse_lambda, std::nullopt, 0.82,
+                              {Abscissa::inverse_lambda,
+                               std::nullopt,
+                               0.82,
                                "eta = (gamma^2/lambda)^(1/3): O(ln(1/eps)/(gamma lambda)^(2/3)) "
-                               "steps, slope <= 2/3"}));
+                               "steps, slope <= 2/3",
+                               {}}));
     out.push_back(judge_slope(series_of(set, "S8", "nesterov", s8_scale, eps),
-                              {Abscissa::inverse_lambda, std::nullopt, 0.65,
-                               "Nesterov: O(sqrt(kappa) ln(1/eps)) steps, slope 1/2"}));
+                              {Abscissa::inverse_lambda,
+                               std::nullopt,
+                               0.65,
+                               "Nesterov: O(sqrt(kappa) ln(1/eps)) steps, slope 1/2",
+                               {}}));
   }
   return out;
 }

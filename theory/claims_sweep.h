@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "check_context.h"
+#include "claims_scaling.h"
 #include "largestep/core/experiment.h"
 #include "largestep/core/registry.h"
 #include "verdict.h"
@@ -78,6 +79,8 @@ std::vector<Verdict> judge_scaling(const std::string& dir);
 std::vector<Verdict> check_step_slopes(const ScalingSweep& sweep,
                                        const std::vector<std::string>& hard = {});  // S1 S2 S3 S8
 std::vector<Verdict> check_phases(const ScalingSweep& sweep);                        // S4 S9
+// S9's runs of one dataset (its traced large-stepsize runs), measured from their traces.
+std::vector<EosPoint> eos_points(const SweepDataset& set);
 
 // S5 and precision: measure into a JSON document, judge from it.
 nlohmann::json measure_s5(const CheckContext& ctx, ProblemCache& problems, const ScalingSweep& sweep);

@@ -1,5 +1,7 @@
 #include "fit.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -43,6 +45,37 @@ double spread(const std::vector<double>& values) {
   if (values.empty()) return 1;
   const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
   return *hi / *lo;
+}
+
+double decades_spanned(const std::vector<double>& x) {
+  double lo = 0, hi = 0;
+  for (const double v : x) {
+    if (!(v > 0)) continue;
+    lo = lo == 0 ? v : std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  return lo > 0 ? std::log10(hi / lo) : 0;
+}
+
+std::size_t distinct_count(const std::vector<double>& x) {
+  std::vector<double> sorted = x;
+  std::sort(sorted.begin(), sorted.end());
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < sorted.size(); ++i)
+    if (i == 0 || std::abs(sorted[i] - sorted[i - 1]) > 1e-9 * std::abs(sorted[i])) ++count;
+  return count;
+}
+
+std::string describe(const SweepMinimum& m) {
+  return fmt::format("at least {} {} over {:g} decades", m.points, m.noun, m.decades);
+}
+
+std::string sweep_shortfall(const std::vector<double>& x, const SweepMinimum& m) {
+  const std::size_t points = distinct_count(x);
+  const double decades = decades_spanned(x);
+  // A sweep of exactly two decades (1e-2 .. 1e-4) must count as two, whatever the rounding.
+  if (points >= m.points && decades >= m.decades * (1 - 1e-9)) return {};
+  return fmt::format("{} {} over {:.2g} decades (needs {})", points, m.noun, decades, describe(m));
 }
 
 }  // namespace largestep::theory

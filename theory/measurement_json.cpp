@@ -80,7 +80,8 @@ void get(const nlohmann::json& j, const std::string& name, StepCount& count) {
   }
 }
 
-void check_measurement_header(const nlohmann::json& doc, const std::string& family) {
+void check_measurement_header(const nlohmann::json& doc, const std::string& family,
+                              int expected_format) {
   if (!doc.is_object())
     throw_measurement_error(family, FieldError("", "expected a JSON object, got " + doc.dump()));
   try {
@@ -90,9 +91,9 @@ void check_measurement_header(const nlohmann::json& doc, const std::string& fami
     if (found != family)
       throw FieldError("family", fmt::format("'{}', expected '{}'", found, family));
     get(doc, "format", format);
-    if (format != kMeasurementFormat)
-      throw FieldError("format", fmt::format("{} is not a known format (known: {})", format,
-                                             kMeasurementFormat));
+    if (format != expected_format)
+      throw FieldError(
+          "format", fmt::format("{} is not a known format (known: {})", format, expected_format));
     get(doc, "suite", suite);
     if (suite != "quick" && suite != "paper")
       throw FieldError("suite", fmt::format("'{}' is not quick or paper", suite));

@@ -1,10 +1,12 @@
 // Measurement documents: what a claim family's measure_* writes and its judge_* reads back
 // (claims_exact.h, claims_local.h, claims_population.h; README.md, "Output formats").
 //
-// A document is one JSON object {"family": F, "suite": "quick"|"paper", "format": 1, ...} whose
-// other fields are the family's measurement structs, field by field. Doubles round-trip exactly
-// (nlohmann writes the shortest form that reads back to the same double), but JSON has no NaN or
-// infinity and nlohmann would write them as null: non-finite numbers are the strings "inf",
+// A document is one JSON object {"family": F, "suite": "quick"|"paper", "format": N, ...} whose
+// other fields are the family's measurement structs, field by field. N is the family's format
+// version (1 unless the family's fields changed: population is at 2), checked on reading. Doubles
+// round-trip exactly (nlohmann writes the shortest form that reads back to the same double), but
+// JSON has no NaN or infinity and nlohmann would write them as null: non-finite numbers are the
+// strings "inf",
 // "-inf" and "nan". Optional values are null when unset; step counts use the project's one
 // encoding, {NAME: N, NAME_at_least: null} or {NAME: null, NAME_at_least: N} (result_io.h).
 //
@@ -25,7 +27,7 @@
 
 namespace largestep::theory {
 
-inline constexpr int kMeasurementFormat = 1;
+inline constexpr int kMeasurementFormat = 1;  // the format of a family that never changed
 
 // A field of a measurement document that is missing or has the wrong shape. `path` locates it
 // from the document's root ("e6[0].runs[1].eta"); what() says both.
@@ -140,24 +142,27 @@ void get(const nlohmann::json& j, const std::string& name, StepCount& count);
 
 // ---- documents ----------------------------------------------------------------------------------
 
-// {"family": family, "suite": "quick"|"paper", "format": 1} with the fields of `m` added.
+// {"family": family, "suite": "quick"|"paper", "format": format} with the fields of `m` added.
 template <class T>
-nlohmann::json measurement_document(const std::string& family, Profile profile, const T& m) {
+nlohmann::json measurement_document(const std::string& family, Profile profile, const T& m,
+                                    int format = kMeasurementFormat) {
   nlohmann::json doc = to_value(m);
   doc["family"] = family;
   doc["suite"] = profile == Profile::paper ? "paper" : "quick";
-  doc["format"] = kMeasurementFormat;
+  doc["format"] = format;
   return doc;
 }
 
-// Checks family, suite and format, then reads the fields of T. Every problem is one
-// std::invalid_argument: "<family> measurements: field '<path>': <problem>".
-void check_measurement_header(const nlohmann::json& doc, const std::string& family);
+// Checks family, suite and format (must be `format`), then reads the fields of T. Every problem
+// is one std::invalid_argument: "<family> measurements: field '<path>': <problem>".
+void check_measurement_header(const nlohmann::json& doc, const std::string& family,
+                              int format = kMeasurementFormat);
 [[noreturn]] void throw_measurement_error(const std::string& family, const FieldError& e);
 
 template <class T>
-T read_measurements(const nlohmann::json& doc, const std::string& family) {
-  check_measurement_header(doc, family);
+T read_measurements(const nlohmann::json& doc, const std::string& family,
+                    int format = kMeasurementFormat) {
+  check_measurement_header(doc, family, format);
   T m{};
   try {
     from_value(doc, m);

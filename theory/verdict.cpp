@@ -28,6 +28,22 @@ Verdict inconclusive(std::string claim, std::string dataset, std::string measure
           std::move(predicted), Outcome::inconclusive, std::move(reason)};
 }
 
+std::string with_minimum(const std::string& predicted, const std::string& minimum) {
+  return predicted + "; minimum evidence: " + minimum;
+}
+
+Verdict below_minimum(std::string claim, std::string dataset, std::string measured,
+                      std::string predicted, const std::string& missing) {
+  return inconclusive(std::move(claim), std::move(dataset), std::move(measured),
+                      std::move(predicted), "below the minimum evidence: " + missing);
+}
+
+Verdict below_minimum(Verdict v, const std::string& missing) {
+  v.outcome = Outcome::inconclusive;
+  v.reason = "below the minimum evidence: " + missing;
+  return v;
+}
+
 nlohmann::json to_json(const Verdict& v) {
   return {{"claim", v.claim},         {"dataset", v.dataset},
           {"measured", v.measured},   {"predicted", v.predicted},

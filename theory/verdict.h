@@ -28,6 +28,15 @@ Verdict verdict_from(bool holds, std::string claim, std::string dataset, std::st
 Verdict inconclusive(std::string claim, std::string dataset, std::string measured,
                      std::string predicted, std::string reason);
 
+// Every claim states the least evidence a verdict needs: `predicted` ends with
+// "; minimum evidence: MINIMUM", and below it the verdict is inconclusive, never pass or fail,
+// with the reason "below the minimum evidence: WHAT IS MISSING".
+std::string with_minimum(const std::string& predicted, const std::string& minimum);
+Verdict below_minimum(std::string claim, std::string dataset, std::string measured,
+                      std::string predicted, const std::string& missing);
+// `v` made inconclusive for want of evidence, its numbers and details kept.
+Verdict below_minimum(Verdict v, const std::string& missing);
+
 nlohmann::json to_json(const Verdict& v);
 
 }  // namespace largestep::theory
