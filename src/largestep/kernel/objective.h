@@ -3,7 +3,10 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
+#include <numbers>
 #include <type_traits>
 
 #include "largestep/kernel/dataset.h"
@@ -170,6 +173,76 @@ class LogisticObjective {
 
   const Dataset<Scalar>& data_;
   Scalar lambda_;
+};
+
+// Which of LogisticObjective's evaluations computed a value: they add the n loss terms in
+// different orders (value(): one running sum; value_and_gradient(): blocks of kRowsPerBlock rows,
+// then the blocks in order), so their rounding errors have different bounds.
+enum class Evaluation { value, value_and_gradient };
+
+// A bound on |fl(f(w)) - f(w)|: the rounding error of LogisticObjective<Scalar>'s value at w,
+// against f of the data and lambda as given in double (a float run rounds both to float: that is
+// included). With u = epsilon/2 of Scalar, gamma_k = k u / (1 - k u), R = max ||x_i||, r = ||w||,
+// L the loss part of f and Reg = lambda ||w||^2 / 2:
+//   margins      |fl(z_i) - z_i| <= delta = gamma_{d+1} R r: d products, d - 1 sums, x's rounding
+//   loss terms   |l(fl z) - l(z)| <= delta e^delta s(-z), and s(-z) = |l'(z)| <= min(1, l(z)/ln 2);
+//                l itself is evaluated to kLossUlps u relative (exp, log1p, or Eigen's
+//                vectorized exp and log with the log1p correction: a few ulps each)
+//   the mean     non-negative terms added to a depth of k (n for value(); for the blocked sum,
+//                min(n, kRowsPerBlock + blocks)), then divided by n: gamma_{k+1} relative
+//   regularizer  lambda's rounding, d squares and d - 1 sums, the product, the final sum:
+//                gamma_{d+4} relative (one more for ||w||'s own rounding)
+//   bound = a L + delta min(1, e^delta L / ln 2) + gamma_{d+4} Reg + 4 min_normal,
+//   a = kLossUlps u + gamma_{k+1}; the last term covers e^-z underflowing to zero.
+// L is bounded from the computed value v: L (1 - a) <= v - Reg + delta + gamma_{d+4} Reg. Every
+// estimate is rounded up by a few gammas, so the bound holds whatever the evaluation order
+// (vectorized dot products, FMA) within these depths; tests/test_gap_bound.cpp checks it against
+// 50-digit evaluations.
+template <class Scalar>
+class ValueErrorBound {
+ public:
+  static constexpr double kLossUlps = 16;
+
+  ValueErrorBound(const LogisticObjective<Scalar>& f, Evaluation how)
+      : u_(unit_roundoff()),
+        d_(static_cast<double>(f.dim())),
+        lambda_(static_cast<double>(f.lambda())),
+        max_row_norm_(static_cast<double>(f.data().max_row_norm())) {
+    const std::ptrdiff_t n = f.data().n();
+    const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
+    const std::ptrdiff_t depth =
+        how == Evaluation::value || blocks <= 1 ? n : std::min(n, kRowsPerBlock + blocks);
+    a_ = kLossUlps * u_ + gamma(static_cast<double>(depth) + 1);
+  }
+
+  // `value`: f(w) as the evaluation computed it; `w_norm`: ||w|| computed in Scalar.
+  double operator()(double value, double w_norm) const {
+    using std::abs;
+    if (!(a_ < 1)) return std::numeric_limits<double>::infinity();
+    const double r = abs(w_norm) * (1 + gamma(d_ + 2));
+    const double delta = gamma(d_ + 1) * max_row_norm_ * (1 + gamma(d_ + 2)) * r;
+    const double reg = lambda_ / 2 * r * r;
+    const double reg_error = gamma(d_ + 4) * reg;
+    const double reg_lower = std::max(0.0, reg * (1 - 3 * gamma(d_ + 4)));
+    const double loss = std::max(0.0, value - reg_lower + delta + reg_error) / (1 - a_);
+    const double slope =
+        delta < 1 ? std::min(1.0, std::exp(delta) * loss / std::numbers::ln2) : 1.0;
+    return a_ * loss + delta * slope + reg_error + 4 * min_normal();
+  }
+
+ private:
+  static double unit_roundoff() {
+    return static_cast<double>(std::numeric_limits<Scalar>::epsilon()) / 2;
+  }
+  static double min_normal() {
+    if constexpr (std::is_floating_point_v<Scalar>) return std::numeric_limits<Scalar>::min();
+    return 0.0;
+  }
+  double gamma(double k) const {
+    return k * u_ < 1 ? k * u_ / (1 - k * u_) : std::numeric_limits<double>::infinity();
+  }
+
+  double u_, d_, lambda_, max_row_norm_, a_ = 0;
 };
 
 extern template class LogisticObjective<float>;
