@@ -70,6 +70,38 @@ TEST(Cli, RunReportsStepsToEpsAndWritesATrace) {
   std::filesystem::remove(trace);
 }
 
+// Issue 16, reproduction 1: an eps below the rounding floor of the precision is refused up front,
+// naming the floor, instead of reporting the sign of the rounding as convergence.
+TEST(Cli, AnEpsBelowTheRoundingFloorIsRefusedNamingIt) {
+  expect_usage_error("run --data hard --lambda 1e-2 --eta 10 --scalar float --eps 1e-12",
+                     "rounding floor");
+  expect_usage_error("run --data hard --lambda 1e-2 --eta 10 --scalar float --eps 1e-12", "float");
+  expect_usage_error("run --data oned --lambda 1e-2 --rule classical --eps 1e-20",
+                     "rounding floor");
+  expect_usage_error("sweep --data hard --lambdas 1e-2,1e-4 --rules s2 --scalar float",
+                     "rounding floor");
+  // A suite at float precision: its eps 1e-8 is below float's floor on hard.
+  expect_usage_error("sweep --suite quick --scalar float --out " +
+                         (std::filesystem::temp_directory_path() / "largestep_cli_float").string(),
+                     "rounding floor");
+  const Outcome o = run_cli("run --data hard --lambda 1e-2 --eta 10 --scalar float --eps 1e-5");
+  ASSERT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("at the rounding floor"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("termination  converged"), std::string::npos) << o.output;
+}
+
+// Issue 16, reproduction 2: above eta_loc a count cut off by the horizon is a lower bound.
+TEST(Cli, CountsAboveEtaLocAreLowerBounds) {
+  const Outcome o = run_cli("run --data hard --lambda 1e-4 --eta 128 --max-steps 300 --json");
+  ASSERT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("\"settled\": null"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("\"settled_at_least\": 216"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("\"gap_bound\": "), std::string::npos) << o.output;
+  const Outcome text = run_cli("run --data hard --lambda 1e-4 --eta 128 --max-steps 300");
+  EXPECT_NE(text.output.find("settled >215"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("eta >= eta_loc"), std::string::npos) << text.output;
+}
+
 TEST(Cli, DivergenceIsReportedNotPrintedAsNan) {
   const Outcome o = run_cli("run --data hard:gamma=0.1 --lambda 1e-2 --eta 1000 --json");
   ASSERT_EQ(o.code, 0) << o.output;
