@@ -1,4 +1,5 @@
 // The `largestep` program end to end: usage errors exit 2 with one clear line, good runs exit 0.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -6,11 +7,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli_runner.h"
+#include "largestep/core/experiment.h"
+#include "largestep/core/stepsize.h"
 
 namespace {
 
@@ -229,7 +233,15 @@ TEST(Cli, SweepResultsAreByteIdenticalAcrossRunsAndThreadCounts) {
 // A doctored benchmark file whose S2 counts grow like 1/lambda (slope 1 > 0.65) must fail the
 // check (exit 1); the same file with counts growing like lambda^-1/2 passes (exit 0).
 TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
-  const auto write = [](const std::string& file, double exponent) {
+  // Each count's eta is the S2 rule's on the certified problem, as bench_time_to_eps writes it:
+  // verify --results refuses any other.
+  std::vector<std::string> etas;
+  largestep::ProblemCache problems;
+  for (const double lambda : {1e-2, 1e-3, 1e-4})
+    etas.push_back(fmt::format(
+        "{:.17g}", largestep::rule_eta(largestep::parse_rule("s2"),
+                                       problems.get("hard:gamma=0.1", lambda).rule_context())));
+  const auto write = [&etas](const std::string& file, double exponent) {
     std::ofstream out(file);
     out << "{\"context\": {}, \"benchmarks\": [";
     const char* lambdas[] = {"0.01", "0.001", "0.0001"};
@@ -237,8 +249,8 @@ TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
       const double steps = std::round(10 * std::pow(10.0, (k + 2) * exponent));
       out << (k ? "," : "") << "{\"name\": \"quick/hard0.1/lambda=" << lambdas[k]
           << "/s2/double/real_time\", \"run_type\": \"iteration\", \"repetition_index\": 0, "
-          << "\"steps\": " << steps << ", \"horizon_hit\": 0, \"final_gap\": 1e-9, \"eta\": 1, "
-          << "\"cv\": NaN}";
+          << "\"steps\": " << steps << ", \"horizon_hit\": 0, \"final_gap\": 1e-9, \"eta\": "
+          << etas[static_cast<std::size_t>(k)] << ", \"cv\": NaN}";
     }
     out << "]}";
   };
@@ -262,6 +274,27 @@ TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
   std::ofstream(truncated) << R"({"context": {"flavour": "baseline"}, "benchmarks": [{"name": "q)";
   expect_usage_error("verify --results " + truncated, truncated);
   std::filesystem::remove(truncated);
+  // Valid JSON of the wrong shape: exit 2 naming the file and the field, never a raw
+  // json.exception.
+  const std::string shape = out + ".shape.json";
+  std::ofstream(shape) << R"({"benchmarks": [{"name": 5}]})";
+  const Outcome misshapen = run_cli("verify --results " + shape + " --out " + out);
+  EXPECT_EQ(misshapen.code, 2) << misshapen.output;
+  EXPECT_NE(misshapen.output.find(shape + ": benchmarks[0]: 'name'"), std::string::npos)
+      << misshapen.output;
+  EXPECT_EQ(misshapen.output.find("json.exception"), std::string::npos) << misshapen.output;
+  // Counts of -5 are refused, not judged ("slope 0.000, r2 1.000").
+  std::string text;
+  {
+    std::ifstream in(good);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  for (std::size_t at = text.find("\"steps\": "); at != std::string::npos;
+       at = text.find("\"steps\": ", at + 1))
+    text.replace(at + 9, text.find(',', at) - at - 9, "-5");
+  std::ofstream(shape) << text;
+  expect_usage_error("verify --results " + shape, "'steps' must be a positive integer");
+  std::filesystem::remove(shape);
   std::filesystem::remove(bad);
   std::filesystem::remove(good);
   std::filesystem::remove_all(out);
