@@ -203,46 +203,51 @@ class ValueErrorBound {
  public:
   static constexpr double kLossUlps = 16;
 
-  ValueErrorBound(const LogisticObjective<Scalar>& f, Evaluation how)
-      : u_(unit_roundoff()),
-        d_(static_cast<double>(f.dim())),
-        lambda_(static_cast<double>(f.lambda())),
-        max_row_norm_(static_cast<double>(f.data().max_row_norm())) {
+  // Everything but v and r is fixed per objective: computed here, so that a call costs a few
+  // flops and one division (it runs at every step of every solver).
+  ValueErrorBound(const LogisticObjective<Scalar>& f, Evaluation how) {
+    const double u = static_cast<double>(std::numeric_limits<Scalar>::epsilon()) / 2;
+    const auto gamma = [u](double k) {
+      return k * u < 1 ? k * u / (1 - k * u) : std::numeric_limits<double>::infinity();
+    };
+    const double d = static_cast<double>(f.dim());
     const std::ptrdiff_t n = f.data().n();
     const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
     const std::ptrdiff_t depth =
         how == Evaluation::value || blocks <= 1 ? n : std::min(n, kRowsPerBlock + blocks);
-    a_ = kLossUlps * u_ + gamma(static_cast<double>(depth) + 1);
+    const double a = kLossUlps * u + gamma(static_cast<double>(depth) + 1);
+    const double norm_up = 1 + gamma(d + 2);  // ||w|| as computed, rounded up
+    delta_per_norm_ =
+        gamma(d + 1) * static_cast<double>(f.data().max_row_norm()) * norm_up * norm_up;
+    reg_per_norm2_ = static_cast<double>(f.lambda()) / 2 * norm_up * norm_up;
+    reg_gamma_ = gamma(d + 4);
+    // A gamma_k with k u >= 1 is undefined: the precision cannot bound this evaluation at all.
+    a_ = std::isfinite(delta_per_norm_) && std::isfinite(reg_gamma_)
+             ? a
+             : std::numeric_limits<double>::infinity();
+    loss_scale_ = a < 1 ? 1 / (1 - a) : 0;
+    if constexpr (std::is_floating_point_v<Scalar>)
+      underflow_ = 4 * std::numeric_limits<Scalar>::min();
   }
 
   // `value`: f(w) as the evaluation computed it; `w_norm`: ||w|| computed in Scalar.
   double operator()(double value, double w_norm) const {
-    using std::abs;
     if (!(a_ < 1)) return std::numeric_limits<double>::infinity();
-    const double r = abs(w_norm) * (1 + gamma(d_ + 2));
-    const double delta = gamma(d_ + 1) * max_row_norm_ * (1 + gamma(d_ + 2)) * r;
-    const double reg = lambda_ / 2 * r * r;
-    const double reg_error = gamma(d_ + 4) * reg;
-    const double reg_lower = std::max(0.0, reg * (1 - 3 * gamma(d_ + 4)));
-    const double loss = std::max(0.0, value - reg_lower + delta + reg_error) / (1 - a_);
+    const double r = std::abs(w_norm);
+    const double delta = delta_per_norm_ * r;
+    const double reg = reg_per_norm2_ * r * r;
+    const double reg_error = reg_gamma_ * reg;
+    const double reg_lower = std::max(0.0, reg - 3 * reg_error);
+    const double loss = std::max(0.0, value - reg_lower + delta + reg_error) * loss_scale_;
+    // e^delta <= 1 / (1 - delta) for delta < 1; past 1/2 only the cap |l'| <= 1 is used.
     const double slope =
-        delta < 1 ? std::min(1.0, std::exp(delta) * loss / std::numbers::ln2) : 1.0;
-    return a_ * loss + delta * slope + reg_error + 4 * min_normal();
+        delta < 0.5 ? std::min(1.0, loss / ((1 - delta) * std::numbers::ln2)) : 1.0;
+    return a_ * loss + delta * slope + reg_error + underflow_;
   }
 
  private:
-  static double unit_roundoff() {
-    return static_cast<double>(std::numeric_limits<Scalar>::epsilon()) / 2;
-  }
-  static double min_normal() {
-    if constexpr (std::is_floating_point_v<Scalar>) return std::numeric_limits<Scalar>::min();
-    return 0.0;
-  }
-  double gamma(double k) const {
-    return k * u_ < 1 ? k * u_ / (1 - k * u_) : std::numeric_limits<double>::infinity();
-  }
-
-  double u_, d_, lambda_, max_row_norm_, a_ = 0;
+  double delta_per_norm_ = 0, reg_per_norm2_ = 0, reg_gamma_ = 0, a_ = 0, loss_scale_ = 0;
+  double underflow_ = 0;
 };
 
 extern template class LogisticObjective<float>;
