@@ -5,8 +5,8 @@
 // <= eps. Counters: steps (settled), first_hit, horizon_hit (1: steps is only a lower bound: eps
 // not reached, or not confirmed, within the horizon, or eta >= eta_loc), final_gap, gap_bound (its
 // error bound), gap_floor (the bound at w_lambda), floor_reached (1: the horizon came with the
-// bound above eps, as for float at an eps below its floor), eta, diverged; a run that diverges or
-// turns non-finite ends in SkipWithError.
+// bound above eps), eta, diverged; a run that diverges or turns non-finite, or whose eps is at or
+// below the floor of its precision (the suites' 1e-8 in float), ends in SkipWithError.
 //
 // Own flags: --suite=NAME[,NAME...]|all (default quick; any registry suite, see
 // `largestep sweep --list-suites`), --scalar=double|float|both (default double).
@@ -46,6 +46,9 @@ void run_experiment(benchmark::State& state, const Experiment& e, Precision prec
   const Problem* problem = nullptr;
   try {
     problem = &problems().get(e.dataset, e.lambda);
+    // An eps at or below the precision's floor could only time a run to its horizon that can
+    // never count (e.g. the suites' 1e-8 in float): skipped, naming the floor, as `run` refuses it.
+    check_eps_above_floor(*problem, spec);
   } catch (const std::exception& error) {
     state.SkipWithError(error.what());
     return;
