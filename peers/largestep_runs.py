@@ -17,8 +17,10 @@ from largestep_cli import LargestepError
 from timing import median
 
 kTracePoints = 300
-TERMINATION_STATUS = {"converged": "converged", "max_steps": "max_iter", "diverged": "diverged",
-                      "non_finite": "non_finite"}
+# floor_reached: the horizon came with the gap within its rounding bound of eps, as a peer
+# "stalls" at the rounding floor.
+TERMINATION_STATUS = {"converged": "converged", "max_steps": "max_iter", "floor_reached": "stalled",
+                      "diverged": "diverged", "non_finite": "non_finite"}
 
 
 def methods(table):

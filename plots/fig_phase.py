@@ -17,11 +17,12 @@ from figure import ETA, ETA_LOC
 from results import FIGURE_RUNS, GRID_PREFIX, single
 from solver_runs import load_run_table
 
-# termination -> phase; max_steps means no convergence within the horizon, not proven chaos.
-PHASES = {"converged": "converges", "max_steps": "oscillates", "diverged": "diverges",
-          "non_finite": "diverges"}
+# termination -> phase; max_steps means no convergence within the horizon, not proven chaos;
+# floor_reached means the gap ended within its rounding bound of eps: precision cannot tell.
+PHASES = {"converged": "converges", "max_steps": "oscillates", "floor_reached": "at the floor",
+          "diverged": "diverges", "non_finite": "diverges"}
 STYLE = {"converges": ("o", "tab:green"), "oscillates": ("s", "tab:orange"),
-         "diverges": ("X", "tab:red")}
+         "at the floor": ("D", "tab:blue"), "diverges": ("X", "tab:red")}
 
 
 def draw(data_dir, out_png):
@@ -35,6 +36,8 @@ def draw(data_dir, out_png):
         mine = [r for r in grid if PHASES[r.termination] == phase]
         label = phase if phase != "oscillates" else \
             f"oscillates (no convergence in {figure.fmt_count(horizon)} steps)"
+        if not mine and phase == "at the floor":
+            continue  # only shown when a run ended there
         ax.plot([r.lam for r in mine], [r.eta for r in mine], marker, color=colour, ms=7,
                 ls="none", label=f"{label}: {len(mine)}")
     loc = sorted({(r.lam, r.eta_loc) for r in grid})
@@ -64,8 +67,8 @@ def draw(data_dir, out_png):
         "Phase diagram in (lambda, eta)",
         f"The {len(grid)} fixed-stepsize runs of the grid on {dataset} by termination: "
         f"converged, max_steps (oscillates: no convergence within {figure.fmt_count(horizon)} "
-        "steps), diverged or "
-        "non-finite; solid: eta_loc(lambda) from the certified reference, dashed: "
+        "steps), floor_reached (the gap within its rounding bound of eps at the horizon), "
+        "diverged or non-finite; solid: eta_loc(lambda) from the certified reference, dashed: "
         "1/(lambda ln(1/lambda)).",
         f"Below eta_loc {converge_below} of {len(below)} runs converge; above it {stuck_above} "
         f"of {len(above)} do not.{ratio_text}")

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from results import (BIFURCATION, METHODS, PEERS, PEERS_TRACE, RUNS_CSV, RUNS_JSON, ResultError,
                      is_number, read_csv, read_json, single)
 
-TERMINATIONS = ("converged", "max_steps", "diverged", "non_finite")
+TERMINATIONS = ("converged", "max_steps", "floor_reached", "diverged", "non_finite")
+HORIZON = ("max_steps", "floor_reached")  # ran to the horizon
 BLOWUP = ("diverged", "non_finite")
 
 
@@ -322,8 +323,9 @@ def load_bifurcation(data_dir):
             raise ResultError(path, f"line {r.line}: eta = {eta:g} has terminations "
                               f"{entry.termination} and {termination}")
         # A run that did not stop at the horizon (diverged, non-finite) has one row with empty
-        # t and w; a run to the horizon (max_steps) has no other way to end, so needs both.
-        optional = termination != "max_steps"
+        # t and w; a run to the horizon (max_steps, floor_reached) has no other way to end, so
+        # needs both.
+        optional = termination not in HORIZON
         t, w = r.number("t", optional=optional), r.number("w", optional=optional)
         if t is not None and w is not None:
             entry.t.append(t)

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -14,6 +15,9 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "largestep/core/experiment.h"
+#include "largestep/core/registry.h"
+#include "largestep/core/stepsize.h"
 
 namespace {
 
@@ -71,6 +75,38 @@ TEST(Cli, RunReportsStepsToEpsAndWritesATrace) {
   while (std::getline(in, line)) ++rows;
   EXPECT_GT(rows, 238);
   std::filesystem::remove(trace);
+}
+
+// Issue 16, reproduction 1: an eps below the rounding floor of the precision is refused up front,
+// naming the floor, instead of reporting the sign of the rounding as convergence.
+TEST(Cli, AnEpsBelowTheRoundingFloorIsRefusedNamingIt) {
+  expect_usage_error("run --data hard --lambda 1e-2 --eta 10 --scalar float --eps 1e-12",
+                     "rounding floor");
+  expect_usage_error("run --data hard --lambda 1e-2 --eta 10 --scalar float --eps 1e-12", "float");
+  expect_usage_error("run --data oned --lambda 1e-2 --rule classical --eps 1e-20",
+                     "rounding floor");
+  expect_usage_error("sweep --data hard --lambdas 1e-2,1e-4 --rules s2 --scalar float",
+                     "rounding floor");
+  // A suite at float precision: its eps 1e-8 is below float's floor on hard.
+  expect_usage_error("sweep --suite quick --scalar float --out " +
+                         (std::filesystem::temp_directory_path() / "largestep_cli_float").string(),
+                     "rounding floor");
+  const Outcome o = run_cli("run --data hard --lambda 1e-2 --eta 10 --scalar float --eps 1e-5");
+  ASSERT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("at the rounding floor"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("termination  converged"), std::string::npos) << o.output;
+}
+
+// Issue 16, reproduction 2: above eta_loc a count cut off by the horizon is a lower bound.
+TEST(Cli, CountsAboveEtaLocAreLowerBounds) {
+  const Outcome o = run_cli("run --data hard --lambda 1e-4 --eta 128 --max-steps 300 --json");
+  ASSERT_EQ(o.code, 0) << o.output;
+  EXPECT_NE(o.output.find("\"settled\": null"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("\"settled_at_least\": 216"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("\"gap_bound\": "), std::string::npos) << o.output;
+  const Outcome text = run_cli("run --data hard --lambda 1e-4 --eta 128 --max-steps 300");
+  EXPECT_NE(text.output.find("settled >215"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("eta >= eta_loc"), std::string::npos) << text.output;
 }
 
 TEST(Cli, DivergenceIsReportedNotPrintedAsNan) {
@@ -200,17 +236,32 @@ TEST(Cli, SweepResultsAreByteIdenticalAcrossRunsAndThreadCounts) {
 // A doctored benchmark file whose S2 counts grow like 1/lambda (slope 1 > 0.65) must fail the
 // check (exit 1); the same file with counts growing like lambda^-1/2 passes (exit 0).
 TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
-  // Four lambdas over two decades (the paper suite's): a slope's minimum evidence.
-  const auto write = [](const std::string& file, double exponent) {
+  // The S2 series of the paper suite, every lambda of it (over two decades: a slope's minimum
+  // evidence). Each count's eta is the S2 rule's on the certified problem, as bench_time_to_eps
+  // writes it: verify --results refuses any other.
+  struct Entry {
+    std::string name, eta;
+    double lambda;
+  };
+  std::vector<Entry> series;
+  largestep::ProblemCache problems;
+  for (const largestep::Experiment& e : largestep::find_suite("paper").experiments)
+    if (e.dataset == "hard:gamma=0.1" && e.method() == "s2")
+      series.push_back({e.name,
+                        fmt::format("{:.17g}", largestep::rule_eta(*e.spec.rule,
+                                                                   problems.get(e.dataset, e.lambda)
+                                                                       .rule_context())),
+                        e.lambda});
+  ASSERT_GE(series.size(), 4u);
+  const auto write = [&series](const std::string& file, double exponent) {
     std::ofstream out(file);
     out << "{\"context\": {}, \"benchmarks\": [";
-    const char* lambdas[] = {"0.01", "0.00316", "0.001", "0.0001"};
-    for (int k = 0; k < 4; ++k) {
-      const double steps = std::round(10 * std::pow(1 / std::stod(lambdas[k]), exponent));
-      out << (k ? "," : "") << "{\"name\": \"paper/hard0.1/lambda=" << lambdas[k]
-          << "/s2/double/real_time\", \"run_type\": \"iteration\", \"repetition_index\": 0, "
-          << "\"steps\": " << steps << ", \"horizon_hit\": 0, \"final_gap\": 1e-9, \"eta\": 1, "
-          << "\"cv\": NaN}";
+    for (std::size_t k = 0; k < series.size(); ++k) {
+      const double steps = std::round(10 * std::pow(1 / series[k].lambda, exponent));
+      out << (k ? "," : "") << "{\"name\": \"paper/" << series[k].name
+          << "/double/real_time\", \"run_type\": \"iteration\", \"repetition_index\": 0, "
+          << "\"steps\": " << steps << ", \"horizon_hit\": 0, \"final_gap\": 1e-9, \"eta\": "
+          << series[k].eta << ", \"cv\": NaN}";
     }
     out << "]}";
   };
@@ -234,6 +285,27 @@ TEST(Cli, VerifyResultsJudgesBenchmarkCounters) {
   std::ofstream(truncated) << R"({"context": {"flavour": "baseline"}, "benchmarks": [{"name": "q)";
   expect_usage_error("verify --results " + truncated, truncated);
   std::filesystem::remove(truncated);
+  // Valid JSON of the wrong shape: exit 2 naming the file and the field, never a raw
+  // json.exception.
+  const std::string shape = out + ".shape.json";
+  std::ofstream(shape) << R"({"benchmarks": [{"name": 5}]})";
+  const Outcome misshapen = run_cli("verify --results " + shape + " --out " + out);
+  EXPECT_EQ(misshapen.code, 2) << misshapen.output;
+  EXPECT_NE(misshapen.output.find(shape + ": benchmarks[0]: 'name'"), std::string::npos)
+      << misshapen.output;
+  EXPECT_EQ(misshapen.output.find("json.exception"), std::string::npos) << misshapen.output;
+  // Counts of -5 are refused, not judged ("slope 0.000, r2 1.000").
+  std::string text;
+  {
+    std::ifstream in(good);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  for (std::size_t at = text.find("\"steps\": "); at != std::string::npos;
+       at = text.find("\"steps\": ", at + 1))
+    text.replace(at + 9, text.find(',', at) - at - 9, "-5");
+  std::ofstream(shape) << text;
+  expect_usage_error("verify --results " + shape, "'steps' must be a positive integer");
+  std::filesystem::remove(shape);
   std::filesystem::remove(bad);
   std::filesystem::remove(good);
   std::filesystem::remove_all(out);

@@ -1,14 +1,18 @@
 // GD and Nesterov against closed forms, paper.md E6, and an independent 1-D minimizer.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "largestep/core/experiment.h"
-#include "largestep/data/generators.h"
 #include "largestep/core/gradient_descent.h"
-#include "largestep/kernel/logistic.h"
 #include "largestep/core/nesterov.h"
+#include "largestep/data/generators.h"
+#include "largestep/kernel/logistic.h"
 #include "largestep/reference/reference.h"
 
 namespace largestep {
@@ -201,6 +205,179 @@ TEST(GradientDescent, StepsizeJustAboveEtaLocIsNeverReportedSettled) {
   EXPECT_EQ(r.termination, Termination::max_steps);
   EXPECT_TRUE(r.settled.lower_bound);
   EXPECT_GT(r.final_gap, 1e-4);
+}
+
+}  // namespace
+}  // namespace largestep
+
+namespace largestep {
+namespace {
+
+// Reproduction: float GD on hard at lambda = 1e-2 reported "settled 115 ... converged" at a
+// gap of -2.6e-8 for eps 1e-8, 1e-10 and 1e-12 alike: the sign of the rounding decided.
+TEST(GapBound, FloatGapsBelowTheirRoundingFloorNeverConverge) {
+  const Problem p = make_problem(make_hard(0.1), 1e-2, compute_reference_double);
+  const double floor = gap_floor(p, Precision::single);
+  // Float evaluates f to ~6e-8 relative: the floor sits far above 1e-12, far below 1e-5.
+  ASSERT_GT(floor, 1e-9);
+  ASSERT_LT(floor, 1e-5);
+  for (const double eps : {1e-8, 1e-10, 1e-12}) {
+    RunSpec spec;
+    spec.eta = 10;
+    spec.precision = Precision::single;
+    spec.options.eps = eps;
+    spec.options.max_steps = 3000;
+    const SolverResult r = run(p, spec).result;
+    EXPECT_EQ(r.termination, Termination::floor_reached) << eps;
+    EXPECT_TRUE(r.settled.lower_bound) << eps;
+    EXPECT_TRUE(r.first_hit.lower_bound) << eps;
+    EXPECT_GT(r.gap_bound, eps) << eps;
+    EXPECT_EQ(r.gap_floor, floor) << eps;
+    EXPECT_THROW(check_eps_above_floor(p, spec), std::invalid_argument) << eps;
+  }
+  RunSpec reachable;
+  reachable.eta = 10;
+  reachable.precision = Precision::single;
+  reachable.options.eps = 1e-5;
+  EXPECT_NO_THROW(check_eps_above_floor(p, reachable));
+  const SolverResult r = run(p, reachable).result;
+  EXPECT_EQ(r.termination, Termination::converged);
+  EXPECT_LE(r.final_gap + r.gap_bound, 1e-5);
+}
+
+// The refusal names the floor, the precision, the data and lambda.
+TEST(GapBound, AnEpsAtOrBelowTheFloorIsRefusedNamingIt) {
+  const Problem p = make_problem(make_hard(0.1), 1e-2, compute_reference_double);
+  RunSpec spec;
+  spec.eta = 10;
+  spec.precision = Precision::single;
+  spec.options.eps = 1e-12;
+  try {
+    check_eps_above_floor(p, spec);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(fmt::format("{:.3g}", gap_floor(p, Precision::single))), std::string::npos)
+        << what;
+    EXPECT_NE(what.find("float"), std::string::npos) << what;
+    EXPECT_NE(what.find(p.data.spec), std::string::npos) << what;
+    EXPECT_NE(what.find("lambda = 0.01"), std::string::npos) << what;
+  }
+  spec.precision = Precision::dual;
+  EXPECT_NO_THROW(check_eps_above_floor(p, spec));  // double's floor is ~1e-17 here
+  spec.options.eps = 1e-20;
+  EXPECT_THROW(check_eps_above_floor(p, spec), std::invalid_argument);
+}
+
+// Reproduction: oned, classical, eps 1e-20 reported converged at a gap of -1.4e-17.
+TEST(GapBound, DoubleRunsBelowTheirFloorReachItAndStopThereUnconverged) {
+  const Problem p = make_problem(make_oned(), 1e-2, compute_reference_double);
+  RunSpec spec;
+  spec.rule = parse_rule("classical");
+  spec.options.eps = 1e-20;
+  spec.options.max_steps = 20000;
+  const SolverResult r = run(p, spec).result;
+  EXPECT_EQ(r.termination, Termination::floor_reached);
+  EXPECT_TRUE(r.settled.lower_bound);
+  EXPECT_LE(std::abs(r.final_gap), r.gap_bound);  // at the rounding floor, whatever its sign
+  EXPECT_GT(r.gap_floor, 1e-20);
+}
+
+// Reproduction: toy4 at eps 1e-20 and horizon 20000 reported settled 20000.
+TEST(GapBound, Toy4AtAnUnreachableEpsIsNotSettledAtTheHorizon) {
+  const Problem p = make_problem(make_toy4(), 1e-2, compute_reference_double);
+  RunSpec spec;
+  spec.rule = parse_rule("classical");
+  spec.options.eps = 1e-20;
+  spec.options.max_steps = 20000;
+  spec.options.stop_when_settled = false;
+  const SolverResult r = run(p, spec).result;
+  EXPECT_NE(r.termination, Termination::converged);
+  EXPECT_TRUE(r.settled.lower_bound);
+  EXPECT_EQ(r.steps, 20000);
+}
+
+// Reproduction: eta = 128 > eta_loc = 124.7 with a horizon of 300 reported settled 216 as
+// measured; with a longer horizon the gap escapes to 1.4e-3. Above eta_loc a count is a lower
+// bound whatever the gaps did before the horizon.
+TEST(Censoring, AboveEtaLocEveryCountIsALowerBound) {
+  const Problem p = make_problem(make_hard(0.1), 1e-4, compute_reference_double);
+  ASSERT_LT(p.reference.eta_loc, 128);
+  RunSpec spec;
+  spec.eta = 128;
+  spec.options.max_steps = 300;
+  const SolverResult r = run(p, spec).result;
+  EXPECT_EQ(r.termination, Termination::max_steps);
+  EXPECT_TRUE(r.unstable);
+  ASSERT_FALSE(r.first_hit.lower_bound);  // the gap did dip below eps before the horizon
+  EXPECT_TRUE(r.settled.lower_bound);
+  EXPECT_LE(r.settled.value, 300);  // the start of the streak: the count, if any, is no earlier
+  // Below eta_loc the same horizon gives a measured count.
+  spec.eta = 100;
+  const SolverResult stable = run(p, spec).result;
+  EXPECT_FALSE(stable.unstable);
+  EXPECT_FALSE(stable.settled.lower_bound);
+}
+
+// A streak that reaches the horizon before its confirmation window is over is a lower bound; the
+// same streak confirmed is the measured count.
+TEST(Censoring, AStreakShorterThanTheWindowAtTheHorizonIsALowerBound) {
+  const Problem p = make_problem(make_hard(0.1), 1e-3, compute_reference_double);
+  RunSpec spec;
+  spec.eta = 20;  // eta_loc ~ 29 at lambda = 1e-3
+  spec.options.max_steps = 5000;
+  spec.options.stop_when_settled = false;
+  const SolverResult full = run(p, spec).result;
+  ASSERT_FALSE(full.settled.lower_bound);
+  const std::int64_t s = full.settled.value;
+  const std::int64_t window = std::max<std::int64_t>(20, (s + 3) / 4);  // ceil(s / 4)
+  for (const bool stop : {false, true}) {
+    spec.options.stop_when_settled = stop;
+    spec.options.max_steps = s + 3;
+    const SolverResult cut = run(p, spec).result;
+    EXPECT_EQ(cut.termination, Termination::max_steps) << stop;
+    EXPECT_TRUE(cut.settled.lower_bound) << stop;
+    EXPECT_EQ(cut.settled.value, s) << stop;
+    EXPECT_EQ(cut.settled.str(), fmt::format(">{}", s - 1)) << stop;
+    spec.options.max_steps = s + window;
+    const SolverResult confirmed = run(p, spec).result;
+    EXPECT_FALSE(confirmed.settled.lower_bound) << stop;
+    EXPECT_EQ(confirmed.settled.value, s) << stop;
+  }
+}
+
+// Within eps means gap + bound <= eps: the first hit of a float run is where the bound allows,
+// later than where the bare gap first dips below eps when eps is a few floors.
+TEST(GapBound, FirstHitWaitsForTheBound) {
+  const Problem p = make_problem(make_hard(0.1), 1e-2, compute_reference_double);
+  RunSpec spec;
+  spec.rule = parse_rule("classical");
+  spec.precision = Precision::single;
+  spec.options.eps = 3 * gap_floor(p, Precision::single);
+  spec.options.max_steps = 20000;
+  std::vector<TracePoint> trace;
+  const RunOutcome o = run(p, spec, [&trace](const TracePoint& q) { trace.push_back(q); });
+  const SolverResult& r = o.result;
+  ASSERT_FALSE(r.first_hit.lower_bound);
+  std::int64_t bare = -1;
+  for (const TracePoint& q : trace) {
+    if (q.gap <= spec.options.eps) {
+      bare = q.t;
+      break;
+    }
+  }
+  ASSERT_GE(bare, 0);
+  EXPECT_GT(r.first_hit.value, bare);
+  EXPECT_LE(trace[static_cast<std::size_t>(r.first_hit.value)].gap + r.gap_floor,
+            1.5 * spec.options.eps);
+}
+
+TEST(Termination, ParsesEveryNameBack) {
+  for (const Termination t :
+       {Termination::converged, Termination::max_steps, Termination::floor_reached,
+        Termination::diverged, Termination::non_finite})
+    EXPECT_EQ(parse_termination(to_string(t)), t);
+  EXPECT_THROW(parse_termination("settled"), std::invalid_argument);
 }
 
 }  // namespace

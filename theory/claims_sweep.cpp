@@ -15,13 +15,6 @@
 namespace largestep::theory {
 namespace {
 
-Termination parse_termination(const std::string& text) {
-  for (const Termination t : {Termination::converged, Termination::max_steps, Termination::diverged,
-                              Termination::non_finite})
-    if (to_string(t) == text) return t;
-  throw std::invalid_argument(fmt::format("unknown termination '{}'", text));
-}
-
 RunOutcome outcome_of(const nlohmann::json& r) {
   RunOutcome o;
   o.rule = r.at("rule").get<std::string>();

@@ -27,6 +27,26 @@ struct RunArgs {
   bool has_eta = false, has_rule = false, has_trace = false, has_trace_every = false;
 };
 
+// Why a settled count is only a lower bound, for the text summary.
+std::string censoring_note(const SolverResult& r) {
+  if (!r.settled.lower_bound) return "";
+  if (r.unstable) return "   '>': a lower bound, eta >= eta_loc (w_lambda is unstable, E5)";
+  if (r.settled.value <= r.steps)
+    return "   '>': a lower bound, within eps only from there to the horizon (not confirmed)";
+  return "   '>': not reached within the horizon";
+}
+
+// A gap no larger than its error bound is indistinguishable from 0 in this precision: it is at the
+// rounding floor, whatever its sign, and never shown as a success below eps.
+std::string gap_line(const SolverResult& r) {
+  if (r.final_gap <= r.gap_bound)
+    return fmt::format(
+        "final gap    {:.6g} at step {}: at the rounding floor (error bound {:.3g})\n", r.final_gap,
+        r.steps, r.gap_bound);
+  return fmt::format("final gap    {:.6g} at step {} (error bound {:.3g})\n", r.final_gap, r.steps,
+                     r.gap_bound);
+}
+
 std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome& o, double total_seconds) {
   const SolverResult& r = o.result;
   const Reference& ref = p.reference;
@@ -41,13 +61,18 @@ std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome
                      to_string(spec.precision), o.rule, o.eta);
   out += spec.solver == SolverKind::nesterov ? fmt::format(", momentum = {:.6g}\n", o.momentum) : "\n";
   out += fmt::format("steps to eps first hit {}, settled {} (eps = {:.3g}){}\n", r.first_hit.str(),
-                     r.settled.str(), spec.options.eps,
-                     r.settled.lower_bound ? "   '>' : not reached within the horizon" : "");
-  out += fmt::format("final gap    {:.6g} at step {}\n", r.final_gap, r.steps);
+                     r.settled.str(), spec.options.eps, censoring_note(r));
+  out += gap_line(r);
   out += fmt::format("increases    {} (above {} ulps of f){}\n", r.increases,
                      spec.options.increase_tolerance_ulps,
                      r.last_increase ? fmt::format(", last at step {}", *r.last_increase) : "");
-  out += fmt::format("termination  {}\n", to_string(r.termination));
+  out += fmt::format("termination  {}", to_string(r.termination));
+  out += r.termination == Termination::floor_reached
+             ? fmt::format(
+                   " (the gap's error bound {:.3g} exceeds eps; the floor at w_lambda is "
+                   "{:.3g}): not converged\n",
+                   r.gap_bound, r.gap_floor)
+             : "\n";
   out += fmt::format("wall time    {:.6f} s solve", r.seconds);
   out += o.grid.empty() ? "\n" : fmt::format(" (chosen eta), {:.3f} s for all {} grid runs\n", total_seconds, o.grid.size());
   return out;
@@ -72,6 +97,7 @@ int run_command(const RunArgs& a) {
   }
   if (a.has_trace) check_output("--trace", a.trace, dataset_inputs("--data", a.data));
   const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda));
+  check_eps_above_floor(problem, spec);  // exit 2 naming the floor
 
   // The trace goes to disk as the run produces it: memory stays that of the run, however long.
   std::optional<OutputFile> trace_file;

@@ -56,6 +56,18 @@ std::vector<Experiment> jobs_from_flags(const SweepArgs& a) {
   return jobs;
 }
 
+// Before anything runs: an eps at or below the rounding floor of any job is refused (exit 2),
+// naming the job, rather than reported after the sweep as runs that could never count.
+void refuse_eps_below_floor(const std::vector<Experiment>& jobs, ProblemCache& problems) {
+  for (const Experiment& job : jobs) {
+    try {
+      check_eps_above_floor(problems.get(job.dataset, job.lambda), job.spec);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(job.name.empty() ? e.what() : fmt::format("{}: {}", job.name, e.what()));
+    }
+  }
+}
+
 // A registry suite through the runner: DIR/runs.json, runs.csv and traces/ (suite_runner.h).
 int suite_command(const SweepArgs& a) {
   if (a.has("--data") || a.has("--lambdas") || a.has("--etas") || a.has("--rules") ||
@@ -71,6 +83,7 @@ int suite_command(const SweepArgs& a) {
   prepare_output_dir("--out", a.out);
   for (const char* file : {"runs.json", "runs.csv"}) check_output("--out", a.out + "/" + file);
   ProblemCache problems;
+  refuse_eps_below_floor(suite.experiments, problems);
   Progress progress(suite.experiments.size());
   const std::vector<SuiteRun> runs =
       run_suite(suite, problems, [&progress](std::size_t done, std::size_t, const SuiteRun& r) {
@@ -101,6 +114,7 @@ int sweep_command(const SweepArgs& a) {
   check_output("--out", a.out, dataset_inputs("--data", a.data));
   const std::vector<std::string>& columns = kRunColumns;
   ProblemCache problems;
+  refuse_eps_below_floor(jobs, problems);
   nlohmann::json records = nlohmann::json::array();
   std::string csv = csv_header(columns);
   Progress progress(jobs.size());

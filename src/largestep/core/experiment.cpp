@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "largestep/core/methods.h"
@@ -12,22 +14,45 @@
 namespace largestep {
 namespace {
 
+// What the reference adds to every gap's error bound beyond f*'s rounding to double: its bracket,
+// and for a reference computed in double (compute_reference_double) the rounding of f* itself.
+double reference_error(const Problem& problem) {
+  const Reference& ref = problem.reference;
+  double error = std::max(0.0, ref.bracket_width());
+  if (ref.digits <= std::numeric_limits<double>::max_digits10) {
+    const LogisticObjective<double> f(problem.data, problem.lambda);
+    error += ValueErrorBound<double>(f, Evaluation::value)(ref.f_star, ref.w.norm());
+  }
+  return error;
+}
+
+template <class Scalar>
+double gap_floor(const Problem& problem, const Dataset<Scalar>& data, const SolverFactory& solver) {
+  const LogisticObjective<Scalar> f(data, Scalar(problem.lambda));
+  const ValueErrorBound<Scalar> bound(f, solver.evaluation);
+  const double f_star = problem.reference.f_star;
+  return bound(f_star, problem.reference.w.norm()) + reference_error(problem) +
+         std::abs(f_star) * std::numeric_limits<double>::epsilon();
+}
+
+// Every run goes through here: the gaps' error bounds and GD's stability threshold (which decides
+// whether a count can settle, solver.h) come from the problem.
 template <class Scalar>
 SolverResult solve(const Problem& problem, const Dataset<Scalar>& data, const SolverFactory& solver,
-                   const SolverOptions& options, double momentum, const TraceCallback& trace) {
+                   SolverOptions options, double momentum, const TraceCallback& trace) {
   const LogisticObjective<Scalar> f(data, Scalar(problem.lambda));
   Vector<Scalar> w = Vector<Scalar>::Zero(data.d());
-  return solver.runner<Scalar>()(f, problem.reference.f_star, options, momentum, w, trace);
+  options.reference_bracket = reference_error(problem);
+  if (solver.unstable_from_eta_loc) options.eta_loc = problem.reference.eta_loc;
+  SolverResult result =
+      solver.runner<Scalar>()(f, problem.reference.f_star, options, momentum, w, trace);
+  result.gap_floor = gap_floor(problem, data, solver);
+  return result;
 }
 
 SolverResult solve(const Problem& problem, Precision precision, SolverKind kind,
                    SolverOptions options, double momentum, const TraceCallback& trace) {
   const SolverFactory& solver = solver_method(kind).solver();
-  // At eta >= eta_loc, w_lambda is unstable (E5): rounding-level deviations grow by
-  // |1 - eta h_max| >= 1 per step, so a gap that sat below eps for a while can still escape.
-  // Only the horizon can tell, so such runs never stop early.
-  if (solver.unstable_from_eta_loc && options.eta >= problem.reference.eta_loc)
-    options.stop_when_settled = false;
   if (precision == Precision::single)
     return solve(problem, problem.data.cast<float>(), solver, options, momentum, trace);
   return solve(problem, problem.data, solver, options, momentum, trace);
@@ -40,6 +65,23 @@ bool better(const StepCount& a, const StepCount& b) {
 }
 
 }  // namespace
+
+double gap_floor(const Problem& problem, Precision precision, SolverKind kind) {
+  const SolverFactory& solver = solver_method(kind).solver();
+  if (precision == Precision::single) return gap_floor(problem, problem.data.cast<float>(), solver);
+  return gap_floor(problem, problem.data, solver);
+}
+
+void check_eps_above_floor(const Problem& problem, const RunSpec& spec) {
+  const double floor = gap_floor(problem, spec.precision, spec.solver);
+  if (spec.options.eps > floor) return;
+  throw std::invalid_argument(fmt::format(
+      "eps = {:.3g} is at or below the rounding floor {:.3g} of {} on {} at lambda = {:.3g} (the "
+      "error bound of f(w_lambda) in {} plus the reference's bracket): no gap can be shown "
+      "within it; use an eps above {:.3g}{}",
+      spec.options.eps, floor, to_string(spec.precision), problem.data.spec, problem.lambda,
+      to_string(spec.precision), floor, spec.precision == Precision::single ? " or double" : ""));
+}
 
 RuleContext Problem::rule_context() const {
   return {lambda, reference.smoothness, separability.separable ? separability.margin : 0.0,

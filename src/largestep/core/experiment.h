@@ -43,6 +43,11 @@ std::string to_string(Precision p);
 SolverKind parse_solver(std::string_view text);   // "gd" | "nesterov"
 Precision parse_precision(std::string_view text);  // "float" | "double"
 
+// The least error bound a gap can have on this problem in this precision: the bound on f's
+// rounding at w_lambda (ValueErrorBound of the solver's evaluation) plus the reference's bracket
+// and f*'s rounding. No run can show a gap within an eps at or below it.
+double gap_floor(const Problem& problem, Precision precision, SolverKind solver = SolverKind::gd);
+
 struct RunSpec {
   SolverKind solver = SolverKind::gd;
   // Exactly one of rule and eta: the stepsize by rule, or a fixed value.
@@ -51,6 +56,11 @@ struct RunSpec {
   Precision precision = Precision::dual;
   SolverOptions options;  // eta is filled in from the rule
 };
+
+// Throws std::invalid_argument when the spec's eps is at or below gap_floor for its precision
+// and solver, naming eps, the floor, the precision, the dataset and lambda: no step of such a
+// run could count (run() itself would report it floor_reached at the horizon).
+void check_eps_above_floor(const Problem& problem, const RunSpec& spec);
 
 struct RunOutcome {
   std::string rule;  // the rule's name, or "fixed:eta=..." for an explicit eta

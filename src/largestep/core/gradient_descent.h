@@ -19,27 +19,30 @@ inline double gd_divergence_radius(double eta, double lambda, double max_row_nor
   return eta * max_row_norm / (eta * lambda - 2);
 }
 
-// Runs GD from w (in: w_0; out: the last iterate) and measures gaps against f_star.
+// Runs GD from w (in: w_0; out: the last iterate) and measures gaps against f_star, each with its
+// error bound (solver.h). At eta >= options.eta_loc no count settles (E5).
 template <class Scalar, TraceObserver Observer = NoObserver>
 SolverResult gradient_descent(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
                               const SolverOptions& options, Vector<Scalar>& w,
                               Observer&& observe = {}) {
   using std::isfinite;
   options.validate();
-  RunTracker<Scalar> tracker(options, f_star);
+  RunTracker<Scalar> tracker(options, f_star, options.eta >= options.eta_loc);
+  const ValueErrorBound<Scalar> value_error(f, Evaluation::value_and_gradient);
   const Scalar eta(options.eta);
   const double radius = gd_divergence_radius(options.eta, static_cast<double>(f.lambda()),
                                              static_cast<double>(f.data().max_row_norm()));
   Vector<Scalar> grad(f.dim());
   for (std::int64_t t = 0;; ++t) {
     const Scalar value = f.value_and_gradient(w, grad);
+    const double w_norm = static_cast<double>(w.norm());
     if (!isfinite(value) || !grad.allFinite())
-      return tracker.finish(Termination::non_finite, t, NAN, static_cast<double>(w.norm()));
-    const std::optional<Termination> stop = tracker.next(
-        t, value, options.max_steps, [&] { return static_cast<double>(w.norm()) > radius; });
+      return tracker.finish(Termination::non_finite, t, NAN, w_norm);
+    const std::optional<Termination> stop =
+        tracker.next(t, value, value_error(static_cast<double>(value), w_norm), options.max_steps,
+                     [&] { return w_norm > radius; });
     observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
-    if (stop)
-      return tracker.finish(*stop, t, static_cast<double>(grad.norm()), static_cast<double>(w.norm()));
+    if (stop) return tracker.finish(*stop, t, static_cast<double>(grad.norm()), w_norm);
     w.noalias() -= eta * grad;
   }
 }

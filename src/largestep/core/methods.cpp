@@ -89,7 +89,7 @@ constexpr Method kMethods[] = {
     {.name = "nesterov",
      .description = "Nesterov's accelerated gradient, momentum (sqrt(kappa)-1)/(sqrt(kappa)+1)",
      .label = "Nesterov",
-     .factory = SolverFactory{run_nesterov<float>, run_nesterov<double>, false},
+     .factory = SolverFactory{run_nesterov<float>, run_nesterov<double>, false, Evaluation::value},
      .default_rule = "classical"},
 };
 

@@ -70,8 +70,12 @@ struct SolverFactory {
   SolverRunner<float> single = nullptr;
   SolverRunner<double> dual = nullptr;
   // At eta >= eta_loc, w_lambda is unstable for this solver (E5): a gap that sat below eps can
-  // still escape, so its runs there never stop early.
+  // still escape, so its runs there never stop early and their counts are lower bounds
+  // (SolverOptions::eta_loc).
   bool unstable_from_eta_loc = false;
+  // What the solver evaluates at each iterate whose value it tracks: it sets the value's error
+  // bound (ValueErrorBound) and so the gap floor.
+  Evaluation evaluation = Evaluation::value_and_gradient;
 
   template <class Scalar>
   SolverRunner<Scalar> runner() const {

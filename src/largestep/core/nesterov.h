@@ -30,23 +30,27 @@ SolverResult nesterov(const LogisticObjective<Scalar>& f, const GapScalar<Scalar
   options.validate();
   if (!(momentum >= 0 && momentum < 1))
     throw std::invalid_argument("nesterov: momentum must be in [0, 1), got " + std::to_string(momentum));
+  // eta_loc is GD's threshold: Nesterov's momentum changes the linearization at w_lambda.
   RunTracker<Scalar> tracker(options, f_star);
+  const ValueErrorBound<Scalar> value_error(f, Evaluation::value);
   const Scalar eta(options.eta), beta(momentum);
   Vector<Scalar> previous = w, y(f.dim()), grad(f.dim());
   double divergence_gap = 0;
   for (std::int64_t t = 0;; ++t) {
     const Scalar value = f.value(w);
+    const double w_norm = static_cast<double>(w.norm());
     y = w + beta * (w - previous);
     f.value_and_gradient(y, grad);
     if (!isfinite(value) || !grad.allFinite())
-      return tracker.finish(Termination::non_finite, t, NAN, static_cast<double>(w.norm()));
-    const std::optional<Termination> stop = tracker.next(t, value, options.max_steps, [&] {
-      if (t == 0) divergence_gap = kNesterovDivergenceFactor * std::max(1.0, tracker.so_far().final_gap);
+      return tracker.finish(Termination::non_finite, t, NAN, w_norm);
+    const double error = value_error(static_cast<double>(value), w_norm);
+    const std::optional<Termination> stop = tracker.next(t, value, error, options.max_steps, [&] {
+      if (t == 0)
+        divergence_gap = kNesterovDivergenceFactor * std::max(1.0, tracker.so_far().final_gap);
       return tracker.so_far().final_gap > divergence_gap;
     });
     observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
-    if (stop)
-      return tracker.finish(*stop, t, static_cast<double>(grad.norm()), static_cast<double>(w.norm()));
+    if (stop) return tracker.finish(*stop, t, static_cast<double>(grad.norm()), w_norm);
     previous = w;
     w = y - eta * grad;
   }

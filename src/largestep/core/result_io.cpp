@@ -1,6 +1,7 @@
 #include "largestep/core/result_io.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fmt/format.h>
@@ -16,6 +17,12 @@ namespace {
 template <class T>
 nlohmann::json optional_value(const std::optional<T>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+// An error bound is infinite when the working precision cannot bound the sum at all (gamma_n >= 1);
+// files hold no Inf, so it is written as null.
+nlohmann::json finite_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
 
 }  // namespace
@@ -61,7 +68,8 @@ const std::vector<std::string> kRunColumns = {
     "dataset",        "n",          "d",          "lambda",          "solver",
     "rule",           "eta",        "momentum",   "scalar",          "eps",
     "horizon",        "termination", "steps",     "first_hit",       "first_hit_at_least",
-    "settled",        "settled_at_least", "final_gap", "final_value", "increases",
+    "settled",        "settled_at_least", "final_gap", "gap_bound",   "gap_floor",
+    "final_value",    "increases",
     "last_increase",  "seconds",    "f_star",     "eta_loc",         "smoothness",
     "margin",         "f_star_lower", "h_min",    "h_max",
     "commit",         "flavour",    "compiler",        "cpu",
@@ -94,6 +102,8 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
       {"termination", to_string(r.termination)},
       {"steps", r.steps},
       {"final_gap", r.final_gap},
+      {"gap_bound", finite_or_null(r.gap_bound)},
+      {"gap_floor", finite_or_null(r.gap_floor)},
       {"final_value", r.final_value},
       {"increases", r.increases},
       {"last_increase", optional_value(r.last_increase)},

@@ -11,12 +11,25 @@ std::string to_string(Termination t) {
       return "converged";
     case Termination::max_steps:
       return "max_steps";
+    case Termination::floor_reached:
+      return "floor_reached";
     case Termination::diverged:
       return "diverged";
     case Termination::non_finite:
       return "non_finite";
   }
   return "unknown";
+}
+
+Termination parse_termination(std::string_view text) {
+  std::string known;
+  for (const Termination t :
+       {Termination::converged, Termination::max_steps, Termination::floor_reached,
+        Termination::diverged, Termination::non_finite}) {
+    if (to_string(t) == text) return t;
+    known += (known.empty() ? "" : ", ") + to_string(t);
+  }
+  throw std::invalid_argument(fmt::format("unknown termination '{}' (known: {})", text, known));
 }
 
 std::string StepCount::str() const {
@@ -36,6 +49,9 @@ void SolverOptions::validate() const {
   if (!(increase_tolerance_ulps >= 0) || !std::isfinite(increase_tolerance_ulps))
     fail("increase_tolerance_ulps", increase_tolerance_ulps, "a finite number >= 0");
   if (trace_every < 1) fail("trace_every", trace_every, ">= 1");
+  if (!(reference_bracket >= 0) || !std::isfinite(reference_bracket))
+    fail("reference_bracket", reference_bracket, "a finite number >= 0");
+  if (!(eta_loc > 0)) fail("eta_loc", eta_loc, "a positive number (infinite when not known)");
 }
 
 }  // namespace largestep

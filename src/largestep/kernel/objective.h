@@ -3,7 +3,10 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
+#include <numbers>
 #include <type_traits>
 
 #include "largestep/kernel/dataset.h"
@@ -170,6 +173,81 @@ class LogisticObjective {
 
   const Dataset<Scalar>& data_;
   Scalar lambda_;
+};
+
+// Which of LogisticObjective's evaluations computed a value: they add the n loss terms in
+// different orders (value(): one running sum; value_and_gradient(): blocks of kRowsPerBlock rows,
+// then the blocks in order), so their rounding errors have different bounds.
+enum class Evaluation { value, value_and_gradient };
+
+// A bound on |fl(f(w)) - f(w)|: the rounding error of LogisticObjective<Scalar>'s value at w,
+// against f of the data and lambda as given in double (a float run rounds both to float: that is
+// included). With u = epsilon/2 of Scalar, gamma_k = k u / (1 - k u), R = max ||x_i||, r = ||w||,
+// L the loss part of f and Reg = lambda ||w||^2 / 2:
+//   margins      |fl(z_i) - z_i| <= delta = gamma_{d+1} R r: d products, d - 1 sums, x's rounding
+//   loss terms   |l(fl z) - l(z)| <= delta e^delta s(-z), and s(-z) = |l'(z)| <= min(1, l(z)/ln 2);
+//                l itself is evaluated to kLossUlps u relative (exp, log1p, or Eigen's
+//                vectorized exp and log with the log1p correction: a few ulps each)
+//   the mean     non-negative terms added to a depth of k (n for value(); for the blocked sum,
+//                min(n, kRowsPerBlock + blocks)), then divided by n: gamma_{k+1} relative
+//   regularizer  lambda's rounding, d squares and d - 1 sums, the product, the final sum:
+//                gamma_{d+4} relative (one more for ||w||'s own rounding)
+//   bound = a L + delta min(1, e^delta L / ln 2) + gamma_{d+4} Reg + 4 min_normal,
+//   a = kLossUlps u + gamma_{k+1}; the last term covers e^-z underflowing to zero.
+// L is bounded from the computed value v: L (1 - a) <= v - Reg + delta + gamma_{d+4} Reg. Every
+// estimate is rounded up by a few gammas, so the bound holds whatever the evaluation order
+// (vectorized dot products, FMA) within these depths; tests/test_gap_bound.cpp checks it against
+// 50-digit evaluations.
+template <class Scalar>
+class ValueErrorBound {
+ public:
+  static constexpr double kLossUlps = 16;
+
+  // Everything but v and r is fixed per objective: computed here, so that a call costs a few
+  // flops and one division (it runs at every step of every solver).
+  ValueErrorBound(const LogisticObjective<Scalar>& f, Evaluation how) {
+    const double u = static_cast<double>(std::numeric_limits<Scalar>::epsilon()) / 2;
+    const auto gamma = [u](double k) {
+      return k * u < 1 ? k * u / (1 - k * u) : std::numeric_limits<double>::infinity();
+    };
+    const double d = static_cast<double>(f.dim());
+    const std::ptrdiff_t n = f.data().n();
+    const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
+    const std::ptrdiff_t depth =
+        how == Evaluation::value || blocks <= 1 ? n : std::min(n, kRowsPerBlock + blocks);
+    const double a = kLossUlps * u + gamma(static_cast<double>(depth) + 1);
+    const double norm_up = 1 + gamma(d + 2);  // ||w|| as computed, rounded up
+    delta_per_norm_ =
+        gamma(d + 1) * static_cast<double>(f.data().max_row_norm()) * norm_up * norm_up;
+    reg_per_norm2_ = static_cast<double>(f.lambda()) / 2 * norm_up * norm_up;
+    reg_gamma_ = gamma(d + 4);
+    // A gamma_k with k u >= 1 is undefined: the precision cannot bound this evaluation at all.
+    a_ = std::isfinite(delta_per_norm_) && std::isfinite(reg_gamma_)
+             ? a
+             : std::numeric_limits<double>::infinity();
+    loss_scale_ = a < 1 ? 1 / (1 - a) : 0;
+    if constexpr (std::is_floating_point_v<Scalar>)
+      underflow_ = 4 * std::numeric_limits<Scalar>::min();
+  }
+
+  // `value`: f(w) as the evaluation computed it; `w_norm`: ||w|| computed in Scalar.
+  double operator()(double value, double w_norm) const {
+    if (!(a_ < 1)) return std::numeric_limits<double>::infinity();
+    const double r = std::abs(w_norm);
+    const double delta = delta_per_norm_ * r;
+    const double reg = reg_per_norm2_ * r * r;
+    const double reg_error = reg_gamma_ * reg;
+    const double reg_lower = std::max(0.0, reg - 3 * reg_error);
+    const double loss = std::max(0.0, value - reg_lower + delta + reg_error) * loss_scale_;
+    // e^delta <= 1 / (1 - delta) for delta < 1; past 1/2 only the cap |l'| <= 1 is used.
+    const double slope =
+        delta < 0.5 ? std::min(1.0, loss / ((1 - delta) * std::numbers::ln2)) : 1.0;
+    return a_ * loss + delta * slope + reg_error + underflow_;
+  }
+
+ private:
+  double delta_per_norm_ = 0, reg_per_norm2_ = 0, reg_gamma_ = 0, a_ = 0, loss_scale_ = 0;
+  double underflow_ = 0;
 };
 
 extern template class LogisticObjective<float>;
