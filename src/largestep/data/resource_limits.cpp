@@ -55,4 +55,11 @@ void require_memory(double bytes, std::optional<double> available, std::string_v
                               format_bytes(bytes), format_bytes(*available), remedy));
 }
 
+void require_memory(double bytes, std::string_view what, std::string_view remedy) {
+  // Below 16 MiB no machine refuses, and readers call this for every file: spare them the read of
+  // /proc/meminfo, unless a limit is set.
+  if (bytes < (1 << 24) && !std::getenv("LARGESTEP_MAX_MEMORY")) return;
+  require_memory(bytes, available_memory_bytes(), what, remedy);
+}
+
 }  // namespace largestep

@@ -22,8 +22,6 @@ std::string format_bytes(double bytes);
 // when bytes > available. `bytes` is a double so that n * d never overflows before the check.
 void require_memory(double bytes, std::optional<double> available, std::string_view what,
                     std::string_view remedy);
-inline void require_memory(double bytes, std::string_view what, std::string_view remedy) {
-  require_memory(bytes, available_memory_bytes(), what, remedy);
-}
+void require_memory(double bytes, std::string_view what, std::string_view remedy);
 
 }  // namespace largestep
