@@ -55,8 +55,10 @@ std::vector<Vector<double>> read_weights(std::istream& in, const std::string& na
   std::string text;
   double count = 0, checked_at = 1 << 24;  // numbers read, and when memory is next checked
   for (long number = 1; std::getline(in, text); ++number) {
-    std::vector<double> values =
-        parse_numbers(std::string_view(text).substr(0, text.find('#')), name, number);
+    std::string_view line = std::string_view(text).substr(0, text.find('#'));
+    // A UTF-8 byte-order mark, which spreadsheet exports write, as the data readers allow it.
+    if (number == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    std::vector<double> values = parse_numbers(line, name, number);
     count += static_cast<double>(values.size());
     if (count >= checked_at) {  // the Line vectors and the result: about twice the numbers
       require_memory(2 * 8 * 2 * count, fmt::format("{}: {} weights so far", name, count),
