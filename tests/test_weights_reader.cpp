@@ -81,6 +81,20 @@ TEST(ReadWeights, FollowsTheNumberGrammarOfEveryReader) {
   EXPECT_EQ(error("0x10 1\n", 2), ":1: weight 1 is not a finite number (0x10)");
 }
 
+TEST(ReadWeights, SkipsAByteOrderMarkAsTheDataReadersDo) {
+  const auto w = read(
+      "\xEF\xBB\xBF"
+      "1 2\r\n3 4\r\n",
+      2);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0], (Vector<double>(2) << 1, 2).finished());
+  EXPECT_EQ(error("1 2\n\xEF\xBB\xBF"
+                  "3 4\n",
+                  2)
+                .substr(0, 25),
+            ":2: weight 1 is not a fin");
+}
+
 TEST(ReadWeights, ReadsAStreamNamingItInErrors) {
   std::istringstream in("1 2\n3 x\n");
   EXPECT_EQ(error_of([&] { read_weights(in, "stream", 2); }),
