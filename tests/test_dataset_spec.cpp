@@ -3,9 +3,7 @@
 // whose message names the problem. Also validate(), which make_dataset applies to its result.
 #include <gtest/gtest.h>
 
-#include "data_error_message.h"
-#include "temp_dir.h"
-
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <functional>
@@ -14,8 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "data_error_message.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/data/generators.h"
+#include "scoped_env.h"
+#include "temp_dir.h"
 
 namespace largestep {
 namespace {
@@ -217,6 +218,46 @@ TEST(DatasetSpecErrors, BadNumbersNameTheKeyAndTheValue) {
   EXPECT_TRUE(mentions(spec_error("planted:d=-2"), {"d"}));
   EXPECT_TRUE(mentions(spec_error("hard:gamma=1"), {"gamma"}));
   EXPECT_TRUE(mentions(spec_error("oned:x=0"), {"x"}));
+}
+
+TEST(DatasetSpecErrors, IntegerKeysSayWhatIsWrongWithTheValue) {
+  // issue 17: "planted:n=1e20" was "not an integer"; it is an integer, too large for n.
+  EXPECT_TRUE(mentions(spec_error("planted:n=1e20"),
+                       {"n=1e20", "too large for an integer", "9223372036854775807"}));
+  EXPECT_TRUE(mentions(spec_error("planted:seed=99999999999999999999"), {"too large"}));
+  EXPECT_TRUE(
+      mentions(spec_error("planted:n=1e3"), {"n=1e3", "not an integer in digits: write 1000"}));
+  EXPECT_TRUE(mentions(spec_error("planted:d=100.0"), {"d=100.0", "write 100"}));
+  EXPECT_TRUE(mentions(spec_error("planted:d=2.5"), {"d=2.5 is not an integer"}));
+  EXPECT_EQ(spec_error("planted:d=2.5").find("digits"), std::string::npos);
+  EXPECT_TRUE(mentions(spec_error("planted:d=x"), {"d=x is not an integer"}));
+  EXPECT_EQ(parse_dataset_spec("planted:n=+5").params.at("n"), "5");  // one '+', as everywhere
+}
+
+TEST(DatasetSpecErrors, NumberKeysSayWhatIsWrongWithTheValue) {
+  EXPECT_TRUE(
+      mentions(spec_error("hard:gamma=1e999"), {"gamma=1e999", "beyond the largest double"}));
+  EXPECT_TRUE(mentions(spec_error("hard:gamma=1e-400"),
+                       {"gamma=1e-400", "nonzero but below the smallest double"}));
+  EXPECT_TRUE(mentions(spec_error("oned:x=nan"), {"x=nan", "NaN or Inf"}));
+  EXPECT_TRUE(mentions(spec_error("oned:x=0x1"), {"x=0x1 is not a finite number"}));
+  EXPECT_EQ(parse_dataset_spec("oned:x=+0.5").canonical(), "oned:x=0.5");
+}
+
+TEST(MakeDataset, RefusesHugePlantedRequestsAtOnceNamingTheSize) {
+  // issue 17: the first hung for about 15 minutes a row, the second grew past 2.3 GB, the third
+  // ended in std::bad_alloc.
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(mentions(spec_error("planted:n=10,d=10000"),
+                       {"gamma = 0.05", "d = 10000", "draws per row", "use gamma <="}));
+  EXPECT_TRUE(mentions(spec_error("planted:n=1000,d=1000000000"),
+                       {"n = 1000, d = 1000000000", "8.02 TB", "available", "smaller n or d"}));
+  {
+    const ScopedEnv limit("LARGESTEP_MAX_MEMORY", "8e9");
+    EXPECT_TRUE(mentions(spec_error("planted:n=1000000000"),
+                         {"n = 1000000000, d = 10", "88 GB", "8 GB (8000000000 bytes) available"}));
+  }
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5);
 }
 
 TEST(DatasetSpecErrors, FileKindsNeedAPathAndConsistentOptions) {

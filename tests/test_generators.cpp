@@ -3,16 +3,18 @@
 // >= gamma w.r.t. planted_direction, seeded, uniform in the ball outside the slab).
 #include <gtest/gtest.h>
 
-#include "data_error_message.h"
-
+#include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "data_error_message.h"
 #include "largestep/data/generators.h"
+#include "scoped_env.h"
 
 namespace largestep {
 namespace {
@@ -214,6 +216,107 @@ TEST(Planted, GammaTooLargeToSampleIsAnErrorNotAnEndlessLoop) {
   const std::string message = error_of([] { make_planted({5, 10, 0.999, 1}); });
   EXPECT_NE(message.find("gamma"), std::string::npos) << message;
   EXPECT_NE(message.find("0.999"), std::string::npos) << message;
+}
+
+// The rows of existing specs must not change (tests, registry runs and the paper's verdicts depend
+// on them): FNV-1a of X and y, recorded from the generator before its feasibility checks were
+// added. The stream uses glibc's log and cos, so the hashes hold on this platform.
+TEST(Planted, ExistingSpecsGenerateTheSameRowsBitForBit) {
+  struct Golden {
+    PlantedOptions options;
+    std::uint64_t hash;
+  };
+  const auto fnv = [](const Dataset<double>& data) {
+    std::uint64_t h = 1469598103934665603ULL;
+    const auto mix = [&h](const void* p, std::size_t bytes) {
+      const auto* c = static_cast<const unsigned char*>(p);
+      for (std::size_t k = 0; k < bytes; ++k) h = (h ^ c[k]) * 1099511628211ULL;
+    };
+    mix(data.X.data(), 8 * static_cast<std::size_t>(data.X.size()));
+    mix(data.y.data(), 8 * static_cast<std::size_t>(data.y.size()));
+    return h;
+  };
+  for (const Golden& g : std::vector<Golden>{{{1000, 10, 0.05, 1}, 0x0bec7bc8ec6ca25dULL},
+                                             {{200, 5, 0.05, 42}, 0x2ff79b302c652af7ULL},
+                                             {{300, 1, 0.5, 4}, 0xcb5281c6132e4681ULL},
+                                             {{100, 3, 0.3, 0}, 0x5afca701f09e5604ULL},
+                                             {{8192, 10, 0.1, 1}, 0xe73b5913f061d5acULL}}) {
+    EXPECT_EQ(fnv(make_planted(g.options)), g.hash)
+        << "n=" << g.options.n << " d=" << g.options.d << " gamma=" << g.options.gamma;
+  }
+}
+
+// P(|t| >= gamma) = integral of the slab density over [gamma, 1] / over [0, 1].
+double integrated_acceptance(std::int64_t d, double gamma, int intervals) {
+  const auto rho = [d](double t) { return slab_density(t, d); };
+  return integrate(rho, gamma, 1, intervals) / integrate(rho, 0, 1, intervals);
+}
+
+TEST(PlantedAcceptance, MatchesTheIntegratedSlabDensity) {
+  for (const std::int64_t d : {1, 2, 3, 10, 50, 200}) {
+    for (const double gamma : {1e-3, 0.05, 0.3, 0.7, 0.95}) {
+      const double expected = integrated_acceptance(d, gamma, 20000);
+      EXPECT_NEAR(std::exp(planted_log_acceptance(d, gamma)), expected, 1e-7 * expected)
+          << "d=" << d << " gamma=" << gamma;
+    }
+  }
+  EXPECT_DOUBLE_EQ(std::exp(planted_log_acceptance(1, 0.25)), 0.75);  // t uniform on [-1, 1]
+}
+
+TEST(PlantedAcceptance, IsAccurateFarInTheTails) {
+  // issue 17: d = 10000, gamma = 0.05 (about 1.8e6 draws a row); d = 10, gamma = 0.999 (3e-16).
+  for (const auto& [d, gamma] :
+       std::vector<std::pair<std::int64_t, double>>{{10000, 0.05}, {10, 0.999}, {1000, 0.2}}) {
+    const double expected = integrated_acceptance(d, gamma, 2'000'000);
+    EXPECT_NEAR(std::exp(planted_log_acceptance(d, gamma)), expected, 1e-6 * expected)
+        << "d=" << d << " gamma=" << gamma;
+  }
+  // Below double's range the logarithm still counts: ((d + 1)/2) log(1 - gamma^2) to first order.
+  const double log_p = planted_log_acceptance(1'000'000'000, 0.05);
+  EXPECT_NEAR(log_p, 5e8 * std::log1p(-0.0025), 1e-4 * std::abs(log_p));
+}
+
+TEST(Planted, AnUnreachableMarginIsRefusedAtOnce) {
+  // issue 17: `data describe planted:n=10,d=10000` sampled for about 15 minutes a row.
+  const auto start = std::chrono::steady_clock::now();
+  const std::string message = error_of([] { make_planted({10, 10000, 0.05, 1}); });
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5);
+  for (const std::string part : {"gamma = 0.05", "d = 10000", "draws per row", "limit 20000"})
+    EXPECT_NE(message.find(part), std::string::npos) << message;
+}
+
+TEST(Planted, TheGammaSuggestedForAnUnreachableMarginIsFeasible) {
+  const std::string message = error_of([] { make_planted({3, 100, 0.5, 1}); });
+  const std::size_t at = message.find("use gamma <= ");
+  ASSERT_NE(at, std::string::npos) << message;
+  const double suggested = std::strtod(message.c_str() + at + 13, nullptr);
+  const double log_limit = std::log(kPlantedMaxExpectedDrawsPerRow);
+  // Printed to 3 digits, rounded down: feasible, and 1% above it is not.
+  EXPECT_GE(planted_log_acceptance(100, suggested), -log_limit) << message;
+  EXPECT_LT(planted_log_acceptance(100, suggested * 1.01), -log_limit) << message;
+  EXPECT_NO_THROW(make_planted({3, 100, suggested, 1}));
+}
+
+TEST(Planted, TooMuchWorkIsRefusedNamingTheDraws) {
+  // 2.2e3 draws a row of 1e4 Gaussians each, 500 rows: 1.1e10 Gaussian draws.
+  const std::string message = error_of([] { make_planted({500, 10000, 0.035, 1}); });
+  EXPECT_NE(message.find("Gaussian draws"), std::string::npos) << message;
+  EXPECT_NE(message.find("smaller n or d"), std::string::npos) << message;
+}
+
+TEST(Planted, ARequestBeyondMemoryIsRefusedWithItsSize) {
+  // issue 17: d = 1e9 grew past 2.3 GB before failing; n = 1e9 ended in std::bad_alloc.
+  const std::string wide = error_of([] { make_planted({1000, 1'000'000'000, 0.05, 1}); });
+  for (const std::string part : {"n = 1000, d = 1000000000", "8.02 TB", "available", "n or d"})
+    EXPECT_NE(wide.find(part), std::string::npos) << wide;
+  {
+    const ScopedEnv limit("LARGESTEP_MAX_MEMORY", "1e9");
+    const std::string tall = error_of([] { make_planted({1'000'000'000, 10, 0.05, 1}); });
+    for (const std::string part :
+         {"88 GB (88000000240 bytes)", "1 GB (1000000000 bytes) available"})
+      EXPECT_NE(tall.find(part), std::string::npos) << tall;
+    EXPECT_NO_THROW(make_planted({1000, 10, 0.05, 1}));  // 88 kB
+  }
 }
 
 }  // namespace

@@ -2,8 +2,6 @@
 // DataError that names the path, the line and the problem.
 #include <gtest/gtest.h>
 
-#include "data_error_message.h"
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -13,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "data_error_message.h"
 #include "largestep/data/readers.h"
+#include "scoped_env.h"
 
 namespace largestep {
 namespace {
@@ -245,23 +245,24 @@ TEST(Readers, RejectsEmptyFile) {
 }
 
 TEST(Readers, RejectsNonNumericLabel) {
-  EXPECT_TRUE(
-      mentions(libsvm_error("1 1:1\n-1 1:2\nyes 1:3\n"), {":3: ", "non-numeric label", "(yes)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\nyes 1:3\n"),
+                       {":3: ", "label is not a finite number", "(yes)"}));
   CsvOptions first;
   first.label_column = CsvOptions::LabelColumn::first;
-  EXPECT_TRUE(
-      mentions(csv_error("1,1\n-1,2\n0x1,3\n", first), {":3: ", "non-numeric label", "(0x1)"}));
-  EXPECT_TRUE(
-      mentions(csv_error("1,2,1\n3,4,-1\n5,6,pos\n"), {":3: ", "non-numeric label", "(pos)"}));
+  EXPECT_TRUE(mentions(csv_error("1,1\n-1,2\n0x1,3\n", first),
+                       {":3: ", "label is not a finite number", "(0x1)"}));
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5,6,pos\n"),
+                       {":3: ", "label is not a finite number", "(pos)"}));
 }
 
 TEST(Readers, RejectsNonNumericValue) {
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:2\n1 1:abc\n"),
+                       {":3: ", "value is not a finite number", "(1:abc)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:\n"), {":2: ", "value is missing", "(1:)"}));
   EXPECT_TRUE(
-      mentions(libsvm_error("1 1:1\n-1 1:2\n1 1:abc\n"), {":3: ", "non-numeric value", "(1:abc)"}));
-  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:\n"), {":2: ", "non-numeric value", "(1:)"}));
-  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:1.5.2\n"), {":2: ", "non-numeric value"}));
-  EXPECT_TRUE(
-      mentions(csv_error("1,2,1\n3,4,-1\n5,6x,1\n"), {":3: ", "non-numeric value", "(6x)"}));
+      mentions(libsvm_error("1 1:1\n-1 1:1.5.2\n"), {":2: ", "value is not a finite number"}));
+  EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5,6x,1\n"),
+                       {":3: ", "value is not a finite number", "(6x)"}));
   EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5, ,1\n"), {":3: ", "missing value"}));
 }
 
@@ -302,7 +303,8 @@ TEST(Readers, RejectsNanAndInf) {
   EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:-Infinity\n"), {":2: ", "NaN or Inf"}));
   EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5,NaN,1\n"), {":3: ", "NaN or Inf", "(NaN)"}));
   EXPECT_TRUE(mentions(csv_error("1,2,1\n3,4,-1\n5,6,inf\n"), {":3: ", "NaN or Inf", "(inf)"}));
-  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:1e999\n"), {":2: ", "out-of-range value"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 1:1e999\n"),
+                       {":2: ", "value is not a finite number: beyond the largest double"}));
 }
 
 TEST(Readers, RejectsMoreThanTwoClasses) {
@@ -353,6 +355,59 @@ TEST(Readers, RejectsLibsvmTooLargeForADenseMatrix) {
 
 TEST(Readers, RejectsLibsvmWithoutFeatures) {
   EXPECT_TRUE(mentions(libsvm_error("1\n-1 # nothing\n"), {": no features"}));
+}
+
+// ---- issue 17: scaling, the number grammar, memory ----
+
+TEST(Readers, ScaledRowsHaveLargestNormAtMostOneAsComputed) {
+  // Dividing (2, 7.9) by its norm leaves a norm of 1.0000000000000002: Assumption 1 then failed.
+  const TempFile file("2,7.9,1\n", "data.csv");
+  const Dataset<double> one = read_csv(file.path());
+  EXPECT_LE(one.max_row_norm(), 1.0);
+  EXPECT_GE(one.max_row_norm(), 1.0 - 4e-16);
+  // The geometry is kept: the rows are the raw ones over one common factor, to rounding.
+  EXPECT_NEAR(one.X(0, 1) / one.X(0, 0), 7.9 / 2, 1e-15);
+  std::mt19937_64 engine(17);
+  std::uniform_int_distribution<int> digit(-99, 99);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::string text;
+    for (int row = 0; row < 3; ++row)
+      text += std::to_string(digit(engine) / 10.0) + "," + std::to_string(digit(engine) / 10.0) +
+              "," + std::to_string(digit(engine) / 10.0) + (row % 2 ? ",1\n" : ",-1\n");
+    std::istringstream in(text);
+    const Dataset<double> data = read_csv(in, "random.csv");
+    if (data.X.cwiseAbs().maxCoeff() == 0) continue;
+    ASSERT_LE(data.max_row_norm(), 1.0) << text;
+    ASSERT_GE(data.max_row_norm(), 1.0 - 4e-16) << text;
+  }
+}
+
+TEST(Readers, ReadSubnormalsExactlyAndRefuseValuesOutOfDoublesRange) {
+  const TempFile file("+1 1:1e-310 2:-4.9e-324\n-1 1:2\n");
+  const Dataset<double> data = read_libsvm(file.path(), unscaled());
+  EXPECT_EQ(data.X(0, 0), 1e-310);
+  EXPECT_EQ(data.X(0, 1), -4.9e-324);
+  EXPECT_TRUE(mentions(
+      libsvm_error("1 1:1\n-1 1:1e-400\n"),
+      {":2: ", "value is out of range: nonzero but below the smallest double", "(1:1e-400)"}));
+  EXPECT_TRUE(mentions(csv_error("1,2e-400,1\n"), {":1: ", "value is out of range", "(2e-400)"}));
+  EXPECT_TRUE(mentions(csv_error("1,1,-1e999\n"),
+                       {":1: ", "label is not a finite number: beyond the largest double"}));
+  // One leading '+', as every reader of numbers takes it; not two signs.
+  EXPECT_TRUE(mentions(csv_error("1,+-2,1\n"), {":1: ", "value is not a finite number", "(+-2)"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 +1:1\n-1 ++2:1\n"), {":2: ", "bad index", "(++2:1)"}));
+}
+
+TEST(Readers, RefuseDataBeyondTheAvailableMemoryNamingTheSize) {
+  const ScopedEnv limit("LARGESTEP_MAX_MEMORY", "100");  // bytes
+  // 3 lines times d = 5: 120 bytes of doubles.
+  EXPECT_TRUE(mentions(
+      libsvm_error("1 5:1\n-1 1:1\n1 2:1\n"),
+      {": the dense matrix of n = 3 lines times d = 5", "120 bytes", "100 bytes available"}));
+  EXPECT_TRUE(mentions(csv_error("1,2,3,4,5,6,7,1\n1,2,3,4,5,6,7,-1\n"),
+                       {": the matrix of n = 2 lines times d = 7", "112 bytes", "available"}));
+  const TempFile small("1 1:1\n-1 2:1\n");  // 32 bytes
+  EXPECT_EQ(read_libsvm(small.path()).X.size(), 4);
 }
 
 }  // namespace

@@ -270,5 +270,88 @@ TEST(CheckSeparability, EarlyStoppedResultsAreStillValidBounds) {
   }
 }
 
+// ---- issue 17: verdicts at the edges of double precision ----
+
+TEST(CheckSeparability, OrdinaryMarginsAreCertifiedInDouble) {
+  for (const Dataset<double>& data : {make_hard(0.1), make_toy4(), make_oned(0.5)}) {
+    const Separability s = check_separability(data);
+    EXPECT_EQ(s.verdict, SeparabilityVerdict::separable);
+    EXPECT_EQ(s.digits, 15);
+  }
+}
+
+TEST(CheckSeparability, TinyMarginsByConstructionAreSeparable) {
+  // issue 17: `data describe hard:gamma=1e-16` and `oned:x=1e-300` said "not separable".
+  const Separability oned = check_separability(make_oned(1e-300));
+  EXPECT_EQ(oned.verdict, SeparabilityVerdict::separable);
+  EXPECT_EQ(oned.margin, 1e-300);  // scaled by a power of two and back: exact
+  EXPECT_EQ(oned.digits, 15);
+
+  for (const double gamma : {1e-16, 1e-30, 1e-100}) {
+    SCOPED_TRACE(testing::Message() << "gamma " << gamma);
+    const Dataset<double> data = make_hard(gamma);
+    const Separability s = check_separability(data);
+    EXPECT_EQ(s.verdict, SeparabilityVerdict::separable);
+    EXPECT_TRUE(s.separable);
+    EXPECT_GT(s.digits, 15);  // resolved in MPFR
+    EXPECT_GT(s.margin, 0);
+    EXPECT_LE(s.margin, gamma);  // gamma is the largest margin
+    EXPECT_NEAR(s.margin, gamma, 1e-6 * gamma);
+    EXPECT_GE(s.margin_upper_bound, gamma * (1 - 1e-12));
+    EXPECT_NEAR(s.direction(0), 1.0, 1e-12);
+    // The direction, rounded to double, still separates the data, measured in long double.
+    for (std::ptrdiff_t i = 0; i < data.n(); ++i) {
+      const long double m = static_cast<long double>(data.X(i, 0)) * s.direction(0) +
+                            static_cast<long double>(data.X(i, 1)) * s.direction(1);
+      EXPECT_GT(m, 0) << "row " << i;
+    }
+  }
+}
+
+TEST(CheckSeparability, SaysUndeterminedRatherThanNoWhenItCannotTell) {
+  // Without the multiprecision stage, double cannot resolve a margin of 1e-16: not "no".
+  SeparabilityOptions double_only;
+  double_only.max_entries_for_multiprecision = 0;
+  const Separability s = check_separability(make_hard(1e-16), double_only);
+  EXPECT_EQ(s.verdict, SeparabilityVerdict::undetermined);
+  EXPECT_FALSE(s.separable);
+  EXPECT_LE(s.margin, 0);  // a positive margin below rounding is not reported as one
+  EXPECT_GE(s.margin_upper_bound, 1e-16 * (1 - 1e-12));
+  EXPECT_EQ(to_string(s.verdict), "undetermined");
+}
+
+TEST(CheckSeparability, NotSeparableIsProvedExactly) {
+  const std::vector<Dataset<double>> cases = {
+      from_rows({{0.6, 0.8}, {-0.6, -0.8}}, {1, 1}),
+      from_rows({{1, 1}, {-1, -1}, {1, -1}, {-1, 1}}, {1, 1, -1, -1}),
+      from_rows({{0.5, 0.5}, {0, 0}, {-0.3, 0.2}}, {1, -1, -1}),
+      from_rows({{1, 0}, {-1, 0}, {0, 1}}, {1, 1, 1}),
+      from_rows({{0.3, 0.1, 0.2}, {-0.1, 0.4, 0}, {-0.2, -0.5, 0.1}, {0, 0, 0.3}}, {1, 1, 1, -1}),
+  };
+  for (std::size_t k = 0; k < cases.size(); ++k) {
+    SCOPED_TRACE(testing::Message() << "case " << k);
+    const Separability s = check_separability(cases[k]);
+    EXPECT_EQ(s.verdict, SeparabilityVerdict::not_separable);
+    EXPECT_NE(s.method.find("exact certificate"), std::string::npos) << s.method;
+  }
+  for (const std::uint64_t seed : {1, 2, 3}) {
+    Dataset<double> data = random_separable(50, 3, 0, seed);
+    std::mt19937_64 engine(seed + 100);
+    for (std::ptrdiff_t i = 0; i < data.n(); ++i) data.y(i) = (engine() & 1) ? 1 : -1;
+    EXPECT_EQ(check_separability(data).verdict, SeparabilityVerdict::not_separable)
+        << "seed " << seed;
+  }
+}
+
+TEST(CheckSeparability, NeverProvesNonSeparabilityOfSeparableData) {
+  // Two points at angle just under pi: separable with margin ~1e-17, which double cannot see.
+  const double t = 1e-17;
+  const Dataset<double> data = from_rows({{1, t}, {-1, t}}, {1, 1});
+  const Separability s = check_separability(data);
+  EXPECT_NE(s.verdict, SeparabilityVerdict::not_separable);
+  EXPECT_EQ(s.verdict, SeparabilityVerdict::separable);
+  EXPECT_NEAR(s.margin, t, 1e-6 * t);
+}
+
 }  // namespace
 }  // namespace largestep

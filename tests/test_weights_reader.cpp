@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 
 #include "data_error_message.h"
@@ -42,7 +43,7 @@ TEST(ReadWeights, ReadsAColumnOfDNumbersAsOneVector) {
 TEST(ReadWeights, ErrorsNameTheLineAndTheProblem) {
   EXPECT_EQ(error("1 2\n1 2 3\n", 2), ":2: 3 weights, the dataset has d = 2 features");
   EXPECT_EQ(error("1 abc\n", 2), ":1: weight 2 is not a finite number (abc)");
-  EXPECT_EQ(error("nan 1\n", 2), ":1: weight 1 is not a finite number (nan)");
+  EXPECT_EQ(error("nan 1\n", 2), ":1: weight 1 is not a finite number: NaN or Inf (nan)");
   // One sign only: "+-1" and "++1" are malformed, as the data readers hold them to be.
   EXPECT_EQ(error("+-1 1\n", 2), ":1: weight 1 is not a finite number (+-1)");
   EXPECT_EQ(error("1 ++1\n", 2), ":1: weight 2 is not a finite number (++1)");
@@ -51,6 +52,53 @@ TEST(ReadWeights, ErrorsNameTheLineAndTheProblem) {
               read_weights("/nonexistent/w.txt", 2);
             }).find("/nonexistent/w.txt: cannot open"),
             std::string::npos);
+}
+
+TEST(ReadWeights, AnEmptyFieldBetweenCommasIsAnErrorNotSkipped) {
+  // issue 17: "1,,2" was read as (1, 2).
+  EXPECT_EQ(error("1,,2\n", 2), ":1: weight 2 is missing (empty field) (1,,2)");
+  EXPECT_EQ(error("1, ,2\n", 2), ":1: weight 2 is missing (empty field) (1, ,2)");
+  EXPECT_EQ(error(",1,2\n", 2), ":1: weight 1 is missing (empty field) (,1,2)");
+  EXPECT_EQ(error("1,2,\n", 2), ":1: weight 3 is missing (empty field) (1,2,)");
+  EXPECT_EQ(error("1 2\n3,,4 # comment\n", 2), ":2: weight 2 is missing (empty field) (3,,4 )");
+  // One comma, with blanks around it or not, separates as blanks do.
+  const auto w = read("1 , 2\n3,\t4\n", 2);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0], (Vector<double>(2) << 1, 2).finished());
+  EXPECT_EQ(w[1], (Vector<double>(2) << 3, 4).finished());
+}
+
+TEST(ReadWeights, FollowsTheNumberGrammarOfEveryReader) {
+  const auto w = read("1e-310 -4.9e-324 +2\n", 3);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0], (Vector<double>(3) << 1e-310, -4.9e-324, 2).finished());
+  EXPECT_EQ(error("1 1e-400\n", 2),
+            ":1: weight 2 is out of range: nonzero but below the smallest double "
+            "(4.9406564584124654e-324) (1e-400)");
+  EXPECT_EQ(error("1e309 1\n", 2),
+            ":1: weight 1 is not a finite number: beyond the largest double "
+            "(1.7976931348623157e+308) (1e309)");
+  EXPECT_EQ(error("0x10 1\n", 2), ":1: weight 1 is not a finite number (0x10)");
+}
+
+TEST(ReadWeights, SkipsAByteOrderMarkAsTheDataReadersDo) {
+  const auto w = read(
+      "\xEF\xBB\xBF"
+      "1 2\r\n3 4\r\n",
+      2);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0], (Vector<double>(2) << 1, 2).finished());
+  EXPECT_EQ(error("1 2\n\xEF\xBB\xBF"
+                  "3 4\n",
+                  2)
+                .substr(0, 25),
+            ":2: weight 1 is not a fin");
+}
+
+TEST(ReadWeights, ReadsAStreamNamingItInErrors) {
+  std::istringstream in("1 2\n3 x\n");
+  EXPECT_EQ(error_of([&] { read_weights(in, "stream", 2); }),
+            "stream:2: weight 2 is not a finite number (x)");
 }
 
 }  // namespace

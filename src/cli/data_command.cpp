@@ -22,19 +22,35 @@ struct ExportArgs {
   std::string spec, out;
 };
 
+// "yes" with the certified margin, "no" only when proved exactly; otherwise whether the best
+// margin is near 0 at the precision tried ("undetermined at this precision") or the iteration
+// stopped early ("not shown").
+std::string separability_text(const DatasetSummary& s) {
+  const Separability& sep = s.separability;
+  const std::string digits =
+      sep.digits > 15 ? fmt::format(", computed in {} digits", sep.digits) : std::string();
+  switch (sep.verdict) {
+    case SeparabilityVerdict::separable:
+      return fmt::format("yes, certified margin gamma >= {:.6g} (best possible <= {:.6g}){}",
+                         sep.margin, sep.margin_upper_bound, digits);
+    case SeparabilityVerdict::not_separable:
+      return "no (proved: 0 is a convex combination of the y_i x_i)";
+    case SeparabilityVerdict::undetermined:
+      break;
+  }
+  if (sep.margin_upper_bound <= 1e-9 * s.max_row_norm)
+    return fmt::format("undetermined at this precision (largest possible margin <= {:.3g}{})",
+                       sep.margin_upper_bound, digits);
+  return fmt::format("not shown (largest possible margin <= {:.3g})", sep.margin_upper_bound);
+}
+
 std::string describe_text(const std::string& spec, const DatasetSummary& s) {
   const Separability& sep = s.separability;
   std::string out = fmt::format("dataset        {}\n", spec);
   out += fmt::format("n, d           {}, {}\n", s.n, s.d);
   out += fmt::format("max ||x_i||    {:.6g}{}\n", s.max_row_norm,
                      s.max_row_norm <= 1 ? "" : "   (> 1: Assumption 1 needs ||x_i|| <= 1)");
-  if (sep.separable) {
-    out += fmt::format("separable      yes, certified margin gamma >= {:.6g} (best possible <= {:.6g})\n",
-                       sep.margin, sep.margin_upper_bound);
-  } else {
-    out += fmt::format("separable      {} (largest possible margin <= {:.3g})\n",
-                       sep.margin_upper_bound <= 1e-12 ? "no" : "not shown", sep.margin_upper_bound);
-  }
+  out += "separable      " + separability_text(s) + "\n";
   out += fmt::format("               by the {} ({} iterations{})\n", sep.method, sep.iterations,
                      sep.converged ? "" : ", stopped before the tolerance: a valid but loose bound");
   out += fmt::format("lambda_max(X^T X)  {:.6g}\n", s.gram_max_eigenvalue);
@@ -64,6 +80,8 @@ void add_data_command(CLI::App& app, Action& action) {
       if (args->json) {
         nlohmann::json j = summary_record(summary);
         j["dataset"] = data.spec;
+        j["separability"] = to_string(summary.separability.verdict);  // yes, no, undetermined
+        j["separability_digits"] = summary.separability.digits;
         emit("-", j.dump(2) + "\n");
       } else {
         emit("-", describe_text(data.spec, summary));

@@ -1,7 +1,9 @@
 // largestep score --data SPEC --lambda L --weights FILE [--json]
 #include <fmt/format.h>
 
+#include <cmath>
 #include <memory>
+#include <vector>
 
 #include "cli_common.h"
 #include "largestep/data/dataset_spec.h"
@@ -18,18 +20,57 @@ struct ScoreArgs {
   bool json = false;
 };
 
+// The double fields of a score with their exact counterparts, and why a double may be missing.
+struct Field {
+  const char* name;
+  double value;
+  const std::string& exact;
+  const char* why;  // when `value` is not finite
+};
+
+std::vector<Field> fields(const WeightScore& s) {
+  return {{"value", s.value, s.exact.value,
+           "f(w) is beyond double's range: a run in double sees inf; exact.value holds it"},
+          {"gap", s.gap, s.exact.gap,
+           "f(w) - f* in double is not finite because f(w) is not; exact.gap holds it"},
+          {"gap_exact", s.gap_exact, s.exact.gap,
+           "the exact gap is beyond double's range; exact.gap holds it"},
+          {"grad_norm", s.grad_norm, s.exact.grad_norm,
+           "||grad f(w)|| is beyond double's range; exact.grad_norm holds it"},
+          {"gap_bound", s.gap_bound, s.exact.gap_bound,
+           "||grad f||^2 / (2 lambda) is beyond double's range; exact.gap_bound holds it"}};
+}
+
+// JSON has no inf: a double that is not finite is null, with its reason in `notes`, and every
+// quantity is also given exactly (decimal strings at 20 digits) under `exact`.
 nlohmann::json score_json(const Dataset<double>& data, const MpReference& ref,
                           const std::vector<WeightScore>& scores) {
   nlohmann::json list = nlohmann::json::array();
-  for (const WeightScore& s : scores)
-    list.push_back({{"value", s.value},
-                    {"gap", s.gap},
-                    {"gap_exact", s.gap_exact},
-                    {"grad_norm", s.grad_norm},
-                    {"gap_bound", s.gap_bound}});
+  for (const WeightScore& s : scores) {
+    nlohmann::json entry, notes = nlohmann::json::object();
+    for (const Field& f : fields(s)) {
+      entry[f.name] = std::isfinite(f.value) ? nlohmann::json(f.value) : nlohmann::json(nullptr);
+      if (!std::isfinite(f.value)) notes[f.name] = f.why;
+    }
+    entry["exact"] = {{"value", s.exact.value},
+                      {"gap", s.exact.gap},
+                      {"grad_norm", s.exact.grad_norm},
+                      {"gap_bound", s.exact.gap_bound}};
+    if (!notes.empty()) entry["notes"] = notes;
+    list.push_back(entry);
+  }
   return {{"dataset", data.spec}, {"n", data.n()},        {"d", data.d()},
           {"lambda", ref.lambda}, {"f_star", ref.f_star}, {"f_star_lower", ref.f_star_lower},
           {"digits", ref.digits}, {"scores", list}};
+}
+
+// A double in the table, or, when it is not finite, its exact value marked with '*'.
+std::string cell(const Field& f, int width, bool wide) {
+  if (std::isfinite(f.value))
+    return wide ? fmt::format("{:>{}.17g}", f.value, width)
+                : fmt::format("{:>{}.4e}", f.value, width);
+  const Mp exact(f.exact);
+  return fmt::format("{:>{}}", exact.str(wide ? 16 : 4, std::ios_base::scientific) + "*", width);
 }
 
 std::string score_text(const Dataset<double>& data, const MpReference& ref,
@@ -39,11 +80,20 @@ std::string score_text(const Dataset<double>& data, const MpReference& ref,
                   data.spec, data.n(), data.d(), ref.lambda, ref.f_star, ref.digits);
   out += fmt::format("{:>4}  {:>24}  {:>12}  {:>12}  {:>12}  {:>12}\n", "#", "f(w) (double)", "gap",
                      "gap exact", "||grad f||", "gap bound");
+  bool starred = false;
+  const MpDigits precision(ref.digits);
   for (std::size_t k = 0; k < scores.size(); ++k) {
-    const WeightScore& s = scores[k];
-    out += fmt::format("{:>4}  {:>24.17g}  {:>12.4e}  {:>12.4e}  {:>12.4e}  {:>12.4e}\n", k + 1,
-                       s.value, s.gap, s.gap_exact, s.grad_norm, s.gap_bound);
+    const std::vector<Field> f = fields(scores[k]);
+    out += fmt::format("{:>4}  {}  {}  {}  {}  {}\n", k + 1, cell(f[0], 24, true),
+                       cell(f[1], 12, false), cell(f[2], 12, false), cell(f[3], 12, false),
+                       cell(f[4], 12, false));
+    for (const Field& x : f) starred = starred || !std::isfinite(x.value);
   }
+  if (starred)
+    out += fmt::format(
+        "* beyond double's range (a run in double sees inf): the exact value, in MPFR at {} "
+        "digits\n",
+        ref.digits);
   return out;
 }
 

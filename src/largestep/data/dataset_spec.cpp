@@ -1,16 +1,16 @@
 #include "largestep/data/dataset_spec.h"
 
-#include <charconv>
-#include <cmath>
-#include <cstdint>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <type_traits>
+
+#include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "largestep/data/generators.h"
 #include "largestep/data/readers.h"
 #include "largestep/data/real_datasets.h"
+#include "largestep/data/text.h"
 
 namespace largestep {
 namespace {
@@ -88,33 +88,22 @@ const Param& find_param(const Kind& kind, std::string_view key) {
                               keys.empty() ? "none" : fmt::format("{}", fmt::join(keys, ", "))));
 }
 
-// Whether the whole of `text` is a finite double (T = double) or an int64 (T = std::int64_t).
-// from_chars rather than std::stod, which depends on the locale and throws std::out_of_range for
-// subnormal values such as 1e-310.
-template <class T>
-bool parse_whole(std::string_view text, T& value) {
-  const char* last = text.data() + text.size();
-  const auto [end, ec] = std::from_chars(text.data(), last, value);
-  if constexpr (std::is_floating_point_v<T>) {
-    if (ec == std::errc() && !std::isfinite(value)) return false;
-  }
-  return ec == std::errc() && end == last;
-}
-
 // Checks a value against its type and writes it in one normal form ("0.10" -> "0.1", "01" -> "1"),
 // so that equal datasets get equal canonical specs.
 std::string normalize(const Kind& kind, const Param& p, std::string_view text) {
   if (p.type == Type::number) {
-    double value = 0;
-    if (!parse_whole(text, value))
-      throw DataError(fmt::format("dataset '{}': {}={} is not a finite number", kind.name, p.key, text));
-    return fmt::format("{}", value);
+    const ParsedNumber value = parse_number(text);
+    if (!value)
+      throw DataError(fmt::format("dataset '{}': {}={} {}", kind.name, p.key, text,
+                                  number_problem(value.problem)));
+    return fmt::format("{}", value.value);
   }
   if (p.type == Type::integer) {
-    std::int64_t value = 0;
-    if (!parse_whole(text, value))
-      throw DataError(fmt::format("dataset '{}': {}={} is not an integer", kind.name, p.key, text));
-    return fmt::format("{}", value);
+    const ParsedInteger value = parse_integer(text);
+    if (!value)
+      throw DataError(
+          fmt::format("dataset '{}': {}={} {}", kind.name, p.key, text, integer_problem(value)));
+    return fmt::format("{}", value.value);
   }
   for (std::string_view c : p.choices)
     if (c == text) return std::string(text);
@@ -123,20 +112,23 @@ std::string normalize(const Kind& kind, const Param& p, std::string_view text) {
 }
 
 // A value of a checked spec. A DatasetSpec can also be put together by hand, hence the errors.
-template <class T>
-T value_of(const DatasetSpec& spec, const std::string& key) {
-  const auto it = spec.params.find(key);
-  T value{};
-  if (it == spec.params.end() || !parse_whole(it->second, value))
-    throw DataError(fmt::format("dataset '{}': missing or malformed {}= in '{}'", spec.kind, key,
-                                spec.canonical()));
-  return value;
+[[noreturn]] void malformed_value(const DatasetSpec& spec, const std::string& key) {
+  throw DataError(fmt::format("dataset '{}': missing or malformed {}= in '{}'", spec.kind, key,
+                              spec.canonical()));
 }
 double number(const DatasetSpec& spec, const std::string& key) {
-  return value_of<double>(spec, key);
+  const auto it = spec.params.find(key);
+  if (it == spec.params.end()) malformed_value(spec, key);
+  const ParsedNumber value = parse_number(it->second);
+  if (!value) malformed_value(spec, key);
+  return value.value;
 }
 std::int64_t integer(const DatasetSpec& spec, const std::string& key) {
-  return value_of<std::int64_t>(spec, key);
+  const auto it = spec.params.find(key);
+  if (it == spec.params.end()) malformed_value(spec, key);
+  const ParsedInteger value = parse_integer(it->second);
+  if (!value) malformed_value(spec, key);
+  return value.value;
 }
 
 ReadOptions read_options(const DatasetSpec& spec) {

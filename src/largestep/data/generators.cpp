@@ -1,9 +1,13 @@
 #include "largestep/data/generators.h"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
 #include <numbers>
 #include <random>
+
+#include "largestep/data/resource_limits.h"
 
 namespace largestep {
 namespace {
@@ -38,6 +42,109 @@ class PortableRandom {
 // The planted direction uses its own stream so that it does not depend on n.
 constexpr std::uint64_t kDirectionStream = 0x9E3779B97F4A7C15ULL;
 
+// A row that needs more draws than this is an error (the guard that ends the loop whatever
+// happens). The limit on the expected draws below keeps its probability under e^-50 per row.
+constexpr std::int64_t kMaxDrawsPerRow = 1'000'000;
+
+// log I_x(a, b), the regularized incomplete beta function, for x < (a + 1) / (a + b + 2), where
+// its continued fraction (modified Lentz) converges: the front factor in logarithms so that
+// results far below double's range, 1e-400 and less, still compare with the limits.
+double log_incomplete_beta_cf(double a, double b, double log_x, double log_1mx) {
+  const double x = std::exp(log_x);
+  constexpr double kTiny = 1e-300, kEpsilon = 1e-15;
+  double c = 1, dd = 1 - (a + b) * x / (a + 1);
+  if (std::abs(dd) < kTiny) dd = kTiny;
+  dd = 1 / dd;
+  double h = dd;
+  for (int m = 1; m <= 10'000'000; ++m) {
+    const double m2 = 2.0 * m;
+    double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    dd = 1 + aa * dd;
+    if (std::abs(dd) < kTiny) dd = kTiny;
+    c = 1 + aa / c;
+    if (std::abs(c) < kTiny) c = kTiny;
+    dd = 1 / dd;
+    h *= dd * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    dd = 1 + aa * dd;
+    if (std::abs(dd) < kTiny) dd = kTiny;
+    c = 1 + aa / c;
+    if (std::abs(c) < kTiny) c = kTiny;
+    dd = 1 / dd;
+    const double delta = dd * c;
+    h *= delta;
+    if (std::abs(delta - 1) < kEpsilon) break;
+  }
+  const double log_beta = std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
+  return a * log_x + b * log_1mx - log_beta - std::log(a) + std::log(h);
+}
+
+}  // namespace
+
+double planted_log_acceptance(std::int64_t d, double gamma) {
+  if (!(gamma > 0)) return 0;
+  if (!(gamma < 1)) return -std::numeric_limits<double>::infinity();
+  // For x uniform in the unit ball of R^d, t = <x, w*> has t^2 ~ Beta(1/2, (d + 1)/2), so the
+  // acceptance P(|t| >= gamma) = I_{1 - gamma^2}((d + 1)/2, 1/2) = 1 - I_{gamma^2}(1/2, (d + 1)/2).
+  const double a = (static_cast<double>(d) + 1) / 2, b = 0.5;
+  const double g2 = gamma * gamma;
+  const double log_x = std::log1p(-g2), log_1mx = 2 * std::log(gamma);
+  if (1 - g2 < (a + 1) / (a + b + 2)) return log_incomplete_beta_cf(a, b, log_x, log_1mx);
+  return std::log1p(-std::exp(log_incomplete_beta_cf(b, a, log_1mx, log_x)));
+}
+
+namespace {
+
+// The largest gamma whose expected draws per row stay within the limit in R^d, and the largest d
+// for this gamma: what an error message suggests.
+double largest_feasible_gamma(std::int64_t d, double log_limit) {
+  double lo = 0, hi = 1;
+  for (int k = 0; k < 100; ++k) {
+    const double mid = (lo + hi) / 2;
+    (planted_log_acceptance(d, mid) >= -log_limit ? lo : hi) = mid;
+  }
+  // Rounded down to the 3 digits printed, so that the value shown is feasible too.
+  const double unit = std::pow(10.0, std::floor(std::log10(lo)) - 2);
+  return std::floor(lo / unit) * unit;
+}
+std::int64_t largest_feasible_d(double gamma, double log_limit, std::int64_t d) {
+  std::int64_t lo = 0, hi = d;  // feasible at lo (d = 0 stands for none), infeasible at hi
+  while (hi - lo > 1) {
+    const std::int64_t mid = lo + (hi - lo) / 2;
+    (planted_log_acceptance(mid, gamma) >= -log_limit ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+// What make_planted refuses before drawing anything: memory beyond what is available, a margin
+// that rejection sampling cannot reach in R^d, and more work than kPlantedMaxGaussians.
+void check_planted_feasible(std::int64_t n, std::int64_t d, double gamma) {
+  const double nd = static_cast<double>(n), dd = static_cast<double>(d);
+  // X and y, and the d-vectors of the direction and one draw.
+  require_memory(8 * (nd * dd + nd + 3 * dd),
+                 fmt::format("planted: n = {}, d = {} (X is n x d doubles)", n, d),
+                 "use a smaller n or d");
+  const double log_acceptance = planted_log_acceptance(d, gamma);
+  const double log_limit = std::log(kPlantedMaxExpectedDrawsPerRow);
+  if (-log_acceptance > log_limit) {
+    const std::int64_t d_max = largest_feasible_d(gamma, log_limit, d);
+    throw DataError(fmt::format(
+        "planted: gamma = {} in d = {} dimensions leaves a fraction {:.3g} of the unit ball "
+        "outside the slab |<x, w*>| < gamma, so rejection sampling would need about {:.3g} draws "
+        "per row (limit {:.0f}); use gamma <= {:.3g} for d = {}{}",
+        gamma, d, std::exp(log_acceptance), std::exp(-log_acceptance),
+        kPlantedMaxExpectedDrawsPerRow, largest_feasible_gamma(d, log_limit), d,
+        d_max > 0 ? fmt::format(", or d <= {} for gamma = {}", d_max, gamma) : std::string()));
+  }
+  const double gaussians = nd * dd * std::exp(-log_acceptance);
+  if (gaussians > kPlantedMaxGaussians)
+    throw DataError(fmt::format(
+        "planted: n = {}, d = {}, gamma = {} needs about {:.3g} Gaussian draws (n * d / the "
+        "acceptance rate {:.3g}), more than the limit {:.0e} (about 12 minutes of work); use a "
+        "smaller n or d",
+        n, d, gamma, gaussians, std::exp(log_acceptance), kPlantedMaxGaussians));
+}
+
 }  // namespace
 
 Dataset<double> make_oned(double x) {
@@ -71,6 +178,8 @@ Dataset<double> make_toy4() {
 
 Vector<double> planted_direction(std::int64_t d, std::uint64_t seed) {
   if (d < 1) throw DataError(fmt::format("planted: d must be >= 1, got {}", d));
+  require_memory(16.0 * static_cast<double>(d), fmt::format("planted: a direction in d = {}", d),
+                 "use a smaller d");
   PortableRandom random(seed ^ kDirectionStream);
   return random.unit_vector(d);
 }
@@ -80,14 +189,15 @@ Dataset<double> make_planted(const PlantedOptions& options) {
   if (n < 1) throw DataError(fmt::format("planted: n must be >= 1, got {}", n));
   if (!(gamma > 0 && gamma < 1))
     throw DataError(fmt::format("planted: gamma must be in (0, 1), got {}", gamma));
+  if (d < 1) throw DataError(fmt::format("planted: d must be >= 1, got {}", d));
+  check_planted_feasible(n, d, gamma);
   const Vector<double> w_star = planted_direction(d, seed);
   PortableRandom random(seed);
   Dataset<double> data;
   data.X.resize(n, d);
   data.y.resize(n);
-  // The acceptance rate is the ball's mass outside the slab |<x, w*>| < gamma, tiny for gamma near
-  // 1 in high dimension: give up with a clear error rather than loop for hours.
-  constexpr std::int64_t kMaxDrawsPerRow = 1'000'000;
+  // The acceptance rate is the ball's mass outside the slab |<x, w*>| < gamma, checked above; the
+  // cap on draws only guarantees the loop ends.
   for (std::int64_t i = 0; i < n; ++i) {
     for (std::int64_t draws = 0;; ++draws) {
       if (draws == kMaxDrawsPerRow)

@@ -26,11 +26,26 @@ struct PlantedOptions {
   std::uint64_t seed = 1;
 };
 
+// Feasibility bounds of make_planted: the expected rejection-sampling draws per row (1 / the
+// acceptance rate), and the expected Gaussian draws in all (d per draw), about 12 minutes at the
+// 1.4e7 a second of one core of a 2020s x86-64.
+inline constexpr double kPlantedMaxExpectedDrawsPerRow = 20'000;
+inline constexpr double kPlantedMaxGaussians = 1e10;
+
 // x uniform in the unit ball of R^d conditioned on |<x, w*>| >= gamma, y = sign <x, w*>, with w* a
 // uniformly random unit vector: rejection sampling, so ||x_i|| <= 1 and y_i <x_i, w*> >= gamma hold
 // for every row as computed in double. Portable: the stream depends on the seed only (its own
 // uniform and Gaussian draws, not the standard library's distributions).
+// Before drawing anything, throws DataError when X does not fit in the available memory
+// (resource_limits.h), when the expected draws per row exceed kPlantedMaxExpectedDrawsPerRow
+// (naming the largest gamma for this d, and the largest d for this gamma), or when the expected
+// Gaussian draws exceed kPlantedMaxGaussians.
 Dataset<double> make_planted(const PlantedOptions& options);
+
+// log P(|<x, w*>| >= gamma) for x uniform in the unit ball of R^d: the acceptance rate of
+// make_planted's rejection sampling, a Beta tail (t^2 ~ Beta(1/2, (d + 1)/2)), in logarithms so
+// that rates below 1e-308 compare too.
+double planted_log_acceptance(std::int64_t d, double gamma);
 
 // The planted direction w* of make_planted with the same d and seed.
 Vector<double> planted_direction(std::int64_t d, std::uint64_t seed);

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "largestep/data/resource_limits.h"
 #include "largestep/data/text.h"
 
 namespace largestep {
@@ -55,27 +56,13 @@ std::string format_number(double x) {
   return std::string(buf, result.ptr);
 }
 
-// Returns what is wrong with `token` as a number, or nullptr when `out` holds its value.
-// from_chars is locale-independent, but it rejects the leading '+' of labels like "+1" and accepts
-// "nan" and "inf", which no data file should contain.
-const char* parse_double(std::string_view token, double& out) {
-  token = without_plus_sign(token);
-  const char* end = token.data() + token.size();
-  const auto [ptr, ec] = std::from_chars(token.data(), end, out);
-  if (ec == std::errc::invalid_argument || ptr != end) return "non-numeric";
-  if (ec == std::errc::result_out_of_range) return "out-of-range";
-  if (!std::isfinite(out)) return "non-finite (NaN or Inf)";
-  return nullptr;
-}
-
-// `what` is "label" or "value"; `shown` is the token quoted in the error message.
+// `what` is "label" or "value"; `shown` is the token quoted in the error message. The grammar and
+// the messages are those of every number reader (text.h).
 double parse_number(std::string_view text, const char* what, const Where& where,
                     std::string_view shown) {
-  double x = 0;
-  if (const char* problem = parse_double(text, x)) {
-    where.fail(std::string(problem) + " " + what, shown);
-  }
-  return x;
+  const ParsedNumber x = largestep::parse_number(text);
+  if (!x) where.fail(std::string(what) + " " + number_problem(x.problem), shown);
+  return x.value;
 }
 
 std::string format_classes(const std::set<double>& classes) {
@@ -187,6 +174,20 @@ std::vector<std::string_view> split(std::string_view line, std::string_view sepa
   return tokens;
 }
 
+// Grows `v` by doubling, as push_back would, but first checks that the larger buffer fits in the
+// available memory: a file of billions of numbers is refused with its name, not with bad_alloc.
+template <class T>
+void make_room(std::vector<T>& v, const std::string& path, std::string_view what) {
+  if (v.size() < v.capacity()) return;
+  const std::size_t grown = std::max<std::size_t>(2 * v.capacity(), 1024);
+  if (grown >= (std::size_t{1} << 24))  // below 16 M elements the check costs more than it saves
+    require_memory(
+        static_cast<double>(grown) * sizeof(T),
+        path + ": holding its " + std::string(what) + " (" + std::to_string(v.size()) + " so far)",
+        "read a smaller file");
+  v.reserve(grown);
+}
+
 Dataset<double> make_dataset(RowMatrix<double> X, Vector<double> y, const ReadOptions& options) {
   Dataset<double> data{std::move(X), std::move(y), ""};
   if (options.scale_rows) scale_rows_by_max_norm(data);
@@ -229,11 +230,12 @@ Dataset<double> read_libsvm(std::istream& in, const std::string& path,
       const std::size_t colon = token.find(':');
       if (colon == std::string_view::npos) where.fail("expected index:value", token);
       const std::string_view index_text = token.substr(0, colon);
-      long long index = 0;
-      const char* end = index_text.data() + index_text.size();
-      const auto [ptr, ec] = std::from_chars(index_text.data(), end, index);
-      if (ec != std::errc() || ptr != end || index <= 0) {
-        where.fail("bad index: not a positive integer", token);
+      const ParsedInteger parsed = parse_integer(index_text);
+      const long long index = parsed.value;
+      if (!parsed || index <= 0) {
+        where.fail("bad index: not a positive integer" +
+                       (parsed ? std::string() : ": it " + integer_problem(parsed)),
+                   token);
       }
       if (index == previous) where.fail("repeated index", token);
       if (index < previous) {
@@ -241,6 +243,7 @@ Dataset<double> read_libsvm(std::istream& in, const std::string& path,
       }
       previous = index;
       const double value = parse_number(token.substr(colon + 1), "value", where, token);
+      make_room(entries, path, "nonzero entries");
       entries.push_back({labels.size() - 1, index, value});
       d = std::max(d, index);
     }
@@ -252,6 +255,10 @@ Dataset<double> read_libsvm(std::istream& in, const std::string& path,
                         " lines times d = " + std::to_string(d) + " (the largest index) exceed " +
                         std::to_string(options.max_entries) + " entries of a dense matrix");
   }
+  require_memory(8.0 * static_cast<double>(labels.size()) * static_cast<double>(d),
+                 path + ": the dense matrix of n = " + std::to_string(labels.size()) +
+                     " lines times d = " + std::to_string(d) + " (the largest index)",
+                 "read a smaller file");
   Vector<double> y = labels.finish(path);
   RowMatrix<double> X = RowMatrix<double>::Zero(labels.size(), static_cast<std::ptrdiff_t>(d));
   for (const Entry& e : entries) X(e.row, static_cast<std::ptrdiff_t>(e.index - 1)) = e.value;
@@ -303,6 +310,7 @@ Dataset<double> read_csv(std::istream& in, const std::string& path, const CsvOpt
       if (k == label_at) {
         labels.add(x, where, field);
       } else {
+        make_room(values, path, "values");
         values.push_back(x);
       }
     }
@@ -310,6 +318,10 @@ Dataset<double> read_csv(std::istream& in, const std::string& path, const CsvOpt
   if (labels.size() == 0) fail_file(path, "empty file (no data lines)");
   Vector<double> y = labels.finish(path);
   const auto d = static_cast<std::ptrdiff_t>(columns - 1);
+  require_memory(8.0 * static_cast<double>(values.size()),
+                 path + ": the matrix of n = " + std::to_string(labels.size()) +
+                     " lines times d = " + std::to_string(d) + " values",
+                 "read a smaller file");
   RowMatrix<double> X = Eigen::Map<RowMatrix<double>>(values.data(), labels.size(), d);
   return make_dataset(std::move(X), std::move(y), options.read);
 }

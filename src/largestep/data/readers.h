@@ -30,9 +30,12 @@ struct ReadOptions {
 
 // Reads LIBSVM/SVMlight text: "label idx:val idx:val ..." per line, indices 1-based and strictly
 // increasing within a line; blank lines and lines starting with '#' are skipped; d is the largest
-// index seen. Throws DataError "path:line: ..." for a non-numeric label or value, a bad, zero,
-// negative, repeated or decreasing index, a missing label, NaN or Inf, more than two classes, an
-// unreadable or empty file, and "path: ..." for n * d above options.max_entries.
+// index seen. Labels and values follow the number grammar of text.h (parse_number), indices its
+// integer grammar. Throws DataError "path:line: ..." for a label or value that is not a finite
+// number (malformed, NaN or Inf, out of double's range), a bad, zero, negative, repeated or
+// decreasing index, a missing label, more than two classes, an unreadable or empty file, and
+// "path: ..." for n * d above options.max_entries or for data beyond the available memory
+// (resource_limits.h), checked as the file is read and before the dense matrix is made.
 Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options = {});
 
 // The same from a stream; `name` stands for the path in error messages.

@@ -49,11 +49,11 @@ std::vector<double> parse_row(std::string_view line, std::size_t fields, const s
   while (start <= line.size()) {
     const std::size_t comma = std::min(line.find(',', start), line.size());
     const std::string_view field = line.substr(start, comma - start);
-    const std::optional<double> x = parse_finite(field);
+    const ParsedNumber x = parse_number(field);
     if (!x)
-      throw DataError(fmt::format("{}:{}: field {} is not a finite number ({})", path, line_number,
-                                  row.size() + 1, field));
-    row.push_back(*x);
+      throw DataError(fmt::format("{}:{}: field {} {} ({})", path, line_number, row.size() + 1,
+                                  number_problem(x.problem), field));
+    row.push_back(x.value);
     start = comma + 1;
   }
   if (row.size() != fields)

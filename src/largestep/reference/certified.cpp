@@ -1,16 +1,18 @@
 #include "largestep/reference/certified.h"
 
+#include <fmt/format.h>
+
 #include <Eigen/Eigenvalues>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "largestep/data/text.h"
+#include "largestep/kernel/output.h"
 #include "largestep/reference/newton.h"
 #include "largestep/reference/objective_mp.h"
-#include "largestep/kernel/output.h"
 
 namespace largestep {
 namespace {
@@ -44,10 +46,40 @@ std::filesystem::path cache_dir() {
   return ".largestep-cache";
 }
 
+// The version of the code that computes and writes references: bump it whenever the reference's
+// numbers or the record's fields change, and every cached record is recomputed. A constant rather
+// than the git commit, so that a rebuild at a new commit keeps the cache.
+constexpr int kCacheFormat = 2;
+
+// FNV-1a of the record without its checksum (nlohmann's dump sorts the keys and prints doubles in
+// their shortest round-trip form, so a record read back dumps to the same text) and of the
+// format. It catches a hand-edited or damaged record and one written by other code; it is no
+// defence against a forger who recomputes it.
+std::string record_checksum(nlohmann::json record) {
+  record.erase("checksum");
+  const std::string text = fmt::format("largestep-reference-{}\n{}", kCacheFormat, record.dump());
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return fmt::format("{:016x}", h);
+}
+
 nlohmann::json cache_record(const MpReference& r, std::uint64_t key) {
   nlohmann::json j = to_json(r);
   j["key"] = fmt::format("{:016x}", key);
+  j["format"] = kCacheFormat;
+  j["checksum"] = record_checksum(j);
   return j;
+}
+
+// A decimal string of the reference rounded to the nearest double: from_chars, which rounds
+// correctly and reads subnormals (std::stod threw std::out_of_range for eta_loc = 2e-308 at
+// lambda = 1e308); a value below the smallest subnormal rounds to 0.
+double to_nearest_double(const std::string& text, const char* field) {
+  const ParsedNumber x = parse_number(text);
+  if (x) return x.value;
+  if (x.problem == NumberProblem::too_small) return text[0] == '-' ? -0.0 : 0.0;
+  throw std::runtime_error(
+      fmt::format("reference: {} = '{}' {}", field, text, number_problem(x.problem)));
 }
 
 }  // namespace
@@ -71,6 +103,9 @@ namespace {
 
 std::optional<MpReference> from_json(const nlohmann::json& j, std::uint64_t key) {
   if (!j.is_object() || j.value("key", "") != fmt::format("{:016x}", key)) return std::nullopt;
+  // A record whose checksum does not match was edited, damaged or written by other code.
+  if (j.value("format", 0) != kCacheFormat || j.value("checksum", "") != record_checksum(j))
+    return std::nullopt;
   MpReference r;
   r.dataset = j.at("dataset").get<std::string>();
   r.lambda = j.at("lambda").get<double>();
@@ -101,14 +136,15 @@ Reference MpReference::to_double() const {
   Reference r;
   r.lambda = lambda;
   r.w.resize(static_cast<std::ptrdiff_t>(w.size()));
-  for (std::size_t j = 0; j < w.size(); ++j) r.w(static_cast<std::ptrdiff_t>(j)) = std::stod(w[j]);
-  r.f_star = std::stod(f_star);
-  r.f_star_lower = std::stod(f_star_lower);
-  r.grad_norm = std::stod(grad_norm);
-  r.h_min = std::stod(h_min);
-  r.h_max = std::stod(h_max);
-  r.eta_loc = std::stod(eta_loc);
-  r.smoothness = std::stod(smoothness);
+  for (std::size_t j = 0; j < w.size(); ++j)
+    r.w(static_cast<std::ptrdiff_t>(j)) = to_nearest_double(w[j], "w");
+  r.f_star = to_nearest_double(f_star, "f_star");
+  r.f_star_lower = to_nearest_double(f_star_lower, "f_star_lower");
+  r.grad_norm = to_nearest_double(grad_norm, "grad_norm");
+  r.h_min = to_nearest_double(h_min, "h_min");
+  r.h_max = to_nearest_double(h_max, "h_max");
+  r.eta_loc = to_nearest_double(eta_loc, "eta_loc");
+  r.smoothness = to_nearest_double(smoothness, "smoothness");
   r.digits = static_cast<int>(digits);
   r.newton_iterations = newton_iterations;
   return r;

@@ -24,7 +24,8 @@ struct MpReference {
   std::string f_star, f_star_lower, grad_norm, h_min, h_max, eta_loc, smoothness;
   int newton_iterations = 0;
 
-  // The same numbers rounded to double, for double-precision runs and rules.
+  // The same numbers rounded to the nearest double (subnormals included; below the smallest
+  // subnormal, 0), for double-precision runs and rules.
   Reference to_double() const;
   // The numbers as Mp; call inside an MpDigits scope of at least `digits`.
   Mp mp(const std::string& field_value) const;
@@ -37,8 +38,11 @@ MpReference compute_reference_mp(const Dataset<double>& data, double lambda,
                                  unsigned digits = kDefaultDigits);
 
 // compute_reference_mp with an on-disk cache keyed by the data's contents, lambda and digits:
-// $LARGESTEP_CACHE_DIR, else $XDG_CACHE_HOME/largestep, else $HOME/.cache/largestep. A cache
-// file that is unreadable, malformed or for another key is recomputed and rewritten.
+// $LARGESTEP_CACHE_DIR, else $XDG_CACHE_HOME/largestep, else $HOME/.cache/largestep. Each record
+// carries a checksum of its fields and of the version of the code that wrote it (kCacheFormat in
+// certified.cpp). A cache file that is unreadable, malformed, for another key, written by another
+// version or whose checksum does not match (a hand-edited f*) is recomputed and rewritten, never
+// trusted.
 MpReference cached_reference_mp(const Dataset<double>& data, double lambda,
                                 unsigned digits = kDefaultDigits);
 

@@ -8,6 +8,13 @@
 #include "largestep/reference/objective_mp.h"
 
 namespace largestep {
+namespace {
+
+constexpr std::streamsize kExactDigits = 20;
+
+std::string decimal(const Mp& x) { return x.str(kExactDigits, std::ios_base::scientific); }
+
+}  // namespace
 
 std::vector<WeightScore> score_weights(const Dataset<double>& data, const MpReference& reference,
                                        const std::vector<Vector<double>>& weights) {
@@ -26,9 +33,15 @@ std::vector<WeightScore> score_weights(const Dataset<double>& data, const MpRefe
     Vector<double> grad;
     s.value = f.value_and_gradient(w, grad);
     s.gap = s.value - f_star;
-    s.gap_exact = static_cast<double>(f_mp.value(w.cast<Mp>()) - f_star_mp);
     s.grad_norm = grad.norm();
     s.gap_bound = s.grad_norm * s.grad_norm / (2 * reference.lambda);
+    Vector<Mp> grad_mp;
+    const Mp value_mp = f_mp.value_and_gradient(w.cast<Mp>(), grad_mp);
+    const Mp gap_mp = value_mp - f_star_mp;
+    const Mp grad_norm_mp = grad_mp.norm();
+    const Mp gap_bound_mp = grad_norm_mp * grad_norm_mp / (2 * Mp(reference.lambda));
+    s.gap_exact = gap_mp.convert_to<double>();  // inf beyond double's range
+    s.exact = {decimal(value_mp), decimal(gap_mp), decimal(grad_norm_mp), decimal(gap_bound_mp)};
     scores.push_back(s);
   }
   return scores;

@@ -1,49 +1,69 @@
 #include "largestep/reference/separability.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <utility>
+
+#include "largestep/reference/gordan_certificate.h"
+#include "largestep/reference/multiprecision.h"
 
 namespace largestep {
+namespace {
 
-// Minimizes (1/2) ||Z^T a||^2 over the simplex, Z = diag(y) X, tracking p = Z^T a. With away steps
-// Frank-Wolfe converges linearly on this problem, where plain Frank-Wolfe zig-zags.
-Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options) {
-  if (data.n() < 1 || data.d() < 1) throw DataError("check_separability: empty dataset");
-  const RowMatrix<double> Z = data.y.asDiagonal() * data.X;
+// Where Frank-Wolfe stands: the weights a on the simplex and how it stopped.
+template <class Scalar>
+struct Iterate {
+  Vector<Scalar> a;
+  long iterations = 0;
+  bool converged = false;
+};
+
+// Minimizes (1/2) ||Z^T a||^2 over the simplex, Z = diag(y) X, tracking p = Z^T a, from `a`. With
+// away steps Frank-Wolfe converges linearly on this problem, where plain Frank-Wolfe zig-zags.
+// `zero` is the norm below which p counts as 0 (rounding) relative to the largest row norm.
+template <class Scalar>
+Iterate<Scalar> frank_wolfe(const RowMatrix<Scalar>& Z, Vector<Scalar> a, long max_iterations,
+                            double relative_tolerance, const Scalar& zero) {
+  using std::sqrt;
   const std::ptrdiff_t n = Z.rows();
-  Vector<double> a = Vector<double>::Zero(n);
-  std::ptrdiff_t start = 0;
-  Z.rowwise().squaredNorm().minCoeff(&start);
-  a(start) = 1;
-  Vector<double> p = Z.row(start).transpose();
-  const double scale = std::max(Z.rowwise().norm().maxCoeff(), std::numeric_limits<double>::min());
-
-  Separability result;
-  result.method = "minimum-norm point of conv{y_i x_i} by away-step Frank-Wolfe";
-  for (result.iterations = 0; result.iterations < options.max_iterations; ++result.iterations) {
-    const Vector<double> s = Z * p;
-    const double pp = p.squaredNorm();
+  Vector<Scalar> p = Z.transpose() * a;
+  if (a.cwiseAbs().maxCoeff() == Scalar(1)) {  // a vertex: p exactly its row, as it always was
+    std::ptrdiff_t start = 0;
+    a.maxCoeff(&start);
+    p = Z.row(start).transpose();
+  }
+  const Scalar largest = Z.rowwise().norm().maxCoeff();
+  const Scalar scale = largest > std::numeric_limits<double>::min()
+                           ? largest
+                           : Scalar(std::numeric_limits<double>::min());
+  Iterate<Scalar> out;
+  for (out.iterations = 0; out.iterations < max_iterations; ++out.iterations) {
+    const Vector<Scalar> s = Z * p;
+    const Scalar pp = p.squaredNorm();
     std::ptrdiff_t fw = 0;
     s.minCoeff(&fw);
-    const double norm = std::sqrt(pp);
-    if (norm <= 1e-15 * scale) {  // p = 0 to rounding: not separable
-      result.converged = true;
+    const Scalar norm = sqrt(pp);
+    if (norm <= zero * scale) {  // p = 0 to rounding
+      out.converged = true;
       break;
     }
-    if (s(fw) > 0 && s(fw) / norm >= (1 - options.relative_tolerance) * norm) {
-      result.converged = true;
+    if (s(fw) > 0 && s(fw) / norm >= (1 - relative_tolerance) * norm) {
+      out.converged = true;
       break;
     }
 
     std::ptrdiff_t away = -1;
     for (std::ptrdiff_t i = 0; i < n; ++i)
       if (a(i) > 0 && (away < 0 || s(i) > s(away))) away = i;
-    const double fw_gap = pp - s(fw);
-    const double away_gap = s(away) - pp;
+    const Scalar fw_gap = pp - s(fw);
+    const Scalar away_gap = s(away) - pp;
 
-    Vector<double> dir;
-    double max_step;
+    Vector<Scalar> dir;
+    Scalar max_step;
     const bool forward = fw_gap >= away_gap;
     if (forward) {
       dir = Z.row(fw).transpose() - p;
@@ -52,34 +72,179 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
       dir = p - Z.row(away).transpose();
       max_step = a(away) / (1 - a(away));
     }
-    const double dd = dir.squaredNorm();
+    const Scalar dd = dir.squaredNorm();
     if (dd == 0) break;
-    const double step = std::clamp(-p.dot(dir) / dd, 0.0, max_step);
+    const Scalar step = std::clamp(Scalar(-p.dot(dir) / dd), Scalar(0), max_step);
     if (step == 0) break;  // no descent possible to rounding
     if (forward) {
       a *= 1 - step;
       a(fw) += step;
     } else {
       a *= 1 + step;
-      a(away) = step == max_step ? 0 : a(away) - step;
+      a(away) = step == max_step ? Scalar(0) : Scalar(a(away) - step);
     }
     p += step * dir;
   }
+  out.a = std::move(a);
+  return out;
+}
 
+// The margin of the direction of p = Z^T a, measured on Z, and whether it is certified: every
+// y_i <x_i, u> computed exceeds its rounding error, gamma_d sum_j |z_ij u_j| with gamma_d = d u /
+// (1 - d u) for the unit roundoff u of Scalar (Higham, Accuracy and Stability, 3.1).
+template <class Scalar>
+struct Measured {
+  Vector<Scalar> direction;
+  Scalar margin = 0, upper_bound = 0;
+  bool certified = false;
+};
+
+// min_i (Z u)_i as computed in Scalar, and whether every (Z u)_i exceeds its rounding error.
+template <class Scalar>
+std::pair<Scalar, bool> certified_min(const RowMatrix<Scalar>& Z, const Vector<Scalar>& u) {
+  const Vector<Scalar> margins = Z * u;
+  const Scalar unit_roundoff = std::numeric_limits<Scalar>::epsilon() / 2;
+  const Scalar d_u = Scalar(static_cast<double>(Z.cols())) * unit_roundoff;
+  const Scalar gamma_d = d_u / (1 - d_u);
+  const Vector<Scalar> error = gamma_d * (Z.cwiseAbs() * u.cwiseAbs());
+  return {margins.minCoeff(), ((margins - error).array() > Scalar(0)).all()};
+}
+
+template <class Scalar>
+Measured<Scalar> measure(const RowMatrix<Scalar>& Z, const Vector<Scalar>& a) {
   // Certify on the data itself: the margin of the direction found, not of the iteration's p. The
   // upper bound is recomputed from the weights (p drifts by rounding over many updates) and
   // widened by a relative 1e-12 so that rounding cannot put it below the true best margin.
-  p = Z.transpose() * a;
-  const double norm = p.norm();
-  result.margin_upper_bound = norm * (1 + 1e-12);
-  if (norm > 0) {
-    result.direction = p / norm;
-    result.margin = (Z * result.direction).minCoeff();
-  } else {
-    result.direction = Vector<double>::Zero(data.d());
-    result.margin = 0;
+  Measured<Scalar> m;
+  const Vector<Scalar> p = Z.transpose() * a;
+  const Scalar norm = p.norm();
+  m.upper_bound = norm * Scalar(1 + 1e-12);
+  if (!(norm > 0)) {
+    m.direction = Vector<Scalar>::Zero(Z.cols());
+    return m;
   }
-  result.separable = result.margin > 0;
+  m.direction = p / norm;
+  std::tie(m.margin, m.certified) = certified_min(Z, m.direction);
+  return m;
+}
+
+// 2^k with max |z_ij| 2^k in [0.5, 1), when the largest entry is far from 1 (oned:x=1e-300): p
+// and its squares then stay in range. Data near 1 keeps its bits (scale 1).
+double power_of_two_scale(const RowMatrix<double>& Z) {
+  const double largest = Z.cwiseAbs().maxCoeff();
+  if (!(largest > 0) || (largest >= 0x1p-60 && largest <= 0x1p60)) return 1;
+  int exponent = 0;
+  std::frexp(largest, &exponent);
+  return std::ldexp(1.0, -exponent);
+}
+
+std::string proof_note(std::ptrdiff_t support) {
+  return fmt::format(
+      "; not separable by an exact certificate: 0 is a convex combination of {} "
+      "of the y_i x_i (rational arithmetic)",
+      support);
+}
+
+}  // namespace
+
+std::string to_string(SeparabilityVerdict verdict) {
+  switch (verdict) {
+    case SeparabilityVerdict::separable:
+      return "yes";
+    case SeparabilityVerdict::not_separable:
+      return "no";
+    case SeparabilityVerdict::undetermined:
+      return "undetermined";
+  }
+  return "undetermined";
+}
+
+Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options) {
+  if (data.n() < 1 || data.d() < 1) throw DataError("check_separability: empty dataset");
+  const double scale = power_of_two_scale(data.X);
+  RowMatrix<double> Z = data.y.asDiagonal() * data.X;
+  if (scale != 1) Z *= scale;  // exact: a power of two, and the largest entry lands near 1
+  const std::ptrdiff_t n = Z.rows();
+
+  Vector<double> a0 = Vector<double>::Zero(n);
+  std::ptrdiff_t start = 0;
+  Z.rowwise().squaredNorm().minCoeff(&start);
+  a0(start) = 1;
+  const Iterate<double> fw =
+      frank_wolfe<double>(Z, a0, options.max_iterations, options.relative_tolerance, 1e-15);
+  const Measured<double> m = measure(Z, fw.a);
+
+  Separability result;
+  result.method = "minimum-norm point of conv{y_i x_i} by away-step Frank-Wolfe";
+  result.iterations = fw.iterations;
+  result.converged = fw.converged;
+  result.direction = m.direction;
+  result.margin_upper_bound = m.upper_bound / scale;
+  result.margin = m.margin / scale;
+  if (m.certified) {
+    result.verdict = SeparabilityVerdict::separable;
+    result.separable = true;
+    return result;
+  }
+  result.margin = std::min(result.margin, 0.0);  // a positive margin below rounding is not one
+  // Only a minimum-norm point at 0 to double's rounding (with the iteration stopped by precision,
+  // not by its limit) leaves the question to exact or higher-precision arithmetic.
+  const double largest = Z.rowwise().norm().maxCoeff();
+  const bool at_rounding = m.upper_bound <= 1e-9 * largest;
+  if (!at_rounding || fw.iterations >= options.max_iterations) return result;
+  if (const std::ptrdiff_t support = prove_zero_in_hull(Z, fw.a)) {
+    result.verdict = SeparabilityVerdict::not_separable;
+    result.method += proof_note(support);
+    return result;
+  }
+  // A margin too small for double (hard:gamma=1e-16): Frank-Wolfe again in MPFR from where double
+  // stopped, in more digits each time, while the data is small enough for MPFR's cost.
+  const double entries = static_cast<double>(n) * static_cast<double>(Z.cols());
+  if (entries > static_cast<double>(options.max_entries_for_multiprecision)) return result;
+  Vector<double> a = fw.a;
+  long used = fw.iterations;
+  for (int digits = 40; digits <= options.max_digits; digits *= 2) {
+    const long budget = std::min<long>(options.max_iterations - used,
+                                       static_cast<long>(std::max(1.0, 2e7 / entries)));
+    if (budget <= 0) break;
+    const MpDigits precision(static_cast<unsigned>(digits));
+    const RowMatrix<Mp> Z_mp = Z.cast<Mp>();
+    const Mp zero = pow(Mp(10), -(digits - 5));
+    const Iterate<Mp> it =
+        frank_wolfe<Mp>(Z_mp, a.cast<Mp>(), budget, options.relative_tolerance, zero);
+    used += it.iterations;
+    const Measured<Mp> mm = measure(Z_mp, it.a);
+    for (std::ptrdiff_t i = 0; i < n; ++i) a(i) = it.a(i).convert_to<double>();
+    result.iterations = used;
+    result.converged = it.converged;
+    result.digits = digits;
+    result.margin_upper_bound = (mm.upper_bound / scale).convert_to<double>();
+    result.direction = mm.direction.unaryExpr([](const Mp& x) { return x.convert_to<double>(); });
+    result.margin = std::min((mm.margin / scale).convert_to<double>(), 0.0);
+    if (mm.certified) {
+      // The direction reported is the MPFR one rounded to double: its own margin, measured in
+      // MPFR (products of doubles are exact there), is the one reported when it is certified.
+      const auto [rounded, rounded_certified] =
+          certified_min(Z_mp, Vector<Mp>(result.direction.cast<Mp>()));
+      const bool use_rounded = rounded_certified && rounded > 0;
+      result.verdict = SeparabilityVerdict::separable;
+      result.separable = true;
+      // Rounded towards 0, so that the double stays a lower bound on the margin measured.
+      result.margin =
+          std::nextafter(((use_rounded ? rounded : mm.margin) / scale).convert_to<double>(), 0.0);
+      result.method += fmt::format(", in MPFR arithmetic at {} digits{}", digits,
+                                   use_rounded ? ""
+                                               : " (the margin of the MPFR direction; "
+                                                 "its rounding to double does not separate)");
+      return result;
+    }
+    if (const std::ptrdiff_t support = prove_zero_in_hull(Z, a)) {
+      result.verdict = SeparabilityVerdict::not_separable;
+      result.method += proof_note(support);
+      return result;
+    }
+    if (!(mm.upper_bound <= pow(Mp(10), -(digits - 10)) * Mp(largest))) break;
+  }
   return result;
 }
 

@@ -1,4 +1,4 @@
-// Linear separability through the origin, with a certified margin.
+// Linear separability through the origin, with a certified margin, or a proof that there is none.
 #pragma once
 
 #include <string>
@@ -7,33 +7,54 @@
 
 namespace largestep {
 
+enum class SeparabilityVerdict {
+  separable,      // a direction with a positive margin, certified against rounding
+  not_separable,  // proved exactly: 0 is a convex combination of the y_i x_i (Gordan)
+  undetermined,   // neither at the precision tried (or before the iteration limit)
+};
+
+// "yes", "no", "undetermined".
+std::string to_string(SeparabilityVerdict verdict);
+
 struct Separability {
-  // True when `direction` separates the data: every y_i <x_i, u> > 0.
+  SeparabilityVerdict verdict = SeparabilityVerdict::undetermined;
+  // True when `direction` separates the data: every y_i <x_i, u> > 0 (verdict separable).
   bool separable = false;
   // min_i y_i <x_i, u> for the unit vector u below: a certified lower bound on the largest
-  // margin, and a valid gamma for Assumption 1 when positive (given ||x_i|| <= 1).
+  // margin, and a valid gamma for Assumption 1 when positive (given ||x_i|| <= 1). A positive
+  // margin too small to be told from rounding is reported as 0.
   double margin = 0;
   // ||p|| for the point p of the convex hull of {y_i x_i} reached: for every unit u,
-  // min_i y_i <x_i, u> <= <p, u> <= ||p||, so no direction does better. An upper bound of 0 (or
-  // within rounding of it) proves that the data is not separable.
+  // min_i y_i <x_i, u> <= <p, u> <= ||p||, so no direction does better. A tiny bound does not by
+  // itself prove non-separability: the verdict says whether it was proved.
   double margin_upper_bound = 0;
   Vector<double> direction;  // the unit vector u
   long iterations = 0;
   // The iteration met its tolerance; when false the margin is still certified, but may be below
   // the best possible one by more than the tolerance.
   bool converged = false;
+  // The precision (decimal digits) in which the verdict was reached: 15 in double; more when a
+  // margin too small for double was resolved in MPFR arithmetic.
+  int digits = 15;
   std::string method;  // how the certificate was found, for reports
 };
 
 struct SeparabilityOptions {
   long max_iterations = 20000;
   double relative_tolerance = 1e-6;  // stop when margin >= (1 - tol) * upper bound
+  // Data with n * d at most this, whose margin is too small for double (neither certified nor
+  // proved absent), is solved again in MPFR at 40, 80, ... up to max_digits decimal digits.
+  long max_entries_for_multiprecision = 20000;
+  int max_digits = 640;
 };
 
 // Finds the hard-margin (maximum-margin) direction through the origin as the minimum-norm point
 // of the convex hull of {y_i x_i} (Gordan / SVM duality), by Frank-Wolfe with away steps. The
-// margin it reports is measured on the data for the direction found, so it is certified however
-// early the iteration stops; the upper bound brackets the best possible margin.
+// margin it reports is measured on the data for the direction found and certified against the
+// rounding of that measurement, so it is valid however early the iteration stops; the upper bound
+// brackets the best possible margin. When the minimum-norm point is 0 to rounding, an exact proof
+// (rational arithmetic on at most d + 1 of the points) is attempted; when that fails, small data
+// are solved again in MPFR arithmetic (margins such as hard:gamma=1e-16 and oned:x=1e-300).
 Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options = {});
 
 }  // namespace largestep
