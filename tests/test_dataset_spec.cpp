@@ -146,6 +146,19 @@ TEST(MakeDataset, UsesTheDocumentedDefaults) {
   EXPECT_EQ(planted.spec, "planted:d=10,gamma=0.05,n=1000,seed=1");
 }
 
+// The path is everything up to the first comma, '=' included; a first item that reads as one of
+// the kind's options and names no file is a missing path.
+TEST(MakeDataset, PathsMayContainEquals) {
+  const TempDir dir;
+  const std::string path = dir.write("neg=0.libsvm", "1 1:0.5 2:1\n-1 1:-1 3:2\n");
+  const Dataset<double> data = make_dataset("libsvm:" + path + ",scale=none");
+  EXPECT_EQ(data.spec, "libsvm:" + path + ",scale=none");
+  EXPECT_EQ(data.n(), 2);
+  EXPECT_EQ(parse_dataset_spec(data.spec).path, path);
+  EXPECT_TRUE(mentions(spec_error("libsvm:neg=0,pos=1"), {"needs a path first", "neg=0"}));
+  EXPECT_TRUE(mentions(spec_error("csv:label=first"), {"needs a path first"}));
+}
+
 TEST(MakeDataset, ReadsLibsvmFilesWithALabelMapAndScaling) {
   const TempDir dir;
   const std::string path = dir.write("a.libsvm", "1 1:0.5 2:1\n0 1:-1 3:2\n");

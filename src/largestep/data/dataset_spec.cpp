@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <system_error>
 #include <cstdint>
 #include <vector>
 
@@ -156,6 +159,16 @@ std::string_view pop_item(std::string_view& rest, const Kind& kind, std::string_
   return item;
 }
 
+bool looks_like_option(const Kind& kind, std::string_view item) {
+  const std::size_t eq = item.find('=');
+  if (eq == std::string_view::npos) return false;
+  const std::string_view key = item.substr(0, eq);
+  const bool known = std::any_of(kind.params.begin(), kind.params.end(),
+                                 [key](const Param& p) { return p.key == key; });
+  std::error_code error;
+  return known && !std::filesystem::exists(std::filesystem::path(item), error);
+}
+
 }  // namespace
 
 std::string DatasetSpec::canonical() const {
@@ -177,9 +190,13 @@ DatasetSpec parse_dataset_spec(std::string_view text) {
   if (has_args && rest.empty() && !kind.takes_path)
     throw DataError(fmt::format("dataset '{}': nothing after ':' in '{}'", kind.name, text));
   if (kind.takes_path) {
+    // The path is the first item, verbatim up to the first comma: it may contain '='. An item
+    // that reads as one of the kind's KEY=VALUE options and names no file means the path is
+    // missing.
     const std::string_view path = pop_item(rest, kind, text);
-    if (kind.name != "digits" && (path.empty() || path.find('=') != std::string_view::npos))
-      throw DataError(fmt::format("dataset '{}' needs a path first: {}:PATH", kind.name, kind.name));
+    if (kind.name != "digits" && (path.empty() || looks_like_option(kind, path)))
+      throw DataError(fmt::format("dataset '{}' needs a path first: {}:PATH (got '{}')", kind.name,
+                                  kind.name, path));
     // digits takes its two classes, AvB, where the file kinds take a path.
     spec.path = kind.name == "digits" ? DigitClasses::parse(path).str() : std::string(path);
   }
