@@ -3,17 +3,11 @@
 // references, so that an input costs milliseconds). The accepted outcomes are those the program
 // turns into "largestep: error: ..." with exit 2: a JSON error while parsing (verify names the
 // file), a std::invalid_argument naming the file; or verdicts, each with a claim, an outcome and
-// details that serialize. Anything else (a JSON type error, std::out_of_range, a crash) is a
-// finding.
-//
-// Known finding, not yet fixed in theory/bench_results.cpp: an entry that is not an object, or a
-// field of another type ({"name": 3}), ends in nlohmann::json::type_error, which `verify` reports
-// as "largestep: failed: [json.exception.type_error.302] ..." with exit 1 and without the file's
-// name (seed corpus/fuzz_results/wrong_types). To fuzz past it, set
-// LARGESTEP_FUZZ_ALLOW_JSON_TYPE_ERROR=1: type errors are then accepted outcomes.
+// details that serialize. Anything else (a JSON type error such as {"name": 3} used to end in,
+// std::out_of_range, a crash) is a finding: check_benchmark_results validates every field's shape
+// first (seed corpus/fuzz_results/wrong_types).
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -50,8 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (message.find(kName) == std::string::npos)
       fuzz::fail("std::invalid_argument without the file name", message);
   } catch (const nlohmann::json::type_error& e) {
-    static const bool allowed = std::getenv("LARGESTEP_FUZZ_ALLOW_JSON_TYPE_ERROR") != nullptr;
-    if (!allowed) fuzz::fail("check_benchmark_results: a JSON type error (known finding)", e.what());
+    fuzz::fail("check_benchmark_results: a JSON type error instead of a named field", e.what());
   } catch (const std::exception& e) {
     fuzz::fail("check_benchmark_results: exception other than std::invalid_argument", e.what());
   }

@@ -6,9 +6,9 @@
 #
 #   --seconds N  fuzzing time per target
 #   --jobs N     targets fuzzed at once (each is one process), and build jobs
-#   TARGET       fuzz_libsvm, fuzz_csv, fuzz_dataset_spec, fuzz_weights (the default: these
-#                four), fuzz_results (on request: it builds most of the project under the
-#                sanitizers, and stops at once on its known finding, see fuzz/fuzz_results.cpp)
+#   TARGET       fuzz_libsvm, fuzz_csv, fuzz_dataset_spec, fuzz_weights, fuzz_cli (the default:
+#                these five), fuzz_results (on request: it builds most of the project, the
+#                multiprecision checker included, under the sanitizers: minutes)
 #
 # The committed seeds (fuzz/corpus/<target>/) are never written to: they are copied into
 # build/fuzz/corpus/<target>/, which keeps what libFuzzer adds from one run to the next (delete it
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_libsvm fuzz_csv fuzz_dataset_spec fuzz_weights)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_libsvm fuzz_csv fuzz_dataset_spec fuzz_weights fuzz_cli)
 for target in "${targets[@]}"; do
   if [ ! -d "fuzz/corpus/$target" ]; then
     echo "fuzz: unknown target $target (no fuzz/corpus/$target)" >&2
