@@ -246,6 +246,22 @@ TEST(CliOutputs, TheOutputPathIsCheckedBeforeAnyWork) {
   EXPECT_FALSE(contains(verify.output, "verify: ")) << verify.output;  // no measurement started
 }
 
+// In a log (stderr not a terminal) progress is the first and last item and a line every 5 s
+// between them, never a line per item: 3000 bifurcation stepsizes printed 3000 lines.
+TEST(CliOutputs, ProgressInALogIsThrottled) {
+  const TempDir dir;
+  const CliOutcome o = run_cli("bifurcation --lambda 1e-2 --count 3000 --steps 20 --last 2 --out " +
+                               dir.path("b.csv"));
+  ASSERT_EQ(o.code, 0) << o.output.substr(0, 2000);
+  std::size_t lines = 0;
+  for (std::size_t at = o.output.find("/3000]"); at != std::string::npos;
+       at = o.output.find("/3000]", at + 1))
+    ++lines;
+  EXPECT_TRUE(contains(o.output, "[1/3000]")) << o.output.substr(0, 2000);
+  EXPECT_TRUE(contains(o.output, "[3000/3000]")) << o.output.substr(0, 2000);
+  EXPECT_LT(lines, 100u) << o.output.substr(0, 2000);
+}
+
 TEST(CliOutputs, AnOptionThatDoesNotApplyIsAnError) {
   const TempDir dir;
   expect_usage_error("run --data hard --lambda 1e-2 --eta 1 --trace-every 5",
