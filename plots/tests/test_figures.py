@@ -21,7 +21,7 @@ import fig_population
 import fig_scaling
 import fig_steps_vs_eta
 import figure
-from results import NotInData
+from results import NotInData, ResultError
 from solver_runs import load_methods, load_run_table
 
 ALWAYS = (fig_convergence, fig_steps_vs_eta, fig_scaling, fig_phase, fig_bifurcation,
@@ -143,6 +143,47 @@ class FigureTest(unittest.TestCase):
         self.assertIn("no fit for GD S3 (1 run(s) skipped)", caption.look)
         self.draw(fig_steps_vs_eta, data, name="skipped_rules")
 
+    def test_a_doctored_count_is_refused_by_every_figure_that_reads_it(self):
+        # A negative, fractional or non-finite count is an error naming the file, the line and
+        # the column (or the record and field), never a point below zero or a nan slope.
+        def grid_row(row):
+            return row["experiment"].startswith("grid/") and row["settled"] != ""
+
+        cases = (((fig_scaling,), "runs.csv", "settled", "-5", lambda row: row["settled"] != ""),
+                 ((fig_steps_vs_eta, fig_phase), "figures/runs.csv", "settled", "2.5", grid_row),
+                 ((fig_steps_vs_eta, fig_phase), "figures/runs.csv", "horizon", "-1", grid_row),
+                 ((fig_bifurcation,), "bifurcation.csv", "t", "nan", lambda row: row["t"] != ""))
+        for modules, name, column, value, pick in cases:
+            data = self.scratch_data(f"doctored_{column}_{len(name)}")
+            line = edit_csv(os.path.join(data, name), column, value, pick)
+            for module in modules:
+                with self.subTest(module=module.__name__, column=column):
+                    with self.assertRaises(ResultError) as caught:
+                        self.draw(module, data, name="doctored")
+                    self.assertIn(f"{name}: line {line}, column {column}: {value}",
+                                  str(caught.exception).replace(os.sep, "/"))
+                    self.assertIn("a count is an integer >= 0", str(caught.exception))
+        data = self.scratch_data("doctored_record")
+        path = os.path.join(data, "figures", "runs.json")
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        next(r for r in doc["runs"] if r["experiment"] == "trace/s2")["increases"] = -2
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        with self.assertRaises(ResultError) as caught:
+            self.draw(fig_convergence, data, name="doctored")
+        self.assertIn("(trace/s2), field increases: -2 is negative", str(caught.exception))
+        # Through the command line: exit 2 and the message, no figure.
+        data = self.scratch_data("doctored_cli")
+        line = edit_csv(os.path.join(data, "runs.csv"), "settled", "-5",
+                        lambda row: row["settled"] != "")
+        out = os.path.join(self.tmp, "doctored_cli.png")
+        done = subprocess.run([support.PYTHON, os.path.join(support.PLOTS, "fig_scaling.py"),
+                               data, out], capture_output=True, text=True, timeout=120)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn(f"runs.csv: line {line}, column settled: -5 is negative", done.stderr)
+        self.assertFalse(os.path.exists(out))
+
     def test_cli_reports_a_missing_file_and_exits_2(self):
         data = self.scratch_data("without_grid")
         os.remove(os.path.join(data, "figures", "runs.csv"))
@@ -231,6 +272,29 @@ class ScalingSlopesAreTheVerdictsTest(unittest.TestCase):
         for claim in ("S2", "S8"):
             self.assertLessEqual(abs(series[self.CLAIMS[claim]].slope - judged[claim]["slope"]),
                                  1e-9 * abs(judged[claim]["slope"]))
+
+
+def read_rows(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+        out.writeheader()
+        out.writerows(rows)
+
+
+def edit_csv(path, column, value, pick, every=False):
+    """Sets column of the first record that pick accepts (of every one, with every); returns
+    the (first) record's line number."""
+    rows = read_rows(path)
+    chosen = [k for k, row in enumerate(rows) if pick(row)][: None if every else 1]
+    for k in chosen:
+        rows[k][column] = value
+    write_rows(path, rows)
+    return chosen[0] + 2
 
 
 def edit_runs(data, changes, skipped):
