@@ -61,6 +61,7 @@ def draw(data_dir, out_png):
     converge_below = sum(PHASES[r.termination] == "converges" for r in below)
     stuck_above = sum(PHASES[r.termination] != "converges" for r in above)
     ratios = [e * lam * math.log(1.0 / lam) for lam, e in loc if lam < 1]
+    ratios = [r for r in ratios if math.isfinite(r)]  # an overflow is no ratio to show
     ratio_text = (f" eta_loc lambda ln(1/lambda) ranges over {min(ratios):.3g}..{max(ratios):.3g}"
                   f" across the {len(ratios)} lambdas." if ratios else "")
     return figure.Caption(

@@ -184,6 +184,71 @@ class FigureTest(unittest.TestCase):
         self.assertIn(f"runs.csv: line {line}, column settled: -5 is negative", done.stderr)
         self.assertFalse(os.path.exists(out))
 
+    def test_no_caption_or_legend_shows_a_nan_or_inf_slope_or_ratio(self):
+        # Counts of 0 (no logarithm), a series at one lambda and a series whose lambdas are all
+        # equal: where no slope can be fitted, the caption says why.
+        data = self.scratch_data("unfittable")
+        path = os.path.join(data, "verdicts.json")
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        points = next(v for v in doc["verdicts"] if v["claim"] == "S10")["details"]["points"]
+        measured = [p for p in points if "failure" not in p]
+        for p in measured:
+            p["settled_nesterov"] = 0
+        for p in measured[1:]:  # one measured count left
+            p["settled_large"], p["settled_large_at_least"] = None, 10**6
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        runs = os.path.join(data, "runs.csv")
+        edit_csv(runs, "lambda", "0.01", lambda row: row["experiment"].endswith("/nesterov"),
+                 every=True)
+        edit_csv(runs, "settled", "0", lambda row: row["experiment"].endswith("/classical"),
+                 every=True)
+        keep = [r for r in read_rows(runs) if not (r["experiment"].endswith("/s3") and
+                                                   "lambda=0.01/" not in r["experiment"])]
+        write_rows(runs, keep)
+
+        texts = []
+
+        def keep_legend(fig, out_png, rect=None):
+            texts.extend(t.get_text() for ax in fig.axes if ax.get_legend()
+                         for t in ax.get_legend().get_texts())
+            return save(fig, out_png, rect)
+
+        save = figure.save
+        with mock.patch.object(figure, "save", keep_legend):
+            captions = {m: self.draw(m, data, name=f"unfittable_{m.__name__}")[0]
+                        for m in (fig_scaling, fig_population)}
+        for caption in captions.values():
+            texts += [caption.title, caption.what, caption.look]
+        for text in texts:
+            self.assertNotRegex(text.lower(), r"\b(nan|inf)\b", text)
+        look = captions[fig_scaling].look
+        self.assertIn("GD 1/L_s 0.00 (S1)", look)  # max(0, 1) = 1 at every lambda: flat
+        self.assertIn("no fit for GD S3 (no slope: one lambda), Nesterov (no slope: all "
+                      "lambdas equal)", look)
+        self.assertIn("Nesterov: no slope: all lambdas equal", texts)
+        look = captions[fig_population].look
+        self.assertIn("eta = n^(1/3) (no slope: only 1 of 1 point(s) finite and > 0)", look)
+        self.assertIn("Nesterov (no slope: only 0 of 7 point(s) finite and > 0)", look)
+
+    def test_fit_slope_and_ratios_say_why_instead_of_nan(self):
+        self.assertAlmostEqual(figure.fit_slope([1, 10, 100], [2, 20, 200]).value, 1.0)
+        with_zero = figure.fit_slope([1, 10, 100, 1000], [2, 20, 200, 0])
+        self.assertAlmostEqual(with_zero.value, 1.0)
+        self.assertEqual(with_zero.text(), "1.00 (1 point(s) not finite and > 0 left out)")
+        for x, y, why in (([1, 10], [5, 0], "only 1 of 2 point(s) finite and > 0"),
+                          ([1, float("nan")], [5, 6], "only 1 of 2 point(s) finite and > 0"),
+                          ([], [], "only 0 of 0 point(s) finite and > 0"),
+                          ([0.01, 0.01], [5, 6], "all lambdas equal")):
+            slope = figure.fit_slope(x, y, "lambdas")
+            self.assertIsNone(slope.value)
+            self.assertEqual(slope.text(), f"no slope: {why}")
+        self.assertEqual(figure.fmt_ratio(3, 2, ".2f"), "1.50")
+        self.assertEqual(figure.fmt_ratio(1, 0, ".2f"), "undefined")
+        self.assertEqual(figure.fmt_ratio(1e300, 1e-300, ".2f"), "undefined")
+        self.assertEqual(figure.fmt_finite(float("nan"), ".3g"), "undefined")
+
     def test_cli_reports_a_missing_file_and_exits_2(self):
         data = self.scratch_data("without_grid")
         os.remove(os.path.join(data, "figures", "runs.csv"))
