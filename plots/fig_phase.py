@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Figure 4: the (lambda, eta) phase diagram of the figures' `grid/lambda=L/eta=E` runs
-(DATA_DIR/figures/runs.csv): each fixed-stepsize run classified converges / oscillates /
-diverges by its termination, with eta_loc(lambda) = 2/h_max and the paper's scale
+(DATA_DIR/figures/runs.csv): each fixed-stepsize run classified converges / oscillates / at the
+floor / diverges by its termination, with eta_loc(lambda) = 2/h_max and the paper's scale
 1/(lambda ln(1/lambda)) (S6) overlaid.
 
     fig_phase.py DATA_DIR OUT.png

@@ -249,6 +249,32 @@ class FigureTest(unittest.TestCase):
         self.assertEqual(figure.fmt_ratio(1e300, 1e-300, ".2f"), "undefined")
         self.assertEqual(figure.fmt_finite(float("nan"), ".3g"), "undefined")
 
+    def test_floor_reached_is_drawn_as_its_own_termination(self):
+        # floor_reached: the horizon came with the gap within its rounding bound of eps (never
+        # converged). Every reader of terminations knows it: figure 4 gives it its own phase,
+        # figure 2 draws it as not settled, figure 5 reads its iterates like max_steps'.
+        data = self.scratch_data("floor")
+        runs = os.path.join(data, "figures", "runs.csv")
+        edit_csv(runs, "termination", "floor_reached",
+                 lambda row: row["experiment"].startswith("grid/") and
+                 row["termination"] == "max_steps" and row["settled"] == "")
+        edit_csv(os.path.join(data, "bifurcation.csv"), "termination", "floor_reached",
+                 lambda row: row["termination"] == "max_steps", every=True)
+        legends = []
+
+        def keep_legend(fig, out_png, rect=None):
+            legends.extend(t.get_text() for ax in fig.axes if ax.get_legend()
+                           for t in ax.get_legend().get_texts())
+            return save(fig, out_png, rect)
+
+        save = figure.save
+        with mock.patch.object(figure, "save", keep_legend):
+            for module in (fig_phase, fig_steps_vs_eta, fig_bifurcation):
+                self.draw(module, data, name=f"floor_{module.__name__}")
+        self.assertIn("at the floor: 1", legends)
+        self.assertEqual(fig_bifurcation.draw(data, os.path.join(self.tmp, "floor5.png")).look,
+                         self.drawn[fig_bifurcation][0].look)
+
     def test_cli_reports_a_missing_file_and_exits_2(self):
         data = self.scratch_data("without_grid")
         os.remove(os.path.join(data, "figures", "runs.csv"))
