@@ -2,9 +2,13 @@
 """Peers and real data, side by side: LIBLINEAR, scikit-learn, numpy GD and largestep's solvers on
 the same rows and lambda, every gap measured against largestep's certified f*.
 
-    /usr/bin/python3 peers/compare.py --out DIR [--datasets digits:0v8,breast_cancer,heart_scale]
-        [--lambdas 1e-3,1e-5] [--eps 1e-10] [--repeats 3] [--max-iter 1000000]
-        [--methods NAME,...] [--largestep PATH]
+    /usr/bin/python3 peers/compare.py --out DIR [--datasets SPEC]... [--lambdas 1e-3,1e-5]
+        [--eps 1e-10] [--repeats 3] [--max-iter 1000000] [--methods NAME,...] [--largestep PATH]
+
+--datasets takes one dataset spec and is repeated for several (`--datasets digits:0v8
+--datasets 'planted:n=100,d=5'`): a spec holds commas of its own, so none separates specs. The
+default is digits:0v8, breast_cancer and heart_scale. Every spec is checked with `largestep data
+describe` before anything runs. --lambdas and --methods are comma lists.
 
 Writes DIR/peers.csv (method,dataset,lambda,final_gap,seconds,iterations,status) and
 DIR/peers_trace.csv (method,dataset,lambda,seconds,gap), prints the table. Exit code 0 on success,
@@ -19,6 +23,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import math  # noqa: E402
 import pathlib  # noqa: E402
 import sys  # noqa: E402
@@ -31,6 +36,7 @@ from largestep_cli import Largestep, LargestepError, find_binary  # noqa: E402
 from timing import timed  # noqa: E402
 
 PEER_METHODS = ["liblinear", "sklearn-lbfgs", "sklearn-newton-cg", "numpy-gd"]
+DEFAULT_DATASETS = ["digits:0v8", "breast_cancer", "heart_scale"]
 LARGESTEP_METHODS_HELP = ("and largestep's, from `largestep methods`: largestep-gd-RULE for each rule "
                           "needing no value, largestep-SOLVER for a solver with a default rule "
                           "(largestep-nesterov)")
@@ -50,6 +56,44 @@ def parse_list(option, text, convert):
             raise UsageError(f"{option}: '{item}' is not valid (in '{text}')") from None
         out.append(value)
     return out
+
+
+def parse_datasets(values):
+    """The specs of the repeated --datasets option, one per option, each whole: a spec's own
+    commas (planted:n=100,d=5, libsvm:PATH,scale=none) separate its parameters, never specs.
+    None (the option not given) is DEFAULT_DATASETS. An empty or repeated spec is a usage error."""
+    if values is None:
+        return list(DEFAULT_DATASETS)
+    specs = []
+    for value in values:
+        spec = value.strip()
+        if not spec:
+            raise UsageError("--datasets: empty dataset spec")
+        if spec in specs:
+            raise UsageError(f"--datasets: '{spec}' given twice")
+        specs.append(spec)
+    return specs
+
+
+def check_datasets(program, specs):
+    """Each spec as `largestep data describe SPEC` reads it, before any run, so that a bad
+    spec fails at once, naming it and the program's reason (exit 2), instead of after the
+    comparison of the specs before it. Two specs of the same dataset are a usage error."""
+    seen = {}
+    for spec in specs:
+        try:
+            canonical = json.loads(program.call("data", "describe", spec, "--json"))["dataset"]
+        except LargestepError as e:
+            if not e.usage:
+                raise
+            # 'digits:0v8,breast_cancer': a comma list in the old form, not one spec.
+            hint = ("; each --datasets takes one spec: repeat the option for several datasets"
+                    if any("=" not in part for part in spec.split(",")[1:]) else "")
+            raise UsageError(f"--datasets '{spec}': {e}{hint}") from None
+        if canonical in seen:
+            raise UsageError(f"--datasets: '{seen[canonical]}' and '{spec}' are the same "
+                             f"dataset ({canonical})")
+        seen[canonical] = spec
 
 
 def positive(text):
@@ -132,7 +176,10 @@ def compare_one(program, largestep_methods, spec, lam, X, y, info, args, scratch
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, help="directory for peers.csv and peers_trace.csv")
-    parser.add_argument("--datasets", default="digits:0v8,breast_cancer,heart_scale")
+    parser.add_argument("--datasets", action="append", metavar="SPEC",
+                        help="one dataset spec, commas and all (planted:n=100,d=5); repeat the "
+                        "option for several (default: " +
+                        " ".join(f"--datasets {d}" for d in DEFAULT_DATASETS) + ")")
     parser.add_argument("--lambdas", default="1e-3,1e-5")
     parser.add_argument("--eps", default="1e-10", help="target gap of every method (default 1e-10)")
     parser.add_argument("--repeats", default="3", help="timed repeats, median reported (default 3)")
@@ -144,6 +191,7 @@ def main(argv=None):
                         "else build/release/src/largestep)")
     a = parser.parse_args(argv)
     try:
+        specs = parse_datasets(a.datasets)
         lambdas = parse_list("--lambdas", a.lambdas, positive)
         (a.eps,) = parse_list("--eps", a.eps, positive)
         (a.repeats,) = parse_list("--repeats", a.repeats, int)
@@ -158,6 +206,7 @@ def main(argv=None):
         if not os.access(out, os.W_OK):
             raise UsageError(f"--out {out}: directory not writable")
         program = Largestep(find_binary(a.largestep))
+        check_datasets(program, specs)
         largestep_methods = largestep_runs.methods(program.methods())
         all_methods = PEER_METHODS + list(largestep_methods)
         a.methods = all_methods if a.methods is None else parse_list("--methods", a.methods, str)
@@ -166,7 +215,7 @@ def main(argv=None):
             raise UsageError(f"--methods: unknown {', '.join(unknown)} (known: {', '.join(all_methods)})")
         rows, trace = [], []
         with tempfile.TemporaryDirectory(prefix="largestep_peers_") as scratch:
-            for spec in parse_list("--datasets", a.datasets, str):
+            for spec in specs:
                 try:
                     X, y = program.load(spec, scratch)
                 except LargestepError as e:

@@ -12,6 +12,8 @@ peers.csv, one row per method, dataset and lambda:
     seconds     wall time of the whole fit, data loaded, median of the repeats
     iterations  the method's own count (Newton, L-BFGS or GD steps: not comparable in cost)
     status      converged | max_iter | stalled | diverged | non_finite | not_applicable | failed
+                (largestep's runs: its termination, max_steps as max_iter and floor_reached,
+                the horizon reached with the gap within its rounding bound of eps, as stalled)
     commit, flavour, compiler, cpu    the largestep build that ran and scored everything
     peer_versions                     scikit-learn, LIBLINEAR, numpy and Python versions
 peers_trace.csv, points (seconds, gap) of each method's path to its final fit, in path order

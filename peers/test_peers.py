@@ -33,6 +33,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from sklearn.datasets import load_breast_cancer, load_digits, load_svmlight_file  # noqa: E402
 
+import compare  # noqa: E402
 import largestep_runs  # noqa: E402
 import peer_solvers  # noqa: E402
 import results  # noqa: E402
@@ -66,6 +67,10 @@ class PeersTestCase(unittest.TestCase):
 
     def score(self, spec, lam, w):
         return self.program.score(spec, lam, [w], self.scratch.name)[0]
+
+    def run_compare(self, *args):
+        return subprocess.run(["/usr/bin/python3", str(HERE / "compare.py"), *args],
+                              capture_output=True, text=True)
 
 
 class RowsAreTheDatasetsOwn(PeersTestCase):
@@ -151,10 +156,6 @@ class LargestepMethodsComeFromTheProgram(PeersTestCase):
 
 
 class CompareCommand(PeersTestCase):
-    def run_compare(self, *args):
-        return subprocess.run(["/usr/bin/python3", str(HERE / "compare.py"), *args],
-                              capture_output=True, text=True)
-
     def test_writes_the_documented_files_without_nan(self):
         out = pathlib.Path(self.scratch.name) / "out"
         done = self.run_compare("--out", str(out), "--datasets", "heart_scale", "--lambdas", "1e-3",
@@ -189,6 +190,54 @@ class CompareCommand(PeersTestCase):
                 done = self.run_compare("--out", out, *args)
                 self.assertEqual(done.returncode, 2, done.stderr)
                 self.assertIn(words, done.stderr)
+
+
+class DatasetsOption(PeersTestCase):
+    """--datasets takes one spec, its commas included, and is repeated for several; every spec
+    is checked with `largestep data describe` before anything runs."""
+
+    def test_a_spec_is_never_split_at_its_commas(self):
+        self.assertEqual(compare.parse_datasets(["planted:n=100,d=5,gamma=0.1",
+                                                 " libsvm:/data/a.libsvm,scale=none ",
+                                                 "heart_scale"]),
+                         ["planted:n=100,d=5,gamma=0.1", "libsvm:/data/a.libsvm,scale=none",
+                          "heart_scale"])
+        self.assertEqual(compare.parse_datasets(None),
+                         ["digits:0v8", "breast_cancer", "heart_scale"])
+        for values, words in (([""], "empty dataset spec"),
+                              (["heart_scale", "heart_scale"], "'heart_scale' given twice")):
+            with self.assertRaises(compare.UsageError) as caught:
+                compare.parse_datasets(values)
+            self.assertIn(words, str(caught.exception))
+
+    def test_a_spec_with_commas_runs_as_one_dataset(self):
+        out = pathlib.Path(self.scratch.name) / "commas"
+        done = self.run_compare("--out", str(out), "--datasets",
+                                          "planted:n=100,d=5", "--lambdas", "1e-3",
+                                          "--repeats", "1", "--methods", "liblinear")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        rows = (out / "peers.csv").read_text().splitlines()
+        self.assertEqual(len(rows), 2)
+        self.assertTrue(rows[1].startswith('liblinear,"planted:d=5,gamma=0.05,n=100,seed=1",'),
+                        rows[1])
+
+    def test_every_spec_is_checked_before_any_run(self):
+        out = str(pathlib.Path(self.scratch.name) / "checked")
+        for specs, words in ((["heart_scale", "planted:n=100,d=5,bogus=1"],
+                              "--datasets 'planted:n=100,d=5,bogus=1': largestep data: dataset "
+                              "'planted' has no parameter 'bogus'"),
+                             (["heart_scale", "digits:0v8,breast_cancer"],
+                              "repeat the option for several datasets"),
+                             (["heart_scale", "planted:n=100", "planted:d=10,n=100"],
+                              "'planted:n=100' and 'planted:d=10,n=100' are the same dataset")):
+            with self.subTest(specs=specs):
+                args = [a for spec in specs for a in ("--datasets", spec)]
+                done = self.run_compare("--out", out, *args, "--lambdas", "1e-3",
+                                                  "--repeats", "1", "--methods", "liblinear")
+                self.assertEqual(done.returncode, 2, done.stderr)
+                self.assertIn(words, done.stderr)
+                self.assertNotIn("lambda = ", done.stderr)  # heart_scale did not run first
+                self.assertFalse(os.path.exists(os.path.join(out, "peers.csv")))
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def draw(data_dir, out_png):
     if split:
         e, p = split[0]
         look += (f"; the smallest stepsize whose last iterates take several values is eta = "
-                 f"{e:.4g} ({e / eta_loc:.2f} eta_loc, {p} values)")
+                 f"{e:.4g} ({figure.fmt_ratio(e, eta_loc, '.2f')} eta_loc, {p} values)")
     if lost:
         how = "/".join(sorted({i.termination for i in lost}))
         look += (f"; {len(lost)} stepsize(s) left no iterates ({how}, from eta = "

@@ -51,8 +51,8 @@ def draw(data_dir, out_png):
             t, gap = np.asarray(run.t), np.asarray(run.gap)
             # A gap at the rounding floor (<= 0) has no logarithm.
             keep = np.isfinite(gap) & (gap > 0) & (t <= (t_max if t_max else np.inf))
-            label = (f"{ETA} = {eta:.3g} ({eta / eta_loc:.2f} {ETA_LOC}, "
-                     f"{eta * smoothness:.3g} $\\times$ 1/$L_s$)")
+            label = (f"{ETA} = {eta:.3g} ({figure.fmt_ratio(eta, eta_loc, '.2f')} {ETA_LOC}, "
+                     f"{figure.fmt_finite(eta * smoothness, '.3g')} $\\times$ 1/$L_s$)")
             (line,) = ax.plot(t[keep], gap[keep], lw=1.0, label=label)
             last = run.field("last_increase")
             if last is not None and keep.any():
@@ -62,7 +62,7 @@ def draw(data_dir, out_png):
         ax.set_xlabel("step t")
         ax.set_ylabel(r"objective gap $f(w_t) - f^*$")
     axes[0].set_title(f"{dataset}, $\\lambda$ = {lam:g}: {ETA_LOC} = {eta_loc:.4g}, "
-                      f"1/$L_s$ = {1 / smoothness:.4g}")
+                      f"1/$L_s$ = {figure.fmt_ratio(1, smoothness, '.4g')}")
     axes[1].set_title(f"the first {zoom:.0f} steps")
     eps = runs[0].field("eps")
     axes[0].axhline(eps, color="0.4", ls=":", lw=1, label=f"eps = {eps:g}")
@@ -70,14 +70,16 @@ def draw(data_dir, out_png):
     figure.save(fig, out_png)
 
     small, large = runs[0], runs[-1]
+    inverse_smoothness = figure.fmt_ratio(1, smoothness, ".4g")
     look = (f"The largest stepsize ({large.label}, eta = {large.field('eta'):.4g} = "
-            f"{large.field('eta') / eta_loc:.2f} eta_loc) {phase_text(large)} and "
+            f"{figure.fmt_ratio(large.field('eta'), eta_loc, '.2f')} eta_loc) "
+            f"{phase_text(large)} and "
             f"{settled_text(large)}; the smallest ({small.label}, eta = "
             f"{small.field('eta'):.4g}) {phase_text(small)} and {settled_text(small)}.")
     return figure.Caption(
         "Objective gap against step",
         f"GD on {dataset} at lambda = {lam:g} for {len(runs)} stepsizes (eta_loc = "
-        f"{eta_loc:.4g}, 1/L_s = {1 / smoothness:.4g}); a dot marks each run's last increase "
+        f"{eta_loc:.4g}, 1/L_s = {inverse_smoothness}); a dot marks each run's last increase "
         "of f, the end of its non-monotone phase (right: the first steps); gaps at the rounding "
         "floor (<= 0) are not drawn.",
         look)

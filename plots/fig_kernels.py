@@ -76,10 +76,12 @@ def draw(data_dir, out_png):
     if best:
         (preset, th), (med, probe) = max(best.items(), key=lambda kv: kv[1][0])
         (slow, slow_th), (slow_med, _) = min(best.items(), key=lambda kv: kv[1][0])
-        of_probe = f" ({med / probe:.2f} of its probe)" if probe else ""
+        of_probe = f" ({figure.fmt_ratio(med, probe, '.2f')} of its probe)" if probe else ""
         look = (f"In {scalars[0]} {levels[-1]} the fastest is {preset} at {th} thread(s), "
                 f"{med:.3g} GB/s{of_probe}; the slowest {slow} at {slow_th} thread(s), "
-                f"{slow_med:.3g} GB/s ({med / slow_med:.2f}x apart).")
+                f"{slow_med:.3g} GB/s")
+        # A throughput of 0 (a broken benchmark) has no ratio.
+        look += f" ({figure.fmt_ratio(med, slow_med, '.2f')}x apart)." if slow_med > 0 else "."
     return figure.Caption(
         "Kernel throughput by build flavour and threads",
         f"The {KERNEL} value-and-gradient kernel (d = {d}) over {len(files)} build flavours: bar "

@@ -45,7 +45,8 @@ def draw(data_dir, out_png):
         if rows:
             r = min(rows, key=lambda r: r["final_gap"])
             best.append(f"{dataset} at lambda = {lam:g}: {r['method']} ({r['final_gap']:.2g}"
-                        + (f" in {r['seconds']:.3g} s)" if r["seconds"] is not None else ")"))
+                        + (f" in {r['seconds']:.3g} s)" if r["seconds"] is not None and
+                           math.isfinite(r["seconds"]) else ")"))
     return figure.Caption(
         "Peers: gap against wall time",
         f"{len(methods)} methods on {len(panels)} dataset/lambda pairs from peers_trace.csv; "

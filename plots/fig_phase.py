@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Figure 4: the (lambda, eta) phase diagram of the figures' `grid/lambda=L/eta=E` runs
-(DATA_DIR/figures/runs.csv): each fixed-stepsize run classified converges / oscillates /
-diverges by its termination, with eta_loc(lambda) = 2/h_max and the paper's scale
+(DATA_DIR/figures/runs.csv): each fixed-stepsize run classified converges / oscillates / at the
+floor / diverges by its termination, with eta_loc(lambda) = 2/h_max and the paper's scale
 1/(lambda ln(1/lambda)) (S6) overlaid.
 
     fig_phase.py DATA_DIR OUT.png
@@ -61,6 +61,7 @@ def draw(data_dir, out_png):
     converge_below = sum(PHASES[r.termination] == "converges" for r in below)
     stuck_above = sum(PHASES[r.termination] != "converges" for r in above)
     ratios = [e * lam * math.log(1.0 / lam) for lam, e in loc if lam < 1]
+    ratios = [r for r in ratios if math.isfinite(r)]  # an overflow is no ratio to show
     ratio_text = (f" eta_loc lambda ln(1/lambda) ranges over {min(ratios):.3g}..{max(ratios):.3g}"
                   f" across the {len(ratios)} lambdas." if ratios else "")
     return figure.Caption(

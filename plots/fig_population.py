@@ -20,9 +20,9 @@ def draw(data_dir, out_png):
         colour = f"C{i}"
         measured = [(n, s[key][0]) for n, s in points if not s[key][1]]
         censored = [(n, s[key][0]) for n, s in points if s[key][1]]
-        slope = figure.loglog_slope(*zip(*measured)) if len(measured) > 1 else None
+        slope = figure.fit_slope([n for n, _ in measured], [c for _, c in measured], "n")
         slopes.append((name, slope))
-        label = f"{name}: slope {slope:.2f}" if slope is not None else f"{name}: no fit"
+        label = f"{name}: {'slope ' if slope.value is not None else ''}{slope.text()}"
         ax.plot(*zip(*measured) if measured else ([], []), "o-", color=colour, ms=5,
                 label=label)
         if censored:
@@ -42,7 +42,8 @@ def draw(data_dir, out_png):
     ax.legend(loc="upper left")
     figure.save(fig, out_png)
 
-    fitted = ", ".join(f"{n} {s:.2f}" for n, s in slopes if s is not None) or "none"
+    fitted = ", ".join(f"{n} {s.text()}" if s.value is not None else f"{n} ({s.text()})"
+                       for n, s in slopes)
     failures = f"; {failed} point(s) failed and are not drawn" if failed else ""
     return figure.Caption(
         "Population experiment: steps against n",

@@ -7,7 +7,6 @@ the checker fits S1, S2, S3 and S8, and the paper's reference slopes 1, 2/3, 1/2
     fig_scaling.py DATA_DIR OUT.png
 """
 
-import math
 from dataclasses import dataclass, field
 
 import figure
@@ -28,6 +27,7 @@ class Series:
     rows: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # SkippedRun: such a series gets no slope
     slope: float = None
+    why: str = ""  # why there is no slope
 
     @property
     def key(self):
@@ -36,25 +36,17 @@ class Series:
 
 def power_law_slope(x, y):
     """Least-squares slope of ln y on ln x, as theory/fit.cpp fit_power_law computes it (means,
-    then centred sums, added in order), so that the figure and the verdict agree to rounding."""
-    lx, ly = [math.log(v) for v in x], [math.log(v) for v in y]
-    sx = sy = 0.0
-    for a, b in zip(lx, ly):
-        sx += a
-        sy += b
-    mx, my = sx / len(lx), sy / len(ly)
-    sxx = sxy = 0.0
-    for a, b in zip(lx, ly):
-        sxx += (a - mx) * (a - mx)
-        sxy += (a - mx) * (b - my)
-    return sxy / sxx
+    then centred sums, added in order), so that the figure and the verdict agree to rounding;
+    None where it cannot be fitted (figure.fit_slope says why)."""
+    return figure.fit_slope(x, y).value
 
 
 def scaling_series(table):
     """The registry series of a claim-suite runs.csv, each with the checker's slope
     (claims_scaling.cpp judge_slope): ln max(count, 1) against ln(1/lambda) over every lambda of
-    the series, a count cut off by the horizon entering at its lower bound; no slope when a run
-    of the series was skipped (the checker's 'not run') or with fewer than two lambdas."""
+    the series, a count cut off by the horizon entering at its lower bound; no slope, and why,
+    when a run of the series was skipped (the checker's 'not run'), with fewer than two lambdas,
+    or where the fit is undefined (figure.fit_slope)."""
     series = {}
     for r in table.rows + table.skipped:
         method = registry_method(r.experiment)
@@ -62,9 +54,18 @@ def scaling_series(table):
             s = series.setdefault((r.dataset, method), Series(r.dataset, method))
             (s.skipped if isinstance(r, SkippedRun) else s.rows).append(r)
     for s in series.values():
-        if not s.skipped and len({r.lam for r in s.rows}) > 1:
-            s.slope = power_law_slope([1.0 / r.lam for r in s.rows],
-                                      [max(r.count, 1.0) for r in s.rows])
+        if s.skipped:
+            s.why = f"{len(s.skipped)} run(s) skipped"
+        elif len(s.rows) < 2:
+            s.why = "no slope: one lambda"
+        else:
+            fit = figure.fit_slope([1.0 / r.lam for r in s.rows],
+                                   [max(r.count, 1.0) for r in s.rows], "lambdas")
+            if fit.value is not None and not fit.left_out:
+                s.slope = fit.value
+            else:  # the checker fits every lambda or none
+                s.why = fit.text() if fit.value is None else \
+                    f"no slope: {fit.left_out} lambda(s) with 1/lambda not finite"
     return [s for s in series.values() if s.rows]
 
 
@@ -81,9 +82,12 @@ def draw(data_dir, out_png):
         mine = sorted((s for s in every if s.dataset == dataset), key=lambda s: methods.order(s.key))
         inverse = [1.0 / r.lam for s in mine for r in s.rows]
         for i, s in enumerate(mine):
-            points = sorted((1.0 / r.lam, r) for r in s.rows)
+            points = sorted(((1.0 / r.lam, r) for r in s.rows), key=lambda p: p[0])
             name = methods.label(*s.key)
-            label = f"{name}: slope {s.slope:.2f}" if s.slope is not None else f"{name}: no fit"
+            if s.slope is not None:
+                label = f"{name}: slope {s.slope:.2f}"
+            else:  # skipped runs: no fit, as the checker's 'not run'; else no slope: why
+                label = f"{name}: no fit ({s.why})" if s.skipped else f"{name}: {s.why}"
             marker, colour = MARKERS[i % len(MARKERS)], f"C{i % 10}"
             settled = [(x, r.settled) for x, r in points if r.settled is not None]
             ax.plot(*zip(*settled) if settled else ([], []), marker + "-", color=colour,
@@ -91,9 +95,9 @@ def draw(data_dir, out_png):
             censored = [(x, r.settled_at_least) for x, r in points if r.settled is None]
             if censored:  # lower bounds: drawn open
                 ax.plot(*zip(*censored), marker, color=colour, mfc="none", ms=7)
-        firsts = [r.count for s in mine for r in s.rows if 1.0 / r.lam == min(inverse)]
-        if firsts:  # through the middle of the methods at the largest lambda
-            figure.reference_slopes(ax, inverse, firsts)
+        firsts = [max(r.count, 1) for s in mine for r in s.rows if 1.0 / r.lam == min(inverse)]
+        # Through the middle of the methods at the largest lambda.
+        figure.reference_slopes(ax, inverse, firsts)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel(r"$1/\lambda$")
@@ -116,8 +120,7 @@ def draw(data_dir, out_png):
         if fewest:
             tail = (f"; at lambda = {lam_min:g} {methods.label(fewest.solver, fewest.rule)} "
                     f"takes the fewest steps ({figure.fmt_count(fewest.settled)})")
-        unfit = [f"{methods.label(*s.key)} ({len(s.skipped)} run(s) skipped)" for s in mine
-                 if s.skipped]
+        unfit = [f"{methods.label(*s.key)} ({s.why})" for s in mine if s.slope is None]
         if unfit:
             tail += "; no fit for " + ", ".join(unfit)
         parts.append(f"{dataset}: fitted slopes {fitted or 'none'}{tail}")

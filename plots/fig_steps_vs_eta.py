@@ -91,7 +91,8 @@ def draw(data_dir, out_png):
 
     above = [r for r in grid if r.eta > r.eta_loc]
     settled_above = sum(r.settled is not None for r in above)
-    fewest = "; ".join(f"lambda = {lam:g}: eta = {r.eta:.3g} ({r.eta / r.eta_loc:.2f} eta_loc, "
+    fewest = "; ".join(f"lambda = {lam:g}: eta = {r.eta:.3g} "
+                       f"({figure.fmt_ratio(r.eta, r.eta_loc, '.2f')} eta_loc, "
                        f"{figure.fmt_count(r.settled)} steps)" for lam, r in best)
     horizon = max(r.horizon for r in grid)
     return figure.Caption(

@@ -54,17 +54,75 @@ def save(fig, out_png, rect=None):
     plt.close(fig)
 
 
-def loglog_slope(x, y):
-    """Least-squares slope of log y against log x; None with fewer than two distinct x."""
-    x, y = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
-    if len(x) < 2 or np.ptp(x) == 0:
-        return None
-    return float(np.polyfit(x, y, 1)[0])
+@dataclass
+class Slope:
+    """A log-log slope, or why there is none: a caption never shows a nan or inf slope."""
+
+    value: float = None
+    why: str = ""  # when value is None
+    left_out: int = 0  # points not finite and > 0, not fitted
+
+    def text(self, spec=".2f"):
+        """'0.52', '0.52 (1 point(s) not finite and > 0 left out)' or 'no slope: WHY'."""
+        if self.value is None:
+            return f"no slope: {self.why}"
+        out = format(self.value, spec)
+        if self.left_out:
+            out += f" ({self.left_out} point(s) not finite and > 0 left out)"
+        return out
+
+
+def fit_slope(x, y, x_name="x"):
+    """Least-squares slope of ln y on ln x over the points where both are finite and > 0, with
+    theory/fit.cpp fit_power_law's arithmetic (means, then centred sums, added in order), so a
+    figure and a verdict fitted on the same points agree to rounding. No slope, and why, with
+    fewer than two such points or when all their x are equal (x_name: "lambdas", "n")."""
+    points = [(a, b) for a, b in zip(x, y)
+              if math.isfinite(a) and math.isfinite(b) and a > 0 and b > 0]
+    left_out = len(x) - len(points)
+    if len(points) < 2:
+        return Slope(why=f"only {len(points)} of {len(x)} point(s) finite and > 0")
+    lx, ly = [math.log(a) for a, _ in points], [math.log(b) for _, b in points]
+    sx = sy = 0.0
+    for a, b in zip(lx, ly):
+        sx += a
+        sy += b
+    mx, my = sx / len(lx), sy / len(ly)
+    sxx = sxy = 0.0
+    for a, b in zip(lx, ly):
+        sxx += (a - mx) * (a - mx)
+        sxy += (a - mx) * (b - my)
+    if sxx == 0:
+        return Slope(why=f"all {x_name} equal")
+    slope = sxy / sxx
+    if not math.isfinite(slope):
+        return Slope(why="the fit overflows")
+    return Slope(slope, left_out=left_out)
+
+
+def fmt_finite(value, spec):
+    """value formatted, or 'undefined' where it is not a finite number (a ratio or product that
+    overflowed): a caption or label never shows nan or inf."""
+    return format(value, spec) if math.isfinite(value) else "undefined"
+
+
+def fmt_ratio(numerator, denominator, spec):
+    """numerator / denominator formatted, or 'undefined' for a zero denominator or a quotient
+    that is not finite."""
+    try:
+        return fmt_finite(numerator / denominator, spec)
+    except (ZeroDivisionError, OverflowError):
+        return "undefined"
 
 
 def reference_slopes(ax, x, y_first):
     """Dashed lines of the paper's slopes 1, 2/3, 1/2 from min x to max x, starting at the
-    geometric mean of the curves' values at min x (y_first), so they run through the data."""
+    geometric mean of the curves' values at min x (y_first), so they run through the data.
+    Only finite positive values count (log axes); none are drawn without them."""
+    x = [v for v in x if math.isfinite(v) and v > 0]
+    y_first = [v for v in y_first if math.isfinite(v) and v > 0]
+    if not x or not y_first:
+        return
     x0, x1 = min(x), max(x)
     y_start = float(np.exp(np.mean(np.log(y_first))))
     for slope, text in REFERENCE_SLOPES:

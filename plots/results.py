@@ -11,6 +11,7 @@ import csv
 import json
 import math
 import os
+import re
 from dataclasses import dataclass
 
 VERDICTS = "verdicts.json"
@@ -31,6 +32,9 @@ METHODS = "methods.json"
 BIFURCATION = "bifurcation.csv"
 PEERS = "peers.csv"
 PEERS_TRACE = "peers_trace.csv"
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 class ResultError(Exception):
@@ -67,21 +71,61 @@ class Row:
     def text(self, column):
         return self.fields[column]
 
-    def number(self, column, optional=False, finite=True):
+    def where(self, column):
+        return f"line {self.line}, column {column}"
+
+    def number(self, column, optional=False, finite=True, positive=False):
         """The column as a float; None for an empty optional field. Rejects NaN/Inf unless
-        finite=False, because a required quantity that is not finite cannot be drawn."""
+        finite=False, because a required quantity that is not finite cannot be drawn, and
+        zero or a negative value when positive (lambda, eta, eta_loc, L_s: the program
+        refuses them, and a ratio or logarithm of one is meaningless)."""
         raw = self.fields[column].strip()
         if raw == "" and optional:
             return None
         try:
             value = float(raw)
         except ValueError:
-            raise ResultError(self.path, f"line {self.line}, column {column}: "
-                              f"{raw!r} is not a number") from None
+            raise ResultError(self.path, f"{self.where(column)}: {raw!r} is not a number") \
+                from None
         if finite and not math.isfinite(value):
-            raise ResultError(self.path, f"line {self.line}, column {column}: "
-                              f"{raw} where a finite number is required")
+            raise ResultError(self.path, f"{self.where(column)}: {raw} where a finite number is "
+                              "required")
+        if positive and not value > 0:
+            raise ResultError(self.path, f"{self.where(column)}: {raw} where a positive number "
+                              "is required")
         return value
+
+    def count(self, column, optional=False):
+        """The column as a count (an int >= 0: steps, a step index, a horizon, n, d); None for
+        an empty optional field. A negative, fractional or non-finite count is an error naming
+        the line and column: drawn, it would be a point below zero steps or a nan slope."""
+        raw = self.fields[column].strip()
+        if raw == "" and optional:
+            return None
+        try:
+            # Digits are read as an int, exactly (float would round counts above 2^53).
+            value = int(raw) if _INTEGER.fullmatch(raw) else float(raw)
+        except ValueError:
+            raise ResultError(self.path, f"{self.where(column)}: {raw!r} is not a number; "
+                              f"{COUNT_RULE}") from None
+        try:
+            return as_count(value)
+        except ValueError as e:
+            raise ResultError(self.path, f"{self.where(column)}: {e}") from None
+
+    def censored_count(self, name):
+        """A step count in its pair of columns, NAME and NAME_at_least, exactly one of which is
+        set (README.md "Output formats"): (N, None) measured, (None, N) a lower bound."""
+        value, at_least = self.count(name, optional=True), self.count(name + "_at_least",
+                                                                      optional=True)
+        if value is None and at_least is None:
+            raise ResultError(self.path, f"line {self.line}: neither {name} nor {name}_at_least "
+                              "set")
+        if value is not None and at_least is not None:
+            raise ResultError(self.path, f"line {self.line}: both {name} ({value}) and "
+                              f"{name}_at_least ({at_least}) set; a count is measured or a lower "
+                              "bound, not both")
+        return value, at_least
 
 
 def read_csv(path, columns):
@@ -122,6 +166,43 @@ def is_number(value):
     """A finite JSON number (JSON true/false load as bool, a subclass of int: not numbers)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and \
         math.isfinite(value)
+
+
+COUNT_RULE = "a count is an integer >= 0"
+
+
+def as_count(value):
+    """A count (steps, a step index, a horizon, n, d) as an int >= 0, from a JSON number or a
+    parsed CSV field; ValueError saying what is wrong (negative, fractional, not finite)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{value!r} is not a number; {COUNT_RULE}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value} is not finite; {COUNT_RULE}")
+        if not value.is_integer():
+            raise ValueError(f"{value!r} is fractional; {COUNT_RULE}")
+        value = int(value)
+    if value < 0:
+        raise ValueError(f"{value} is negative; {COUNT_RULE}")
+    return value
+
+
+def record_counts(record, names, pairs, path, where):
+    """Checks the count fields of a JSON run record in place: each of names that is set (not
+    null) must be a count (as_count), and of each pair NAME/NAME_at_least present, exactly one
+    is set (README.md "Output formats"). Errors name the file, the record and the field."""
+    for name in names:
+        if record.get(name) is not None:
+            try:
+                record[name] = as_count(record[name])
+            except ValueError as e:
+                raise ResultError(path, f"{where}, field {name}: {e}") from None
+    for name in pairs:
+        if name in record or name + "_at_least" in record:
+            try:
+                get_count(record, name)
+            except ValueError as e:
+                raise ResultError(path, f"{where}: {e}") from None
 
 
 def get_count(record, name):

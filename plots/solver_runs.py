@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from results import (BIFURCATION, METHODS, PEERS, PEERS_TRACE, RUNS_CSV, RUNS_JSON, ResultError,
-                     is_number, read_csv, read_json, single)
+                     get_count, is_number, read_csv, read_json, record_counts, single)
 
 TERMINATIONS = ("converged", "max_steps", "floor_reached", "diverged", "non_finite")
 HORIZON = ("max_steps", "floor_reached")  # ran to the horizon
@@ -36,9 +36,9 @@ class RunRow:
     rule: str
     eta: float
     termination: str
-    horizon: float
-    settled: float  # None when censored; then settled_at_least is the lower bound
-    settled_at_least: float
+    horizon: int
+    settled: int  # None when censored; then settled_at_least is the lower bound
+    settled_at_least: int
     eta_loc: float
     smoothness: float
 
@@ -82,6 +82,13 @@ class RunTable:
 
 RUN_COLUMNS = ("experiment", "dataset", "lambda", "solver", "rule", "eta", "termination",
                "horizon", "settled", "settled_at_least", "eta_loc", "smoothness", "skipped")
+# Every count of a run record (README.md "Output formats"), checked wherever a file has it even
+# when no figure draws it, so that a doctored count is refused whichever column holds it; of
+# each pair NAME/NAME_at_least exactly one is set.
+COUNT_PAIRS = ("settled", "first_hit")
+OTHER_COUNTS = ("n", "d", "steps", "increases", "last_increase")
+RECORD_COUNTS = ("horizon",) + OTHER_COUNTS + tuple(
+    name + suffix for name in COUNT_PAIRS for suffix in ("", "_at_least"))
 
 
 def registry_method(experiment):
@@ -107,19 +114,23 @@ def load_run_table(run_dir):
                               f"{seen[experiment]}")
         seen[experiment] = r.line
         reason = r.text("skipped").strip()
+        lam = r.number("lambda", positive=True)
         if reason:
-            skipped.append(SkippedRun(r.line, experiment, r.text("dataset"), r.number("lambda"),
+            skipped.append(SkippedRun(r.line, experiment, r.text("dataset"), lam,
                                       r.text("solver"), r.text("rule"), reason))
             continue
         termination = _termination(r)
-        settled = r.number("settled", optional=True)
-        at_least = r.number("settled_at_least", optional=True)
-        if settled is None and at_least is None:
-            raise ResultError(path, f"line {r.line}: neither settled nor settled_at_least set")
-        rows.append(RunRow(r.line, experiment, r.text("dataset"), r.number("lambda"),
-                           r.text("solver"), r.text("rule"), r.number("eta"), termination,
-                           r.number("horizon"), settled, at_least, r.number("eta_loc"),
-                           r.number("smoothness")))
+        settled, at_least = r.censored_count("settled")
+        for name in OTHER_COUNTS:
+            if name in r.fields:
+                r.count(name, optional=True)
+        if "first_hit" in r.fields and "first_hit_at_least" in r.fields:
+            r.censored_count("first_hit")
+        rows.append(RunRow(r.line, experiment, r.text("dataset"), lam, r.text("solver"),
+                           r.text("rule"), r.number("eta", positive=True), termination,
+                           r.count("horizon"), settled, at_least,
+                           r.number("eta_loc", positive=True),
+                           r.number("smoothness", positive=True)))
     return RunTable(path, rows, skipped)
 
 
@@ -235,8 +246,16 @@ def load_run_records(run_dir):
         for name in ("experiment", "method"):
             if not isinstance(record.get(name), str) or not record[name]:
                 raise ResultError(path, f"runs[{i}].{name}: missing or not a string")
+        who = f"runs[{i}] ({record['experiment']})"
+        record_counts(record, RECORD_COUNTS, COUNT_PAIRS, path, who)
+        grid = record.get("grid", [])  # `best`: every (eta, settled, settled_at_least) tried
+        if not isinstance(grid, list) or not all(isinstance(g, dict) for g in grid):
+            raise ResultError(path, f"{who}.grid: not a list of objects")
+        for k, tried in enumerate(grid):
+            record_counts(tried, ("settled", "settled_at_least"), ("settled",), path,
+                          f"{who}.grid[{k}]")
         trace = record.get("trace")
-        where = f"runs[{i}] ({record['experiment']}).trace"
+        where = f"{who}.trace"
         if trace is not None:
             if not isinstance(trace, str) or os.path.isabs(trace) or ".." in trace.split("/"):
                 raise ResultError(path, f"{where}: {trace!r} is not a path inside {run_dir}")
@@ -261,12 +280,12 @@ class Run:
         return self.record.get(name)
 
 
-def _record_number(record, name, path, where, optional=False):
+def _record_number(record, name, path, where):
+    """A positive finite number (lambda, eta, eta_loc, L_s, eps: the program refuses others)."""
     value = record.get(name)
-    if value is None and optional:
-        return None
-    if not is_number(value):
-        raise ResultError(path, f"{where}, field {name}: {value!r} is not a finite number")
+    if not is_number(value) or not value > 0:
+        raise ResultError(path, f"{where}, field {name}: {value!r} is not a positive finite "
+                          "number")
     return float(value)
 
 
@@ -285,14 +304,16 @@ def load_traced_runs(run_dir, prefix):
             raise ResultError(path, f"{where}: no trace (field trace is null)")
         for name in ("lambda", "eta", "eta_loc", "smoothness", "eps"):
             record[name] = _record_number(record, name, path, where)
-        for name in ("settled", "settled_at_least", "increases", "last_increase", "steps"):
-            record[name] = _record_number(record, name, path, where, optional=True)
+        try:  # figure 1 says when each run settled: the pair is required (counts: checked)
+            get_count(record, "settled")
+        except ValueError as e:
+            raise ResultError(path, f"{where}: {e}") from None
         for name in ("dataset", "termination", "rule"):
             if not isinstance(record.get(name), str):
                 raise ResultError(path, f"{where}, field {name}: missing or not a string")
         blowup = record["termination"] in BLOWUP
         rows = read_csv(rr.trace, ("t", "gap"))
-        runs.append(Run(rr.experiment[len(prefix):], record, [r.number("t") for r in rows],
+        runs.append(Run(rr.experiment[len(prefix):], record, [r.count("t") for r in rows],
                         [r.number("gap", finite=not blowup) for r in rows]))
     return sorted(runs, key=lambda run: (run.record["eta"], run.label))
 
@@ -312,12 +333,12 @@ def load_bifurcation(data_dir):
     path = os.path.join(data_dir, BIFURCATION)
     rows = read_csv(path, ("dataset", "lambda", "eta", "eta_loc", "termination", "t", "w"))
     dataset = single(rows, path, lambda r: r.text("dataset"), "datasets")
-    lam = single(rows, path, lambda r: r.number("lambda"), "lambdas")
-    eta_loc = single(rows, path, lambda r: r.number("eta_loc"), "eta_loc values")
+    lam = single(rows, path, lambda r: r.number("lambda", positive=True), "lambdas")
+    eta_loc = single(rows, path, lambda r: r.number("eta_loc", positive=True), "eta_loc values")
     by_eta = {}
     for r in rows:
         termination = _termination(r)
-        eta = r.number("eta")
+        eta = r.number("eta", positive=True)
         entry = by_eta.setdefault(eta, Iterates(eta, termination, [], []))
         if entry.termination != termination:
             raise ResultError(path, f"line {r.line}: eta = {eta:g} has terminations "
@@ -326,7 +347,7 @@ def load_bifurcation(data_dir):
         # t and w; a run to the horizon (max_steps, floor_reached) has no other way to end, so
         # needs both.
         optional = termination not in HORIZON
-        t, w = r.number("t", optional=optional), r.number("w", optional=optional)
+        t, w = r.count("t", optional=optional), r.number("w", optional=optional)
         if t is not None and w is not None:
             entry.t.append(t)
             entry.w.append(w)
@@ -355,14 +376,17 @@ def load_peers(data_dir):
     for r in read_csv(paths[0], ("method", "dataset", "lambda", "final_gap", "seconds",
                                  "iterations", "status")):
         row = {c: r.text(c) for c in ("method", "dataset", "status")}
-        row["lambda"] = r.number("lambda")
-        # A failed peer may report no (or a non-finite) gap or time: shown, never drawn.
-        for c in ("final_gap", "seconds", "iterations"):
+        row["lambda"] = r.number("lambda", positive=True)
+        # A failed peer may report no (or a non-finite) gap or time: shown, never drawn; an
+        # iteration count is a count or nothing.
+        for c in ("final_gap", "seconds"):
             row[c] = r.number(c, optional=True, finite=False)
+        row["iterations"] = r.count("iterations", optional=True)
         rows.append(row)
     traces = defaultdict(lambda: defaultdict(lambda: ([], [])))
     for r in read_csv(paths[1], ("method", "dataset", "lambda", "seconds", "gap")):
-        seconds, gap = traces[(r.text("dataset"), r.number("lambda"))][r.text("method")]
+        seconds, gap = traces[(r.text("dataset"), r.number("lambda", positive=True))][
+            r.text("method")]
         seconds.append(r.number("seconds"))
         gap.append(r.number("gap"))
     return Peers(rows, {k: dict(v) for k, v in traces.items()})

@@ -3,7 +3,7 @@ and the population experiment's points (S10 details)."""
 
 import os
 
-from results import VERDICTS, NotInData, ResultError, get_count, is_number, read_json
+from results import VERDICTS, NotInData, ResultError, as_count, get_count, is_number, read_json
 
 VERDICT_VALUES = ("pass", "fail", "inconclusive")
 TEXT_FIELDS = ("claim", "dataset", "measured", "predicted", "verdict", "reason")
@@ -71,8 +71,12 @@ def population_points(doc, data_dir):
             failed += 1
             continue
         n = p.get("n")
-        if not is_number(n) or n <= 0:
-            raise ResultError(path, f"{where}.n: {n!r} is not a positive number")
+        try:
+            n = as_count(n)  # a sample size
+        except ValueError as e:
+            raise ResultError(path, f"{where}.n: {e}") from None
+        if n == 0:
+            raise ResultError(path, f"{where}.n: 0 is not a sample size (n >= 1)")
         steps = {}
         for key, _ in SERIES:
             try:

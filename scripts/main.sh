@@ -103,7 +103,8 @@ stage bifurcation "$largestep" bifurcation --data oned --lambda 1e-3 --from 0.8 
   --count 241 --steps 4000 --last 64 --out "$data/bifurcation.csv"
 stage kernel-benchmarks kernels
 stage peers /usr/bin/python3 peers/compare.py --out "$data" --largestep "$largestep" \
-  --datasets digits:0v8,breast_cancer,heart_scale --lambdas 1e-3,1e-5 --repeats "$peer_repeats"
+  --datasets digits:0v8 --datasets breast_cancer --datasets heart_scale --lambdas 1e-3,1e-5 \
+  --repeats "$peer_repeats"
 stage report /usr/bin/python3 plots/report.py --data "$data" --out "$work"
 rm -rf "$work/flavours" "$report"
 mv "$work" "$report"

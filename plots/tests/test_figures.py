@@ -21,7 +21,7 @@ import fig_population
 import fig_scaling
 import fig_steps_vs_eta
 import figure
-from results import NotInData
+from results import NotInData, ResultError
 from solver_runs import load_methods, load_run_table
 
 ALWAYS = (fig_convergence, fig_steps_vs_eta, fig_scaling, fig_phase, fig_bifurcation,
@@ -143,6 +143,138 @@ class FigureTest(unittest.TestCase):
         self.assertIn("no fit for GD S3 (1 run(s) skipped)", caption.look)
         self.draw(fig_steps_vs_eta, data, name="skipped_rules")
 
+    def test_a_doctored_count_is_refused_by_every_figure_that_reads_it(self):
+        # A negative, fractional or non-finite count is an error naming the file, the line and
+        # the column (or the record and field), never a point below zero or a nan slope.
+        def grid_row(row):
+            return row["experiment"].startswith("grid/") and row["settled"] != ""
+
+        cases = (((fig_scaling,), "runs.csv", "settled", "-5", lambda row: row["settled"] != ""),
+                 ((fig_steps_vs_eta, fig_phase), "figures/runs.csv", "settled", "2.5", grid_row),
+                 ((fig_steps_vs_eta, fig_phase), "figures/runs.csv", "horizon", "-1", grid_row),
+                 ((fig_bifurcation,), "bifurcation.csv", "t", "nan", lambda row: row["t"] != ""))
+        for modules, name, column, value, pick in cases:
+            data = self.scratch_data(f"doctored_{column}_{len(name)}")
+            line = edit_csv(os.path.join(data, name), column, value, pick)
+            for module in modules:
+                with self.subTest(module=module.__name__, column=column):
+                    with self.assertRaises(ResultError) as caught:
+                        self.draw(module, data, name="doctored")
+                    self.assertIn(f"{name}: line {line}, column {column}: {value}",
+                                  str(caught.exception).replace(os.sep, "/"))
+                    self.assertIn("a count is an integer >= 0", str(caught.exception))
+        data = self.scratch_data("doctored_record")
+        path = os.path.join(data, "figures", "runs.json")
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        next(r for r in doc["runs"] if r["experiment"] == "trace/s2")["increases"] = -2
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        with self.assertRaises(ResultError) as caught:
+            self.draw(fig_convergence, data, name="doctored")
+        self.assertIn("(trace/s2), field increases: -2 is negative", str(caught.exception))
+        # Through the command line: exit 2 and the message, no figure.
+        data = self.scratch_data("doctored_cli")
+        line = edit_csv(os.path.join(data, "runs.csv"), "settled", "-5",
+                        lambda row: row["settled"] != "")
+        out = os.path.join(self.tmp, "doctored_cli.png")
+        done = subprocess.run([support.PYTHON, os.path.join(support.PLOTS, "fig_scaling.py"),
+                               data, out], capture_output=True, text=True, timeout=120)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertIn(f"runs.csv: line {line}, column settled: -5 is negative", done.stderr)
+        self.assertFalse(os.path.exists(out))
+
+    def test_no_caption_or_legend_shows_a_nan_or_inf_slope_or_ratio(self):
+        # Counts of 0 (no logarithm), a series at one lambda and a series whose lambdas are all
+        # equal: where no slope can be fitted, the caption says why.
+        data = self.scratch_data("unfittable")
+        path = os.path.join(data, "verdicts.json")
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        points = next(v for v in doc["verdicts"] if v["claim"] == "S10")["details"]["points"]
+        measured = [p for p in points if "failure" not in p]
+        for p in measured:
+            p["settled_nesterov"] = 0
+        for p in measured[1:]:  # one measured count left
+            p["settled_large"], p["settled_large_at_least"] = None, 10**6
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+        runs = os.path.join(data, "runs.csv")
+        edit_csv(runs, "lambda", "0.01", lambda row: row["experiment"].endswith("/nesterov"),
+                 every=True)
+        edit_csv(runs, "settled", "0", lambda row: row["experiment"].endswith("/classical"),
+                 every=True)
+        keep = [r for r in read_rows(runs) if not (r["experiment"].endswith("/s3") and
+                                                   "lambda=0.01/" not in r["experiment"])]
+        write_rows(runs, keep)
+
+        texts = []
+
+        def keep_legend(fig, out_png, rect=None):
+            texts.extend(t.get_text() for ax in fig.axes if ax.get_legend()
+                         for t in ax.get_legend().get_texts())
+            return save(fig, out_png, rect)
+
+        save = figure.save
+        with mock.patch.object(figure, "save", keep_legend):
+            captions = {m: self.draw(m, data, name=f"unfittable_{m.__name__}")[0]
+                        for m in (fig_scaling, fig_population)}
+        for caption in captions.values():
+            texts += [caption.title, caption.what, caption.look]
+        for text in texts:
+            self.assertNotRegex(text.lower(), r"\b(nan|inf)\b", text)
+        look = captions[fig_scaling].look
+        self.assertIn("GD 1/L_s 0.00 (S1)", look)  # max(0, 1) = 1 at every lambda: flat
+        self.assertIn("no fit for GD S3 (no slope: one lambda), Nesterov (no slope: all "
+                      "lambdas equal)", look)
+        self.assertIn("Nesterov: no slope: all lambdas equal", texts)
+        look = captions[fig_population].look
+        self.assertIn("eta = n^(1/3) (no slope: only 1 of 1 point(s) finite and > 0)", look)
+        self.assertIn("Nesterov (no slope: only 0 of 7 point(s) finite and > 0)", look)
+
+    def test_fit_slope_and_ratios_say_why_instead_of_nan(self):
+        self.assertAlmostEqual(figure.fit_slope([1, 10, 100], [2, 20, 200]).value, 1.0)
+        with_zero = figure.fit_slope([1, 10, 100, 1000], [2, 20, 200, 0])
+        self.assertAlmostEqual(with_zero.value, 1.0)
+        self.assertEqual(with_zero.text(), "1.00 (1 point(s) not finite and > 0 left out)")
+        for x, y, why in (([1, 10], [5, 0], "only 1 of 2 point(s) finite and > 0"),
+                          ([1, float("nan")], [5, 6], "only 1 of 2 point(s) finite and > 0"),
+                          ([], [], "only 0 of 0 point(s) finite and > 0"),
+                          ([0.01, 0.01], [5, 6], "all lambdas equal")):
+            slope = figure.fit_slope(x, y, "lambdas")
+            self.assertIsNone(slope.value)
+            self.assertEqual(slope.text(), f"no slope: {why}")
+        self.assertEqual(figure.fmt_ratio(3, 2, ".2f"), "1.50")
+        self.assertEqual(figure.fmt_ratio(1, 0, ".2f"), "undefined")
+        self.assertEqual(figure.fmt_ratio(1e300, 1e-300, ".2f"), "undefined")
+        self.assertEqual(figure.fmt_finite(float("nan"), ".3g"), "undefined")
+
+    def test_floor_reached_is_drawn_as_its_own_termination(self):
+        # floor_reached: the horizon came with the gap within its rounding bound of eps (never
+        # converged). Every reader of terminations knows it: figure 4 gives it its own phase,
+        # figure 2 draws it as not settled, figure 5 reads its iterates like max_steps'.
+        data = self.scratch_data("floor")
+        runs = os.path.join(data, "figures", "runs.csv")
+        edit_csv(runs, "termination", "floor_reached",
+                 lambda row: row["experiment"].startswith("grid/") and
+                 row["termination"] == "max_steps" and row["settled"] == "")
+        edit_csv(os.path.join(data, "bifurcation.csv"), "termination", "floor_reached",
+                 lambda row: row["termination"] == "max_steps", every=True)
+        legends = []
+
+        def keep_legend(fig, out_png, rect=None):
+            legends.extend(t.get_text() for ax in fig.axes if ax.get_legend()
+                           for t in ax.get_legend().get_texts())
+            return save(fig, out_png, rect)
+
+        save = figure.save
+        with mock.patch.object(figure, "save", keep_legend):
+            for module in (fig_phase, fig_steps_vs_eta, fig_bifurcation):
+                self.draw(module, data, name=f"floor_{module.__name__}")
+        self.assertIn("at the floor: 1", legends)
+        self.assertEqual(fig_bifurcation.draw(data, os.path.join(self.tmp, "floor5.png")).look,
+                         self.drawn[fig_bifurcation][0].look)
+
     def test_cli_reports_a_missing_file_and_exits_2(self):
         data = self.scratch_data("without_grid")
         os.remove(os.path.join(data, "figures", "runs.csv"))
@@ -231,6 +363,29 @@ class ScalingSlopesAreTheVerdictsTest(unittest.TestCase):
         for claim in ("S2", "S8"):
             self.assertLessEqual(abs(series[self.CLAIMS[claim]].slope - judged[claim]["slope"]),
                                  1e-9 * abs(judged[claim]["slope"]))
+
+
+def read_rows(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def write_rows(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+        out.writeheader()
+        out.writerows(rows)
+
+
+def edit_csv(path, column, value, pick, every=False):
+    """Sets column of the first record that pick accepts (of every one, with every); returns
+    the (first) record's line number."""
+    rows = read_rows(path)
+    chosen = [k for k, row in enumerate(rows) if pick(row)][: None if every else 1]
+    for k in chosen:
+        rows[k][column] = value
+    write_rows(path, rows)
+    return chosen[0] + 2
 
 
 def edit_runs(data, changes, skipped):

@@ -2,6 +2,7 @@
 verdict, text is escaped, the optional peer comparison is reported either way, and a broken
 data directory is an error naming the file."""
 
+import csv
 import io
 import json
 import os
@@ -172,6 +173,28 @@ class ReportTest(unittest.TestCase):
             capture_output=True, text=True, timeout=120)
         self.assertEqual(done.returncode, 2, done.stderr)
         self.assertRegex(done.stderr, r"^report: error: .*missing/runs\.csv: missing")
+
+    def test_a_doctored_count_fails_the_build_naming_file_line_and_column(self):
+        # A negative settled count in runs.csv was drawn below zero steps, and its caption
+        # printed it: now the build stops before any figure, naming where it is.
+        data = support.copy_data(os.path.join(self.scratch.name, "doctored"))
+        path = os.path.join(data, "runs.csv")
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        k = next(i for i, r in enumerate(rows) if r["experiment"].endswith("/s2"))
+        rows[k]["settled"] = "-5"
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            out = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+            out.writeheader()
+            out.writerows(rows)
+        out_dir = os.path.join(self.scratch.name, "doctored_out")
+        done = subprocess.run(
+            [support.PYTHON, os.path.join(support.PLOTS, "report.py"), "--data", data,
+             "--out", out_dir], capture_output=True, text=True, timeout=120)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertRegex(done.stderr, rf"^report: error: .*doctored/runs\.csv: line {k + 2}, "
+                         r"column settled: -5 is negative; a count is an integer >= 0\n$")
+        self.assertFalse(os.path.exists(os.path.join(out_dir, "figures")))
 
     def test_a_trace_named_by_a_record_but_absent_fails_the_build_naming_it(self):
         data = support.copy_data(os.path.join(self.scratch.name, "no_trace"))

@@ -210,6 +210,151 @@ class LoaderErrorTest(unittest.TestCase):
         os.remove(self.path("methods.json"))
         self.assert_error(lambda: load_methods(self.data), "methods.json", "missing")
 
+    def edit_cell(self, name, column, value, pick=lambda row: True):
+        """Sets one field of the first CSV record that pick accepts (read with the csv module
+        alone); returns the record's line number."""
+        with open(self.path(name), newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        k = next(i for i, row in enumerate(rows) if pick(row))
+        rows[k][column] = value
+        with open(self.path(name), "w", newline="", encoding="utf-8") as f:
+            out = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+            out.writeheader()
+            out.writerows(rows)
+        return k + 2
+
+    def edit_record(self, name, edit):
+        """Applies edit to the parsed runs.json and writes it back."""
+        with open(self.path(name), encoding="utf-8") as f:
+            doc = json.load(f)
+        edit(doc)
+        with open(self.path(name), "w", encoding="utf-8") as f:
+            json.dump(doc, f)
+
+    def test_a_count_that_is_negative_fractional_or_not_finite_names_line_and_column(self):
+        # Every count column of a run row (README.md "Output formats"), drawn or not.
+        name = f"{FIGURES}/runs.csv"
+        with open(self.path(name), encoding="utf-8") as f:
+            original = f.read()
+
+        def measured(row):
+            return row["settled"] != "" and row["first_hit"] != ""
+
+        def censored(row):
+            return row["settled_at_least"] != "" and row["first_hit_at_least"] != ""
+
+        cases = [(c, measured) for c in ("settled", "first_hit", "horizon", "steps", "increases",
+                                         "n", "d")]
+        cases += [("settled_at_least", censored), ("first_hit_at_least", censored),
+                  ("last_increase", lambda row: row["last_increase"] != "")]
+        bad = (("-5", "-5 is negative"), ("2.5", "2.5 is fractional"), ("nan", "nan is not "
+               "finite"), ("inf", "inf is not finite"), ("-1e999", "-inf is not finite"),
+               ("lots", "'lots' is not a number"))
+        for column, pick in cases:
+            for value, problem in bad:
+                with self.subTest(column=column, value=value):
+                    self.rewrite(name, lambda _: original)
+                    line = self.edit_cell(name, column, value, pick)
+                    self.assert_error(lambda: load_run_table(self.figures), name,
+                                      f"line {line}, column {column}: {problem}",
+                                      "a count is an integer >= 0")
+        # Counts are read exactly, beyond double's 2^53.
+        self.rewrite(name, lambda _: original)
+        line = self.edit_cell(name, "settled", "9007199254740993", measured)
+        row = next(r for r in load_run_table(self.figures).rows if r.line == line)
+        self.assertEqual(row.settled, 9007199254740993)
+
+    def test_a_count_pair_holds_exactly_one_value(self):
+        name = f"{FIGURES}/runs.csv"
+        line = self.edit_cell(name, "settled_at_least", "7", lambda r: r["settled"] != "")
+        self.assert_error(lambda: load_run_table(self.figures), name,
+                          f"line {line}: both settled (", "and settled_at_least (7) set")
+        self.edit_cell(name, "settled_at_least", "", lambda r: r["settled"] != "")
+        line = self.edit_cell(name, "first_hit", "", lambda r: r["first_hit"] != "")
+        self.assert_error(lambda: load_run_table(self.figures), name,
+                          f"line {line}: neither first_hit nor first_hit_at_least set")
+
+    def test_lambda_eta_eta_loc_and_smoothness_must_be_positive(self):
+        with open(self.path("runs.csv"), encoding="utf-8") as f:
+            original = f.read()
+        for column, value in (("lambda", "0"), ("eta", "-1"), ("eta_loc", "0"),
+                              ("smoothness", "-0.5")):
+            with self.subTest(column=column):
+                self.rewrite("runs.csv", lambda _: original)
+                line = self.edit_cell("runs.csv", column, value)
+                self.assert_error(lambda: load_run_table(self.data), "runs.csv",
+                                  f"line {line}, column {column}: {value} where a positive "
+                                  "number is required")
+
+    def test_run_record_counts_name_the_record_and_field(self):
+        name = f"{FIGURES}/runs.json"
+        records = self.records(name)
+        i = next(k for k, r in enumerate(records) if r["settled"] is not None)
+        where = f"runs[{i}] ({records[i]['experiment']})"
+        for field, value, problem in (("settled", -5, "-5 is negative"),
+                                      ("settled", 2.5, "2.5 is fractional"),
+                                      ("steps", -1, "-1 is negative"),
+                                      ("increases", "many", "'many' is not a number"),
+                                      ("settled_at_least", 3, "settled_at_least = 3")):
+            with self.subTest(field=field, value=value):
+                self.edit_record(name, lambda doc: doc["runs"][i].update({field: value}))
+                self.assert_error(lambda: load_run_records(self.figures), name, where,
+                                  problem)
+                self.edit_record(name, lambda doc: doc["runs"][i].update(
+                    {field: records[i][field]}))
+        # best's grid: every (eta, settled, settled_at_least) tried.
+        records = self.records("runs.json")
+        i = next(k for k, r in enumerate(records) if r.get("grid"))
+        self.edit_record("runs.json", lambda doc: doc["runs"][i]["grid"][1].update(settled=-3))
+        self.assert_error(lambda: load_run_records(self.data), "runs.json",
+                          f"runs[{i}] ({records[i]['experiment']}).grid[1], field settled: "
+                          "-3 is negative")
+
+    def test_traced_run_counts_and_trace_steps_are_checked(self):
+        name = f"{FIGURES}/runs.json"
+        i = next(k for k, r in enumerate(self.records(name)) if r["experiment"] == "trace/s2")
+        self.edit_record(name, lambda doc: doc["runs"][i].update(last_increase=1.5))
+        self.assert_error(lambda: load_traced_runs(self.figures, "trace/"), name,
+                          "(trace/s2), field last_increase: 1.5 is fractional")
+        self.edit_record(name, lambda doc: doc["runs"][i].update(last_increase=None,
+                                                                 smoothness=0))
+        self.assert_error(lambda: load_traced_runs(self.figures, "trace/"), name,
+                          "(trace/s2), field smoothness: 0 is not a positive finite number")
+        self.edit_record(name, lambda doc: doc["runs"][i].update(smoothness=1.0))
+        trace = self.trace_of("trace/s2")
+        line = self.edit_cell(trace, "t", "-1")
+        self.assert_error(lambda: load_traced_runs(self.figures, "trace/"), trace,
+                          f"line {line}, column t: -1 is negative")
+
+    def test_bifurcation_steps_and_stepsizes_are_checked(self):
+        line = self.edit_cell("bifurcation.csv", "t", "3997.5", lambda r: r["t"] != "")
+        self.assert_error(lambda: load_bifurcation(self.data), "bifurcation.csv",
+                          f"line {line}, column t: 3997.5 is fractional")
+        self.edit_cell("bifurcation.csv", "t", "3997", lambda r: r["t"] != "")
+        line = self.edit_cell("bifurcation.csv", "eta", "-47")
+        self.assert_error(lambda: load_bifurcation(self.data), "bifurcation.csv",
+                          f"line {line}, column eta: -47 where a positive number is required")
+
+    def test_peer_iterations_are_a_count_or_nothing(self):
+        self.data = data = support.copy_data(os.path.join(self.scratch.name, "peers"),
+                                             peers=True)
+        self.assertEqual(load_peers(data).rows[0]["iterations"], 14)
+        line = self.edit_cell("peers.csv", "iterations", "-14")
+        self.assert_error(lambda: load_peers(data), "peers.csv",
+                          f"line {line}, column iterations: -14 is negative")
+        self.edit_cell("peers.csv", "iterations", "")
+        self.assertIsNone(load_peers(data).rows[0]["iterations"])
+
+    def test_population_n_is_a_sample_size(self):
+        for value, problem in (("128.5", "128.5 is fractional"), ("-128", "-128 is negative"),
+                               ("0", "0 is not a sample size")):
+            with self.subTest(n=value):
+                self.rewrite("verdicts.json", lambda t: t.replace('"n": 128,', f'"n": {value},'))
+                doc = load_verdicts(self.data)
+                self.assert_error(lambda: population_points(doc, self.data), "verdicts.json",
+                                  f"points[0].n: {problem}")
+                self.rewrite("verdicts.json", lambda t: t.replace(f'"n": {value},', '"n": 128,'))
+
     def test_read_json_of_a_missing_file(self):
         self.assert_error(lambda: read_json(self.path("nothing.json")), "nothing.json", "missing")
 
