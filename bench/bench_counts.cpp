@@ -13,8 +13,11 @@
 // DUMP_STATS_AT(name), so that each dump holds exactly one benchmark's Ir. Run it with
 // `valgrind --tool=callgrind --instr-atstart=no`; outside valgrind the requests are no-ops.
 //
-//   bench_counts [--list] [--filter=SUBSTRING] [--calls=N] [--steps=N]
+//   bench_counts [--list] [--filter=SUBSTRING] [--only=NAME] [--calls=N] [--steps=N]
 //
+// bench/counts.py runs each benchmark in its own process (--only): a benchmark's count then does
+// not depend on which others ran before it (heap addresses move counts a little: glibc's memset
+// takes alignment-dependent paths).
 // Prints a JSON manifest on stdout: the environment (flavour, compiler, cpu, commit), the work
 // parameters and the benchmark names in run order. Exit 2 on bad flags.
 #include <fmt/format.h>
@@ -48,6 +51,7 @@ constexpr std::int64_t kDefaultSteps = 2000;
 struct Options {
   bool list = false;
   std::string filter;
+  std::string only;  // exact name
   std::int64_t calls = kDefaultCalls;
   std::int64_t steps = kDefaultSteps;
 };
@@ -73,14 +77,16 @@ Options parse_options(int argc, char** argv) {
       o.list = true;
     } else if (const char* v = value("filter")) {
       o.filter = v;
+    } else if (const char* v = value("only")) {
+      o.only = v;
     } else if (const char* v = value("calls")) {
       o.calls = parse_count("calls", v);
     } else if (const char* v = value("steps")) {
       o.steps = parse_count("steps", v);
     } else {
       throw std::invalid_argument(fmt::format(
-          "unknown argument '{}' (usage: bench_counts [--list] [--filter=SUBSTRING] [--calls=N] "
-          "[--steps=N])",
+          "unknown argument '{}' (usage: bench_counts [--list] [--filter=SUBSTRING] [--only=NAME] "
+          "[--calls=N] [--steps=N])",
           arg));
     }
   }
@@ -165,19 +171,21 @@ int main(int argc, char** argv) {
   }
   std::vector<Benchmark> selected;
   for (Benchmark& b : all_benchmarks(options))
-    if (b.name.find(options.filter) != std::string::npos) selected.push_back(std::move(b));
+    if (b.name.find(options.filter) != std::string::npos &&
+        (options.only.empty() || b.name == options.only))
+      selected.push_back(std::move(b));
   if (selected.empty()) {
-    fmt::print(stderr, "bench_counts: no benchmark matches --filter={}\n", options.filter);
+    fmt::print(stderr, "bench_counts: no benchmark matches --filter='{}' --only='{}'\n",
+               options.filter, options.only);
     return 2;
   }
 
-  nlohmann::json manifest = to_json(current_environment());
-  manifest["calls"] = options.calls;
-  manifest["steps"] = options.steps;
-  manifest["filter"] = options.filter;
-  manifest["benchmarks"] = nlohmann::json::array();
+  // Heap addresses move counts a little (glibc's memset and memcpy take alignment-dependent
+  // paths): nothing whose size varies between runs (the commit string, "+dirty" or not) is
+  // allocated before the last benchmark. The environment is read at the end.
+  std::vector<std::string> names;
   for (const Benchmark& b : selected) {
-    manifest["benchmarks"].push_back(b.name);
+    names.push_back(b.name);
     if (options.list) continue;
     const std::function<void()> work = b.setup();
     CALLGRIND_START_INSTRUMENTATION;
@@ -186,6 +194,11 @@ int main(int argc, char** argv) {
     CALLGRIND_STOP_INSTRUMENTATION;
     CALLGRIND_DUMP_STATS_AT(b.name.c_str());
   }
+  nlohmann::json manifest = to_json(current_environment());
+  manifest["calls"] = options.calls;
+  manifest["steps"] = options.steps;
+  manifest["filter"] = options.filter;
+  manifest["benchmarks"] = names;
   fmt::print("{}\n", manifest.dump(2));
   return 0;
 }

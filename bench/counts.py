@@ -2,10 +2,10 @@
 """Instruction counts of fixed work under callgrind, and the gate that compares them.
 
     counts.py run --bench build/release/bench/bench_counts --out FILE.json
-                  [--filter SUBSTRING] [--calls N] [--steps N] [--valgrind valgrind]
-        Runs bench_counts under `valgrind --tool=callgrind --instr-atstart=no`; each benchmark is
-        one callgrind dump (bench_counts brackets its work with client requests, so setup and
-        start-up are not counted). Writes one JSON file: the flavour, compiler, cpu, commit and
+                  [--filter SUBSTRING] [--calls N] [--steps N] [--valgrind valgrind] [--jobs N]
+        Runs each benchmark of bench_counts in its own process under `valgrind --tool=callgrind
+        --instr-atstart=no` (--jobs at once); bench_counts brackets the work with client
+        requests, so setup and start-up are not counted. Writes one JSON file: the flavour, compiler, cpu, commit and
         valgrind version, the work (calls, steps, filter) and the Ir of every benchmark, one
         benchmark per line so that a baseline's diff shows the counts.
     counts.py compare BASELINE.json CANDIDATE.json [--threshold 0.01] [--summary FILE.md]
@@ -21,6 +21,7 @@ Exit status: 0 pass, 1 regression, 2 refused or bad input. Standard library only
 """
 
 import argparse
+import concurrent.futures
 import glob
 import json
 import os
@@ -59,36 +60,45 @@ def parse_dump(path):
     return name, ir
 
 
+def run_one(a, k, name, work_args, tmp):
+    """Ir of one benchmark, counted in its own process: its count then does not depend on which
+    benchmarks ran before it (heap addresses move counts a little: glibc's memset and memcpy
+    take alignment-dependent paths)."""
+    out_file = os.path.join(tmp, f"callgrind.out.{k}")
+    cmd = [a.valgrind, "--tool=callgrind", "--instr-atstart=no",
+           f"--callgrind-out-file={out_file}", a.bench, f"--only={name}"] + work_args
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise Refusal(f"{' '.join(cmd)} exited with {proc.returncode}: {proc.stderr[-2000:]}")
+    dumps_found = [parse_dump(d) for d in glob.glob(out_file + ".*")]
+    dumps_found = [(n, ir) for n, ir in dumps_found if n is not None]
+    if len(dumps_found) != 1 or dumps_found[0][0] != name or dumps_found[0][1] is None:
+        raise Refusal(f"{name}: expected one callgrind dump with its Ir, found {dumps_found}")
+    return dumps_found[0][1]
+
+
 def count(a):
     version = valgrind_version(a.valgrind)
     if not os.access(a.bench, os.X_OK):
         raise Refusal(f"{a.bench} is not an executable (build the target bench_counts)")
-    args = [a.bench] + [f"--{k}={v}" for k, v in (("filter", a.filter), ("calls", a.calls),
-                                                    ("steps", a.steps)) if v is not None]
+    work_args = [f"--{k}={v}" for k, v in (("calls", a.calls), ("steps", a.steps))
+                 if v is not None]
+    select = [f"--filter={a.filter}"] if a.filter is not None else []
+    # A native run first (a fraction of a second) fills the certified-reference cache, so that
+    # the counted runs always read it (computing a reference allocates differently), and lists
+    # the benchmarks and the environment.
+    warm = subprocess.run([a.bench] + select + work_args, capture_output=True, text=True)
+    if warm.returncode != 0:
+        raise Refusal(f"{a.bench} exited with {warm.returncode}: {warm.stderr[-2000:]}")
+    manifest = json.loads(warm.stdout)
+    names = manifest["benchmarks"]
     with tempfile.TemporaryDirectory(prefix="counts.") as tmp:
-        out_file = os.path.join(tmp, "callgrind.out")
-        cmd = [a.valgrind, "--tool=callgrind", "--instr-atstart=no",
-               f"--callgrind-out-file={out_file}"] + args
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.stderr.write(proc.stderr[-4000:])
-            raise Refusal(f"{' '.join(cmd)} exited with {proc.returncode}")
-        manifest = json.loads(proc.stdout)
-        counts = {}
-        for dump in glob.glob(out_file + ".*"):
-            name, ir = parse_dump(dump)
-            if name is None:
-                continue
-            if ir is None or name in counts:
-                raise Refusal(f"{dump}: no Ir total, or benchmark {name} dumped twice")
-            counts[name] = ir
-    missing = [b for b in manifest["benchmarks"] if b not in counts]
-    if missing:
-        raise Refusal(f"no callgrind dump for {', '.join(missing)} (not run under callgrind?)")
+        with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
+            irs = list(pool.map(lambda k: run_one(a, k, names[k], work_args, tmp), range(len(names))))
     result = {"format": FORMAT, "valgrind": version}
     for key in ("flavour", "compiler", "cpu", "commit", "calls", "steps", "filter"):
         result[key] = manifest[key]
-    result["benchmarks"] = {b: {"Ir": counts[b]} for b in manifest["benchmarks"]}
+    result["benchmarks"] = {n: {"Ir": ir} for n, ir in zip(names, irs)}
     return result
 
 
@@ -236,6 +246,8 @@ def main(argv):
     r.add_argument("--calls", type=int)
     r.add_argument("--steps", type=int)
     r.add_argument("--valgrind", default="valgrind")
+    r.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="benchmarks counted at once (default: the CPU count)")
     c = sub.add_parser("compare", help="gate a candidate on a baseline")
     c.add_argument("baseline")
     c.add_argument("candidate")
