@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Shows that the instruction-count gate (scripts/bench_gate.sh counts) fails on a real regression
+# and on nothing else:
+#   1. builds bench_counts with -DLARGESTEP_INJECT_EXTRA_WORK=PERCENT (test only: that much extra
+#      work in the fused kernel, results discarded) in build/inject-PERCENT and gates it against
+#      the committed baseline: the gate must exit 1;
+#   2. gates the unchanged release build RERUNS times: every run must exit 0 (no false alarm).
+# Prints the largest growth the gate measured on the injected build and the number of alarms;
+# exit 0 when both hold, 1 when either fails, 2 when the gate refused (e.g. no valgrind).
+#
+#   scripts/count_gate_proof.sh [--percent 2] [--reruns 20] [--filter SUBSTRING]
+#
+# The injected build compiles the libraries once more (minutes on 2 cores; ccache helps:
+# CMAKE_CXX_COMPILER_LAUNCHER=ccache in the environment).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+percent=2
+reruns=20
+filter=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --percent) percent=$2; shift 2 ;;
+    --reruns) reruns=$2; shift 2 ;;
+    --filter) filter=(--filter "$2"); shift 2 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+    *) echo "count_gate_proof: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+mkdir -p out/bench
+inject_dir=build/inject-$percent
+if [ ! -f "$inject_dir/CMakeCache.txt" ]; then
+  cmake --preset release -B "$inject_dir" -DLARGESTEP_INJECT_EXTRA_WORK="$percent" \
+    >out/bench/proof_configure.log 2>&1 || { echo "count_gate_proof: configure failed" >&2; exit 2; }
+fi
+
+log=out/bench/proof_inject.log
+start=$(date +%s)
+bash scripts/bench_gate.sh counts --build-dir "$inject_dir" "${filter[@]}" >"$log" 2>&1
+status=$?
+echo "count_gate_proof: injected $percent%: gate exit $status ($(($(date +%s) - start)) s);" \
+     "$(grep -o 'largest change [^)]*' "$log")"
+grep -E ' MORE$' "$log" | sed 's/^/  /'
+[ $status -eq 2 ] && { cat "$log" >&2; exit 2; }
+ok=1
+[ $status -eq 1 ] || { echo "count_gate_proof: FAIL: the gate did not catch $percent% extra work"; ok=0; }
+
+alarms=0
+start=$(date +%s)
+for k in $(seq 1 "$reruns"); do
+  bash scripts/bench_gate.sh counts "${filter[@]}" >out/bench/proof_rerun.log 2>&1
+  status=$?
+  [ $status -eq 2 ] && { cat out/bench/proof_rerun.log >&2; exit 2; }
+  if [ $status -ne 0 ]; then
+    alarms=$((alarms + 1))
+    cp out/bench/proof_rerun.log "out/bench/proof_alarm_$k.log"
+  fi
+done
+benchmarks=$(grep -o 'PASS ([0-9]* benchmarks\|FAIL ([0-9]* benchmarks' out/bench/proof_rerun.log)
+echo "count_gate_proof: $reruns unchanged reruns: $alarms alarm(s) (${benchmarks#* (}," \
+     "$(($(date +%s) - start)) s)"
+[ $alarms -eq 0 ] || ok=0
+[ $ok -eq 1 ] && echo "count_gate_proof: PASS" || echo "count_gate_proof: FAIL"
+[ $ok -eq 1 ]
