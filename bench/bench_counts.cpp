@@ -13,7 +13,7 @@
 // DUMP_STATS_AT(name), so that each dump holds exactly one benchmark's Ir. Run it with
 // `valgrind --tool=callgrind --instr-atstart=no`; outside valgrind the requests are no-ops.
 //
-//   bench_counts [--list] [--filter=SUBSTRING] [--only=NAME] [--calls=N] [--steps=N]
+//   bench_counts [--list] [--filter=SUBSTRING[,SUBSTRING...]] [--only=NAME] [--calls=N] [--steps=N]
 //
 // bench/counts.py runs each benchmark in its own process (--only): a benchmark's count then does
 // not depend on which others ran before it (heap addresses move counts a little: glibc's memset
@@ -36,6 +36,7 @@
 #include "kernel_data.h"
 #include "largestep/core/experiment.h"
 #include "largestep/core/registry.h"
+#include "largestep/data/text.h"
 #include "largestep/kernel/environment.h"
 #include "largestep/kernel/objective.h"
 #include "two_pass.h"
@@ -91,6 +92,14 @@ Options parse_options(int argc, char** argv) {
     }
   }
   return o;
+}
+
+// --filter=A,B,...: the names containing any of the substrings (all names for an empty filter).
+bool matches(const std::string& name, const std::string& filter) {
+  if (filter.empty()) return true;
+  for (const std::string& part : split_commas(filter))
+    if (!part.empty() && name.find(part) != std::string::npos) return true;
+  return false;
 }
 
 // A benchmark: setup (uncounted) returns the work (counted).
@@ -171,8 +180,7 @@ int main(int argc, char** argv) {
   }
   std::vector<Benchmark> selected;
   for (Benchmark& b : all_benchmarks(options))
-    if (b.name.find(options.filter) != std::string::npos &&
-        (options.only.empty() || b.name == options.only))
+    if (matches(b.name, options.filter) && (options.only.empty() || b.name == options.only))
       selected.push_back(std::move(b));
   if (selected.empty()) {
     fmt::print(stderr, "bench_counts: no benchmark matches --filter='{}' --only='{}'\n",

@@ -2,7 +2,7 @@
 """Instruction counts of fixed work under callgrind, and the gate that compares them.
 
     counts.py run --bench build/release/bench/bench_counts --out FILE.json
-                  [--filter SUBSTRING] [--calls N] [--steps N] [--valgrind valgrind] [--jobs N]
+                  [--filter SUBSTRING[,...]] [--calls N] [--steps N] [--valgrind valgrind] [--jobs N]
         Runs each benchmark of bench_counts in its own process under `valgrind --tool=callgrind
         --instr-atstart=no` (--jobs at once); bench_counts brackets the work with client
         requests, so setup and start-up are not counted. Writes one JSON file: the flavour, compiler, cpu, commit and
@@ -142,7 +142,8 @@ def check_comparable(base, cand):
 
 def compare(base, cand, threshold):
     """Rows (name, base Ir, cand Ir, change, verdict) sorted by change, largest growth first."""
-    selected = [n for n in base["benchmarks"] if cand.get("filter", "") in n]
+    parts = [p for p in cand.get("filter", "").split(",") if p]  # as bench_counts --filter
+    selected = [n for n in base["benchmarks"] if not parts or any(p in n for p in parts)]
     rows = []
     for name in selected:
         b = base["benchmarks"][name]["Ir"]

@@ -114,6 +114,14 @@ class CountsGateTest(unittest.TestCase):
         self.assertEqual(code, 0, out)
         self.assertIn("PASS (2 benchmarks", out)
 
+    def test_a_filter_of_several_substrings_selects_any(self):
+        cand = fixture()
+        cand["filter"] = "fused/,solver/"
+        del cand["benchmarks"]["kernel/two_pass/double/n=64/d=64"]
+        code, out = self.gate(fixture(), cand)
+        self.assertEqual(code, 0, out)
+        self.assertIn("PASS (2 benchmarks", out)
+
     def test_other_environments_are_refused(self):
         for key, other in (("flavour", fixture(flavour="avx2")),
                            ("compiler", fixture(compiler="clang++ 14.0.6")),
