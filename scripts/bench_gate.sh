@@ -22,6 +22,13 @@
 #       markdown verdict for a pull-request comment, --bmf the counts as Bencher Metric Format.
 #       --update-baseline rewrites the flavour's baseline instead (commit it; the diff shows the
 #       counts). --filter counts a subset (compared on that subset; never with --update-baseline).
+#   scripts/bench_gate.sh ab BASE [--build-dir build/release] [bench/ab.py options: --pairs 30
+#                            --filter REGEX --threshold 0.03 --alpha 0.05 --report ...]
+#       Paired A/B timing against a base commit: builds bench_kernels at BASE in a git worktree
+#       (out/ab/<commit>, kept for the next run) and at the head (the working tree's build
+#       directory), then runs both interleaved, pair by pair in random order, and judges the
+#       ratios head/base (bench/ab.py: median ratio, its confidence interval, a sign test): exit 1
+#       on a significant slowdown beyond the threshold (--report: never), 2 on bad input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=/usr/bin/python3
@@ -130,6 +137,43 @@ case $mode in
       exit 2
     fi
     exec "$python" bench/counts.py compare "$counts_baseline" "$candidate" "${compare_args[@]}"
+    ;;
+  ab)
+    if [ $# -lt 1 ] || [[ $1 == -* ]]; then
+      echo "bench_gate: ab needs a base commit (e.g. bench_gate.sh ab origin/main)" >&2
+      exit 2
+    fi
+    if ! base_commit=$(git rev-parse --verify --quiet "$1^{commit}"); then
+      echo "bench_gate: '$1' is not a commit" >&2
+      exit 2
+    fi
+    shift
+    head_dir=build/release
+    if [ "${1:-}" = --build-dir ]; then head_dir=$2; shift 2; fi
+    jobs=${LARGESTEP_JOBS:-$(nproc)}
+    base_tree=out/ab/$base_commit
+    mkdir -p out/ab
+    if [ ! -d "$base_tree" ]; then
+      git worktree add --quiet --detach "$base_tree" "$base_commit" >/dev/null
+    fi
+    base_log=out/ab/build_${base_commit:0:12}.log
+    # Only the kernel library and the bench: no tests, no multiprecision code.
+    if ! { cmake -S "$base_tree" -B "$base_tree/build" -DCMAKE_BUILD_TYPE=Release \
+             -DLARGESTEP_BUILD_TESTS=OFF &&
+           cmake --build "$base_tree/build" -j "$jobs" --target bench_kernels; } >"$base_log" 2>&1
+    then
+      echo "bench_gate: building bench_kernels at ${base_commit:0:12} failed ($base_log)" >&2
+      exit 2
+    fi
+    [ -f "$head_dir/CMakeCache.txt" ] || cmake --preset release -B "$head_dir" >/dev/null
+    if ! cmake --build "$head_dir" -j "$jobs" --target bench_kernels >out/ab/build_head.log 2>&1
+    then
+      echo "bench_gate: building bench_kernels in $head_dir failed (out/ab/build_head.log)" >&2
+      exit 2
+    fi
+    echo "bench_gate: ab: base ${base_commit:0:12} ($base_tree), head $(git rev-parse --short HEAD)"
+    exec "$python" bench/ab.py "$base_tree/build/bench/bench_kernels" \
+      "$head_dir/bench/bench_kernels" "$@"
     ;;
   *)
     awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0" >&2

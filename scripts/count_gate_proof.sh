@@ -47,20 +47,31 @@ grep -E ' MORE$' "$log" | sed 's/^/  /'
 ok=1
 [ $status -eq 1 ] || { echo "count_gate_proof: FAIL: the gate did not catch $percent% extra work"; ok=0; }
 
+# 0 when every count of the candidate equals the baseline's exactly.
+same_as_baseline() {
+  /usr/bin/python3 - "$1" bench/baselines/counts_baseline.json <<'PY'
+import json, sys
+cand, base = (json.load(open(p))["benchmarks"] for p in sys.argv[1:3])
+sys.exit(0 if all(base[n] == c for n, c in cand.items()) else 1)
+PY
+}
+
 alarms=0
+identical=0
 start=$(date +%s)
 for k in $(seq 1 "$reruns"); do
   bash scripts/bench_gate.sh counts "${filter[@]}" >out/bench/proof_rerun.log 2>&1
   status=$?
   [ $status -eq 2 ] && { cat out/bench/proof_rerun.log >&2; exit 2; }
+  same_as_baseline out/bench/counts_baseline.json && identical=$((identical + 1))
   if [ $status -ne 0 ]; then
     alarms=$((alarms + 1))
     cp out/bench/proof_rerun.log "out/bench/proof_alarm_$k.log"
   fi
 done
 benchmarks=$(grep -o 'PASS ([0-9]* benchmarks\|FAIL ([0-9]* benchmarks' out/bench/proof_rerun.log)
-echo "count_gate_proof: $reruns unchanged reruns: $alarms alarm(s) (${benchmarks#* (}," \
-     "$(($(date +%s) - start)) s)"
+echo "count_gate_proof: $reruns unchanged reruns: $alarms alarm(s), $identical with every count" \
+     "identical to the baseline (${benchmarks#* (}, $(($(date +%s) - start)) s)"
 [ $alarms -eq 0 ] || ok=0
 [ $ok -eq 1 ] && echo "count_gate_proof: PASS" || echo "count_gate_proof: FAIL"
 [ $ok -eq 1 ]
