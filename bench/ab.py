@@ -6,8 +6,9 @@ one run on one machine, judged on the paired ratios.
           [--threshold 0.03] [--alpha 0.05] [--seed 1] [--json FILE]
 
 Each pair runs both binaries once (a fresh process each; a side's time is the fastest of
---repetitions, since load only ever slows a run down), in a random order per pair (ABBA..., so that a drift of the machine does not favour one side); the ratio of a
-pair is head time / base time. Per benchmark: the median ratio, a distribution-free confidence
+--repetitions, since load only ever slows a run down), in a random order per pair (ABBA..., so
+that a drift of the machine does not favour one side); the ratio of a pair is head time / base
+time. Per benchmark: the median ratio, a distribution-free confidence
 interval for it (order statistics of the ratios, coverage >= 1 - alpha) and a one-sided sign
 test (p = P(Binomial(pairs, 1/2) >= the pairs where head was slower)). A benchmark is SLOWER when
 its median ratio exceeds 1 + --threshold and the sign test is significant at --alpha. Timings

@@ -7,7 +7,7 @@
 //       and n = 2048 (four 512-row blocks, the blocked reduction);
 //   solver/<registry experiment>/double              each experiment of the registry's quick
 //       suite (CI's) run to a fixed horizon of --steps steps, never stopping when settled.
-// Only the work is counted: setup (data, certified references, the objective) runs with
+// Only the work is counted: setup (seeded data, problems with their certified references) runs with
 // callgrind's instrumentation off, and each benchmark is bracketed by client requests
 // (valgrind/callgrind.h): START_INSTRUMENTATION, ZERO_STATS, the work, STOP_INSTRUMENTATION,
 // DUMP_STATS_AT(name), so that each dump holds exactly one benchmark's Ir. Run it with
@@ -18,6 +18,7 @@
 // bench/counts.py runs each benchmark in its own process (--only): a benchmark's count then does
 // not depend on which others ran before it (heap addresses move counts a little: glibc's memset
 // takes alignment-dependent paths).
+//
 // Prints a JSON manifest on stdout: the environment (flavour, compiler, cpu, commit), the work
 // parameters and the benchmark names in run order. Exit 2 on bad flags.
 #include <fmt/format.h>

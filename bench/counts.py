@@ -2,12 +2,13 @@
 """Instruction counts of fixed work under callgrind, and the gate that compares them.
 
     counts.py run --bench build/release/bench/bench_counts --out FILE.json
-                  [--filter SUBSTRING[,...]] [--calls N] [--steps N] [--valgrind valgrind] [--jobs N]
+                  [--filter SUBSTRING[,...]] [--calls N] [--steps N] [--valgrind valgrind]
+                  [--jobs N]
         Runs each benchmark of bench_counts in its own process under `valgrind --tool=callgrind
         --instr-atstart=no` (--jobs at once); bench_counts brackets the work with client
-        requests, so setup and start-up are not counted. Writes one JSON file: the flavour, compiler, cpu, commit and
-        valgrind version, the work (calls, steps, filter) and the Ir of every benchmark, one
-        benchmark per line so that a baseline's diff shows the counts.
+        requests, so setup and start-up are not counted. Writes one JSON file: the flavour,
+        compiler, cpu, commit and valgrind version, the work (calls, steps, filter) and the Ir
+        of every benchmark, one benchmark per line so that a baseline's diff shows the counts.
     counts.py compare BASELINE.json CANDIDATE.json [--threshold 0.01] [--summary FILE.md]
                       [--bmf FILE.json]
         Exit 1 when a benchmark's Ir grew by more than --threshold (relative; default 1%) or is
@@ -94,7 +95,8 @@ def count(a):
     names = manifest["benchmarks"]
     with tempfile.TemporaryDirectory(prefix="counts.") as tmp:
         with concurrent.futures.ThreadPoolExecutor(max_workers=a.jobs) as pool:
-            irs = list(pool.map(lambda k: run_one(a, k, names[k], work_args, tmp), range(len(names))))
+            irs = list(pool.map(lambda k: run_one(a, k, names[k], work_args, tmp),
+                                range(len(names))))
     result = {"format": FORMAT, "valgrind": version}
     for key in ("flavour", "compiler", "cpu", "commit", "calls", "steps", "filter"):
         result[key] = manifest[key]
@@ -109,7 +111,8 @@ def dumps(result):
     lines.append('  "benchmarks": {')
     items = list(result["benchmarks"].items())
     for i, (name, c) in enumerate(items):
-        lines.append(f"    {json.dumps(name)}: {json.dumps(c)}" + ("," if i + 1 < len(items) else ""))
+        comma = "," if i + 1 < len(items) else ""
+        lines.append(f"    {json.dumps(name)}: {json.dumps(c)}{comma}")
     lines += ["  }", "}"]
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,7 @@
 #       gates its step counts against bench/baselines/ci_quick.json; times are reported, never
 #       failed on (CI machines are noisy). --update-baseline rewrites the baseline instead.
 #   scripts/bench_gate.sh counts [--flavour baseline|avx2] [--threshold 0.01] [--update-baseline]
-#                                [--summary FILE.md] [--bmf FILE.json] [--filter SUBSTRING]
+#                                [--summary FILE.md] [--bmf FILE.json] [--filter SUBSTR[,..]]
 #                                [--build-dir DIR]
 #       The instruction-count gate: builds bench_counts in the flavour's build directory (baseline:
 #       build/release, avx2: build/avx2), counts its fixed work under callgrind (bench/counts.py)

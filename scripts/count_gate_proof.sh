@@ -33,7 +33,8 @@ mkdir -p out/bench
 inject_dir=build/inject-$percent
 if [ ! -f "$inject_dir/CMakeCache.txt" ]; then
   cmake --preset release -B "$inject_dir" -DLARGESTEP_INJECT_EXTRA_WORK="$percent" \
-    >out/bench/proof_configure.log 2>&1 || { echo "count_gate_proof: configure failed" >&2; exit 2; }
+    >out/bench/proof_configure.log 2>&1 ||
+    { echo "count_gate_proof: configure failed (out/bench/proof_configure.log)" >&2; exit 2; }
 fi
 
 log=out/bench/proof_inject.log
@@ -45,7 +46,10 @@ echo "count_gate_proof: injected $percent%: gate exit $status ($(($(date +%s) - 
 grep -E ' MORE$' "$log" | sed 's/^/  /'
 [ $status -eq 2 ] && { cat "$log" >&2; exit 2; }
 ok=1
-[ $status -eq 1 ] || { echo "count_gate_proof: FAIL: the gate did not catch $percent% extra work"; ok=0; }
+if [ $status -ne 1 ]; then
+  echo "count_gate_proof: FAIL: the gate did not catch $percent% extra work"
+  ok=0
+fi
 
 # 0 when every count of the candidate equals the baseline's exactly.
 same_as_baseline() {

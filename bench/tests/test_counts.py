@@ -155,8 +155,8 @@ class CountsGateTest(unittest.TestCase):
         with open(self.path("s.md"), encoding="utf-8") as f:
             md = f.read()
         self.assertTrue(md.startswith("### Instruction counts: FAIL"), md)
-        self.assertIn("| `kernel/fused/double/n=64/d=64` | 1,000,000 | 1,020,000 | +2.000% | MORE |",
-                      md)
+        row = "| `kernel/fused/double/n=64/d=64` | 1,000,000 | 1,020,000 | +2.000% | MORE |"
+        self.assertIn(row, md)
         with open(self.path("b.json"), encoding="utf-8") as f:
             bmf = json.load(f)
         self.assertEqual(bmf["kernel/fused/double/n=64/d=64"], {"instructions": {"value": 1020000}})

@@ -61,8 +61,8 @@ class DeterminismTest(unittest.TestCase):
 
     def test_only_the_work_is_counted(self):
         name = "kernel/fused/double/n=2048/d=64"
-        one = run_counts(os.path.join(self.dir.name, "one.json"), ["--filter", name, "--calls", "2"])
-        two = run_counts(os.path.join(self.dir.name, "two.json"), ["--filter", name, "--calls", "4"])
+        one = run_counts(os.path.join(self.dir.name, "1.json"), ["--filter", name, "--calls", "2"])
+        two = run_counts(os.path.join(self.dir.name, "2.json"), ["--filter", name, "--calls", "4"])
         self.assertEqual(list(one["benchmarks"]), [name])
         a, b = one["benchmarks"][name]["Ir"], two["benchmarks"][name]["Ir"]
         # One call reads 2048 x 64 entries: well over 100k instructions; building the data (not
