@@ -59,7 +59,11 @@ echo "ab_proof: $percent% slower build: detected in $slow of $runs_slow runs"
 same=$(count_slower build/release "$runs_same" same "$@") || exit 2
 echo "ab_proof: A/A (HEAD against itself): $same alarm(s) in $runs_same runs"
 echo "ab_proof: longest run $(sort -k2 -g out/ab/proof_seconds.txt | tail -1 | cut -d' ' -f2) s"
-grep -h "^fused" out/ab/proof_slow_*.log | awk '{ print $1, $2 }' |
-  sort | awk '{ n[$1]++; s[$1] += $2 } END { for (b in n) printf "  slow: %s mean median ratio %.4f\n", b, s[b] / n[b] }'
-grep -h "^fused" out/ab/proof_same_*.log | awk '{ print $1, $2 }' |
-  sort | awk '{ n[$1]++; s[$1] += $2 } END { for (b in n) printf "  A/A:  %s mean median ratio %.4f\n", b, s[b] / n[b] }'
+# The mean over runs of each benchmark's median ratio, by side.
+mean_ratios() {
+  grep -h "^fused" out/ab/proof_"$1"_*.log | awk -v label="$2" '
+    { n[$1]++; s[$1] += $2 }
+    END { for (b in n) printf "  %s %s mean median ratio %.4f\n", label, b, s[b] / n[b] }'
+}
+mean_ratios slow "slow:"
+mean_ratios same "A/A: "
