@@ -76,6 +76,22 @@ if(LARGESTEP_FUZZ)
   set(LARGESTEP_FLAVOUR "${LARGESTEP_FLAVOUR}+fuzz")
 endif()
 
+# Test-only: P% extra work in the fused kernel (LogisticObjective::value_and_gradient), results
+# discarded, the flavour unchanged, so that the instruction-count gate can be shown to fail on a
+# known regression (scripts/count_gate_proof.sh). Never set it in a build whose results count.
+set(LARGESTEP_INJECT_EXTRA_WORK 0 CACHE STRING
+    "Test only: percent of extra work in the fused kernel (0: none)")
+if(NOT LARGESTEP_INJECT_EXTRA_WORK MATCHES "^[0-9]+$")
+  message(FATAL_ERROR "LARGESTEP_INJECT_EXTRA_WORK must be a whole percent, got "
+                      "'${LARGESTEP_INJECT_EXTRA_WORK}'")
+endif()
+if(LARGESTEP_INJECT_EXTRA_WORK GREATER 0)
+  message(WARNING "LARGESTEP_INJECT_EXTRA_WORK=${LARGESTEP_INJECT_EXTRA_WORK}: the fused kernel "
+                  "does ${LARGESTEP_INJECT_EXTRA_WORK}% extra work (a test build)")
+  target_compile_definitions(largestep_flags INTERFACE
+                             LARGESTEP_INJECT_EXTRA_WORK=${LARGESTEP_INJECT_EXTRA_WORK})
+endif()
+
 target_compile_definitions(largestep_flags INTERFACE
                            LARGESTEP_FLAVOUR="${LARGESTEP_FLAVOUR}")
 message(STATUS "largestep flavour: ${LARGESTEP_FLAVOUR}")

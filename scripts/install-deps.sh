@@ -14,6 +14,7 @@ packages=(
   python3 python3-matplotlib python3-numpy python3-scipy
   python3-sklearn liblinear-tools python3-liblinear
   clang libclang-rt-14-dev
+  valgrind
 )
 
 missing=()

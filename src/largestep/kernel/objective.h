@@ -86,6 +86,9 @@ class LogisticObjective {
     }
     grad /= Scalar(n);
     grad += lambda_ * w;
+#if defined(LARGESTEP_INJECT_EXTRA_WORK)
+    inject_extra_work(w);
+#endif
     return loss_sum / Scalar(n) + regularizer(w);
   }
 
@@ -170,6 +173,24 @@ class LogisticObjective {
       grad.noalias() += data_.X.middleRows(i, rows).transpose() * r;
     }
   }
+
+#if defined(LARGESTEP_INJECT_EXTRA_WORK)
+  // Test-only (CMake -DLARGESTEP_INJECT_EXTRA_WORK=P): P% more rows per evaluation on average,
+  // results discarded, fractions of a row carried over, nothing allocated (the count gate's proof).
+  void inject_extra_work(const Vec& w) const {
+    static thread_local std::ptrdiff_t owed = 0;  // hundredths of a row
+    static thread_local Vec grad;
+    owed += data_.n() * std::ptrdiff_t{LARGESTEP_INJECT_EXTRA_WORK};
+    const std::ptrdiff_t rows = owed / 100;
+    if (rows == 0) return;
+    owed -= 100 * rows;
+    Scalar loss(0);
+    grad.setZero(dim());
+    for (std::ptrdiff_t i = 0; i < rows; i += data_.n())
+      accumulate_rows(0, std::min(data_.n(), rows - i), w, loss, grad);
+    asm volatile("" : : "g"(&loss), "g"(grad.data()) : "memory");
+  }
+#endif
 
   const Dataset<Scalar>& data_;
   Scalar lambda_;
