@@ -32,7 +32,12 @@ import sys
 import tempfile
 
 FORMAT = 1
-ENV_KEYS = ("flavour", "compiler", "valgrind")
+# What a count depends on beyond the code: the build, the tool, and the CPU as glibc sees it (its
+# string and math functions pick their code paths by CPU features and cache sizes at run time).
+ENV_KEYS = ("flavour", "compiler", "valgrind", "cpu_features", "caches")
+# The CPU flags those choices key on (and valgrind can show its guest; it has no AVX-512).
+GLIBC_FEATURES = ("sse2", "ssse3", "sse4_1", "sse4_2", "popcnt", "avx", "avx2", "fma", "bmi1",
+                  "bmi2", "movbe", "erms", "fsrm")
 WORK_KEYS = ("calls", "steps")
 
 
@@ -45,6 +50,26 @@ def valgrind_version(valgrind):
         raise Refusal(f"valgrind not found ('{valgrind}'); Debian: apt-get install valgrind")
     out = subprocess.run([valgrind, "--version"], capture_output=True, text=True, check=True)
     return out.stdout.strip()
+
+
+def cpu_features():
+    """The GLIBC_FEATURES this CPU has, space-separated in that order."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f
+                          if line.startswith("flags")), [])
+    except OSError:
+        flags = []
+    return " ".join(x for x in GLIBC_FEATURES if x in flags)
+
+
+def caches():
+    """The data cache sizes glibc reports (getconf), e.g. "L1d=49152 L2=1048576 L3=532676608"."""
+    out = subprocess.run(["getconf", "-a"], capture_output=True, text=True).stdout
+    sizes = dict(line.split(None, 1) for line in out.splitlines() if len(line.split()) == 2)
+    return " ".join(f"{label}={sizes.get(key, '?')}" for label, key in
+                    (("L1d", "LEVEL1_DCACHE_SIZE"), ("L2", "LEVEL2_CACHE_SIZE"),
+                     ("L3", "LEVEL3_CACHE_SIZE")))
 
 
 def parse_dump(path):
@@ -100,6 +125,8 @@ def count(a):
     result = {"format": FORMAT, "valgrind": version}
     for key in ("flavour", "compiler", "cpu", "commit", "calls", "steps", "filter"):
         result[key] = manifest[key]
+    result["cpu_features"] = cpu_features()
+    result["caches"] = caches()
     result["benchmarks"] = {n: {"Ir": ir} for n, ir in zip(names, irs)}
     return result
 

@@ -19,9 +19,11 @@ COUNTS = os.path.join(HERE, "..", "counts.py")
 BASELINE = os.path.join(HERE, "..", "baselines", "counts_baseline.json")
 
 
-def fixture(flavour="baseline", compiler="g++ 12.2.0", valgrind="valgrind-3.19.0"):
+def fixture(flavour="baseline", compiler="g++ 12.2.0", valgrind="valgrind-3.19.0",
+            cpu_features="sse2 avx avx2 fma erms", caches="L1d=49152 L2=1048576 L3=33554432"):
     return {"format": 1, "valgrind": valgrind, "flavour": flavour, "compiler": compiler,
-            "cpu": "test cpu", "commit": "abc", "calls": 20, "steps": 2000, "filter": "",
+            "cpu": "test cpu", "cpu_features": cpu_features, "caches": caches, "commit": "abc",
+            "calls": 20, "steps": 2000, "filter": "",
             "benchmarks": {"kernel/fused/double/n=64/d=64": {"Ir": 1_000_000},
                            "kernel/two_pass/double/n=64/d=64": {"Ir": 2_000_000},
                            "solver/quick/a/s2/double": {"Ir": 5_000_000}}}
@@ -125,7 +127,9 @@ class CountsGateTest(unittest.TestCase):
     def test_other_environments_are_refused(self):
         for key, other in (("flavour", fixture(flavour="avx2")),
                            ("compiler", fixture(compiler="clang++ 14.0.6")),
-                           ("valgrind", fixture(valgrind="valgrind-3.20.0"))):
+                           ("valgrind", fixture(valgrind="valgrind-3.20.0")),
+                           ("cpu_features", fixture(cpu_features="sse2 avx erms")),
+                           ("caches", fixture(caches="L1d=32768 L2=262144 L3=8388608"))):
             code, out = self.gate(fixture(), other)
             self.assertEqual(code, 2, f"{key}: {out}")
             self.assertIn(f"refusing to compare: {key} is", out)
