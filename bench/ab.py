@@ -28,7 +28,8 @@ import subprocess
 import sys
 import tempfile
 
-UNIT = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+from bench_files import TIME_UNIT_SECONDS
+
 
 
 def run_bench(path, filt, min_time, repetitions):
@@ -44,7 +45,7 @@ def run_bench(path, filt, min_time, repetitions):
     for b in data["benchmarks"]:
         if b.get("run_type", "iteration") == "iteration" and not b.get("error_occurred"):
             # The fastest repetition: another process on the machine only ever slows one down.
-            t = b["real_time"] * UNIT[b.get("time_unit", "ns")]
+            t = b["real_time"] * TIME_UNIT_SECONDS[b.get("time_unit", "ns")]
             name = b.get("run_name", b["name"])
             times[name] = min(t, times.get(name, t))
     if not times:

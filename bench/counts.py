@@ -31,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 
+from bench_files import Refusal, read_json
+
 FORMAT = 1
 # What a count depends on beyond the code: the build, the tool, and the CPU as glibc sees it (its
 # string and math functions pick their code paths by CPU features and cache sizes at run time).
@@ -39,10 +41,6 @@ ENV_KEYS = ("flavour", "compiler", "valgrind", "cpu_features", "caches")
 GLIBC_FEATURES = ("sse2", "ssse3", "sse4_1", "sse4_2", "popcnt", "avx", "avx2", "fma", "bmi1",
                   "bmi2", "movbe", "erms", "fsrm")
 WORK_KEYS = ("calls", "steps")
-
-
-class Refusal(Exception):
-    pass
 
 
 def valgrind_version(valgrind):
@@ -145,11 +143,7 @@ def dumps(result):
 
 
 def load(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError) as e:
-        raise Refusal(f"cannot read {path}: {e}")
+    data = read_json(path)
     if not isinstance(data, dict) or data.get("format") != FORMAT or \
             not isinstance(data.get("benchmarks"), dict):
         raise Refusal(f"{path} is not a counts file (format {FORMAT}) of bench/counts.py")

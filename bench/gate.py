@@ -19,25 +19,15 @@ library is needed, plus numpy and scipy for the timing test.
 """
 
 import argparse
-import json
 import os
 import statistics
 import sys
 
+from bench_files import TIME_UNIT_SECONDS, Refusal, read_json
+
 GBENCH_DIRS = [os.environ.get("LARGESTEP_GBENCH_DIR", ""), "/usr/share/benchmark"]
-TIME_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
-
-
-class Refusal(Exception):
-    pass
-
-
 def load(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError) as e:
-        raise Refusal(f"cannot read {path}: {e}")
+    data = read_json(path)
     if "context" not in data or "benchmarks" not in data:
         raise Refusal(f"{path} is not a Google Benchmark JSON file (no context or benchmarks)")
     return data

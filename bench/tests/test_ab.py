@@ -16,6 +16,7 @@ AB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ab.py")
 
 
 def load():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(AB)))  # its sibling bench_files.py
     spec = importlib.util.spec_from_file_location("ab", AB)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

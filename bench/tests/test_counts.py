@@ -30,6 +30,7 @@ def fixture(flavour="baseline", compiler="g++ 12.2.0", valgrind="valgrind-3.19.0
 
 
 def load_module():
+    sys.path.insert(0, os.path.dirname(os.path.abspath(COUNTS)))  # its sibling bench_files.py
     spec = importlib.util.spec_from_file_location("counts", COUNTS)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
