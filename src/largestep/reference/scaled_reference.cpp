@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -138,26 +139,32 @@ class NewtonSystem {
 struct DoubleNewton {
   Vector<double> w;
   int iterations = 0;
+  std::optional<NewtonSystem> system;  // the last one formed
 };
 
 // Damped Newton in double, as newton.h, with the Hessian formed in blocks (or Newton-CG). Stops
 // at half a squared decrement of 1e-22 f after a last full step, or when no step decreases f:
-// the refinement takes w below double's floor from there.
+// the refinement takes w below double's floor from there. Once a step moves the Hessian by at
+// most 1e-3 lambda <= 1e-3 h_min (max|l'''| R^3 ||step||), the next steps keep the factored
+// Hessian: each still contracts the error by ~1e-3, and a formation (n d^2 / 2 flops, the cost
+// of a step at d = 100) is saved.
 DoubleNewton newton_in_double(const DenseRows& rows, const LogisticObjective<double>& f,
-                              const ScaledOptions& options) {
+                              double max_row_norm, const ScaledOptions& options) {
   DoubleNewton r;
   r.w = Vector<double>::Zero(rows.d());
   Vector<double> grad;
+  const double r3 = max_row_norm * max_row_norm * max_row_norm;
+  bool stale_is_fine = false;
   for (r.iterations = 0; r.iterations < 200; ++r.iterations) {
     const double value = f.value_and_gradient(r.w, grad);
     if (options.progress)
       options.progress(1, kStages,
                        fmt::format("Newton in double: step {}, f = {:.16g}, ||grad f|| = {:.3g}",
                                    r.iterations + 1, value, grad.norm()));
-    const NewtonSystem system(rows, r.w, f.lambda(), options);
+    if (!r.system || !stale_is_fine) r.system.emplace(rows, r.w, f.lambda(), options);
     // CG's forcing term: loose far away, tight near w_lambda (superlinear convergence).
     const double tolerance = std::min(0.1, std::sqrt(grad.norm()));
-    const Vector<double> step = system.solve(-grad, tolerance);
+    const Vector<double> step = r.system->solve(-grad, tolerance);
     const double decrement2 = -grad.dot(step);
     if (!(decrement2 / 2 > 1e-22 * std::abs(value))) {
       r.w += step;
@@ -172,6 +179,7 @@ DoubleNewton newton_in_double(const DenseRows& rows, const LogisticObjective<dou
       if (t < 1e-12) return r;
       trial = r.w + t * step;
     }
+    stale_is_fine = kMaxThirdDerivative * r3 * t * step.norm() <= 1e-3 * f.lambda();
     r.w = trial;
   }
   throw std::runtime_error("scaled reference: Newton did not converge within 200 steps");
@@ -285,18 +293,25 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   ScaledResult result;
 
   // 1. Newton in double, to double's rounding floor.
-  const DoubleNewton newton = newton_in_double(rows, f, options);
+  const double r_max = static_cast<double>(data.max_row_norm());
+  const DoubleNewton newton = newton_in_double(rows, f, r_max, options);
   result.newton_iterations = newton.iterations;
 
-  // 2. Iterative refinement: corrections solved in double with the Hessian at the double optimum,
+  // 2. Iterative refinement: corrections solved in double with the last Hessian of Newton,
   // applied to w in double-double, the gradient evaluated in double-double; until the gradient
-  // stops shrinking (a factor 2 per step at least).
+  // stops shrinking (by a factor 2 per step at least) or its part of the bracket,
+  // ||grad f||^2 / (2 lambda), is below 1e-40 f, far under the rounding allowance of f in
+  // double-double (~u^2 f = 1e-32 f), where another pass could not narrow the bracket. Every pass
+  // after the first evaluates f too (a log1p per row), so the last one needs no pass of its own.
+  // The Hessian at Newton's last w, formed afresh: its eigenvectors are the Ritz vectors of step 4,
+  // whose residual bounds are first order in how far the Hessian they came from is off.
   const NewtonSystem system(rows, newton.w, lambda, options);
   result.dense_hessian = system.dense();
   std::vector<DoubleDouble> w(static_cast<std::size_t>(d));
   for (std::ptrdiff_t j = 0; j < d; ++j) w[j] = newton.w(j);
   const std::ptrdiff_t dd_block = options.dd_rows_per_block;
   ExtendedEvaluation at_w = evaluate_extended(rows, w, lambda, false, dd_block);
+  bool have_value = false;
   double grad_norm = norm(at_w.gradient);
   for (int k = 0; k < options.max_refinements; ++k) {
     if (options.progress)
@@ -306,21 +321,24 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
     const Vector<double> delta = system.solve(-rounded(at_w.gradient), 1e-12);
     std::vector<DoubleDouble> trial = w;
     for (std::ptrdiff_t j = 0; j < d; ++j) trial[j] = trial[j] + delta(j);
-    ExtendedEvaluation at_trial = evaluate_extended(rows, trial, lambda, false, dd_block);
+    ExtendedEvaluation at_trial = evaluate_extended(rows, trial, lambda, true, dd_block);
     const double trial_norm = norm(at_trial.gradient);
     if (!(trial_norm < grad_norm)) break;
     const bool still_shrinking = trial_norm < 0.5 * grad_norm;
     w = std::move(trial);
     at_w = std::move(at_trial);
+    have_value = true;
     grad_norm = trial_norm;
     ++result.refinements;
-    if (!still_shrinking) break;
+    const bool negligible =
+        grad_norm * grad_norm / (2 * lambda) <= 1e-40 * std::abs(at_w.value.to_double());
+    if (!still_shrinking || negligible) break;
   }
 
   // 3. f(w) in double-double, and the bracket widened by the evaluation's own rounding.
   if (options.progress) options.progress(3, kStages, "f(w) in double-double and its bracket");
-  const ExtendedEvaluation final_eval = evaluate_extended(rows, w, lambda, true, dd_block);
-  const double r_max = static_cast<double>(data.max_row_norm());
+  const ExtendedEvaluation final_eval =
+      have_value ? std::move(at_w) : evaluate_extended(rows, w, lambda, true, dd_block);
   const double w_norm = norm(w) * (1 + (d + 4) * kU);
   const double blocks = std::ceil(static_cast<double>(n) / static_cast<double>(dd_block));
   // The margins: Dot2's compensation error, sum_j |x_ij w_j| <= ||x_i|| ||w||.
