@@ -160,10 +160,16 @@ Reference MpReference::to_double() const {
   r.digits = static_cast<int>(digits);
   r.newton_iterations = newton_iterations;
   r.method = method;
-  r.f_star_upper = to_nearest_double(f_star_upper, "f_star_upper");
-  r.h_min_uncertainty = to_nearest_double(h_min_uncertainty, "h_min_uncertainty");
-  r.h_max_uncertainty = to_nearest_double(h_max_uncertainty, "h_max_uncertainty");
-  r.eta_loc_uncertainty = to_nearest_double(eta_loc_uncertainty, "eta_loc_uncertainty");
+  // A reference made without these fields (by hand, in a test) states no rounding allowance and
+  // no bound on the spectrum: f* <= f_star, and the uncertainties are unbounded.
+  const auto optional = [](const std::string& text, const char* field, double otherwise) {
+    return text.empty() ? otherwise : to_nearest_double(text, field);
+  };
+  const double unknown = std::numeric_limits<double>::infinity();
+  r.f_star_upper = optional(f_star_upper, "f_star_upper", r.f_star);
+  r.h_min_uncertainty = optional(h_min_uncertainty, "h_min_uncertainty", unknown);
+  r.h_max_uncertainty = optional(h_max_uncertainty, "h_max_uncertainty", unknown);
+  r.eta_loc_uncertainty = optional(eta_loc_uncertainty, "eta_loc_uncertainty", unknown);
   return r;
 }
 
