@@ -3,9 +3,8 @@
 // inside the scaled bracket (it is certified), w within both gradient bounds, h_min and h_max
 // within their stated uncertainties. Also: Lanczos' bounds contain the exact extreme eigenvalues,
 // and the dispatch keeps the claims' data on the 100-digit path.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <Eigen/Eigenvalues>
 #include <iostream>
@@ -187,8 +186,10 @@ TEST(Lanczos, ResidualBoundsContainTheExactExtremeEigenvalues) {
     for (const int steps : {60, 150, 400}) {
       const ExtremeRitzPairs r = lanczos_extremes(apply, d, steps, seed);
       const double ay_error = 4 * d * std::numeric_limits<double>::epsilon() * 1.5;
-      const double bound_max = residual_bound(r.max.vector, apply(r.max.vector), r.max.value, ay_error);
-      const double bound_min = residual_bound(r.min.vector, apply(r.min.vector), r.min.value, ay_error);
+      const double bound_max =
+          residual_bound(r.max.vector, apply(r.max.vector), r.max.value, ay_error);
+      const double bound_min =
+          residual_bound(r.min.vector, apply(r.min.vector), r.min.value, ay_error);
       EXPECT_LE(std::abs(r.max.value - 1.5), bound_max) << seed << " " << steps;
       EXPECT_LE(std::abs(r.min.value - 1e-4), bound_min) << seed << " " << steps;
       // Interlacing: Ritz values never leave the spectrum's hull (up to rounding).

@@ -21,8 +21,8 @@ namespace largestep {
 namespace {
 
 constexpr double kU = std::numeric_limits<double>::epsilon() / 2;  // 2^-53
-constexpr double kU2 = kU * kU;                                     // 2^-106
-const double kQuadU = std::ldexp(1.0, -113);                        // __float128's unit roundoff
+constexpr double kU2 = kU * kU;                                    // 2^-106
+const double kQuadU = std::ldexp(1.0, -113);                       // __float128's unit roundoff
 // max |l'''(z)| = 1 / (6 sqrt 3), rounded up: how fast the curvature moves with the margin.
 constexpr double kMaxThirdDerivative = 0.0963;
 constexpr int kStages = 5;
@@ -102,7 +102,9 @@ class NewtonSystem {
  public:
   NewtonSystem(const DenseRows& rows, const Vector<double>& w, double lambda,
                const ScaledOptions& options)
-      : rows_(rows), lambda_(lambda), block_(options.rows_per_block),
+      : rows_(rows),
+        lambda_(lambda),
+        block_(options.rows_per_block),
         dense_(rows.d() <= options.dense_max_d),
         c_(curvatures(rows, w, block_)) {
     if (dense_) {
@@ -240,7 +242,8 @@ ExtendedEvaluation evaluate_extended(const DenseRows& rows, const std::vector<Do
     std::fill(acc_hi.begin(), acc_hi.end(), 0.0);
     std::fill(acc_lo.begin(), acc_lo.end(), 0.0);
     rows.add_transpose_times_dd(b, e, r.data(), acc_hi, acc_lo);
-    for (std::ptrdiff_t j = 0; j < d; ++j) grad_sum[j] = grad_sum[j] + two_sum(acc_hi[j], acc_lo[j]);
+    for (std::ptrdiff_t j = 0; j < d; ++j)
+      grad_sum[j] = grad_sum[j] + two_sum(acc_hi[j], acc_lo[j]);
     loss_sum = loss_sum + two_sum(loss_hi, loss_lo);
   });
   ExtendedEvaluation out;
@@ -266,7 +269,8 @@ double norm(const std::vector<DoubleDouble>& v) {
 
 Vector<double> rounded(const std::vector<DoubleDouble>& v) {
   Vector<double> out(static_cast<std::ptrdiff_t>(v.size()));
-  for (std::size_t j = 0; j < v.size(); ++j) out(static_cast<std::ptrdiff_t>(j)) = v[j].hi + v[j].lo;
+  for (std::size_t j = 0; j < v.size(); ++j)
+    out(static_cast<std::ptrdiff_t>(j)) = v[j].hi + v[j].lo;
   return out;
 }
 
@@ -349,7 +353,8 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const double row_error = 16 * kQuadU + 2 * kU2;
   const double underflow = 4 * std::numeric_limits<double>::min();
   // The sums: Sum2 within a block of m rows, double-double adds across the blocks, the division.
-  const double sum_error = DenseRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
+  const double sum_error =
+      DenseRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
   const double grad_error = (sum_error + margin_error / 4 + row_error) * r_max +
                             8 * kU2 * (lambda * w_norm + grad_norm) + underflow * std::sqrt(d);
   const double loss = std::max(0.0, final_eval.loss.to_double()) * (1 + 1e-10);
@@ -396,10 +401,9 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // k = d (the margin) + m (the block's sum) + the blocks + a few (c_i, the scalings); in norm
   // at most gamma_k R^2 mean(c) + 2 u lambda for a unit v.
   const double mean_c = c.sum() / static_cast<double>(n) * (1 + 1e-10);
-  const double hv_error =
-      gamma(static_cast<double>(d + options.rows_per_block) + hv_blocks + 16) * r_max * r_max *
-          mean_c +
-      4 * kU * lambda;
+  const double hv_error = gamma(static_cast<double>(d + options.rows_per_block) + hv_blocks + 16) *
+                              r_max * r_max * mean_c +
+                          4 * kU * lambda;
   // w rounded to double is within u ||w|| of w, which is within ||grad f(w)|| / lambda of
   // w_lambda (lambda-strong convexity).
   const double w_distance = 2 * kU * w_norm + grad_up / lambda;
