@@ -29,6 +29,14 @@ constexpr int kStages = 5;
 
 double gamma(double k) { return k * kU < 0.5 ? k * kU / (1 - k * kU) : 1.0; }
 
+// Lanczos keeps its whole basis (d x steps doubles, for full reorthogonalization): at most 2^24
+// doubles (128 MB), so that d = 2^20 gets 16 steps rather than 1.6 GB.
+int lanczos_steps(const ScaledOptions& options, std::ptrdiff_t d) {
+  constexpr double kMaxBasisDoubles = 1 << 24;
+  return static_cast<int>(std::max(
+      1.0, std::min<double>(options.lanczos_steps, kMaxBasisDoubles / static_cast<double>(d))));
+}
+
 // Visits [0, n) in blocks of `rows`, in order.
 template <class Body>
 void for_blocks(std::ptrdiff_t n, std::ptrdiff_t rows, Body&& body) {
@@ -365,9 +373,12 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
                    (1 + 1e-6);
   const double grad_up = (grad_norm * (1 + (d + 4) * kU) + grad_error) * (1 + 1e-10);
   const double gap_term = grad_up * grad_up / (2 * lambda) * (1 + 8 * kU);
-  const DoubleDouble lower = final_eval.value - DoubleDouble(result.f_error + gap_term);
-  const DoubleDouble upper = final_eval.value + DoubleDouble(result.f_error);
-  result.bracket_width = (2 * result.f_error + gap_term) * (1 + 4 * kU);
+  // The ends are rounded once more: the double-double subtraction or addition and the printing
+  // to 35 digits, each below 4 u^2 |f|.
+  const double ends = result.f_error + 16 * kU2 * std::abs(value);
+  const DoubleDouble lower = final_eval.value - DoubleDouble(ends + gap_term);
+  const DoubleDouble upper = final_eval.value + DoubleDouble(ends);
+  result.bracket_width = (2 * ends + gap_term) * (1 + 4 * kU);
   for (const DoubleDouble& x : w) result.w.push_back(decimal(x));
   result.f_star = decimal(final_eval.value);
   result.f_star_lower = decimal(lower);
@@ -393,7 +404,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
     ritz.max.vector = eig.eigenvectors().col(d - 1);
     ritz.steps = 0;
   } else {
-    ritz = lanczos_extremes(apply, d, options.lanczos_steps);
+    ritz = lanczos_extremes(apply, d, lanczos_steps(options, d));
   }
   result.lanczos_steps = ritz.steps;
   const double hv_blocks = std::ceil(static_cast<double>(n) / options.rows_per_block);
@@ -405,8 +416,10 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
                               r_max * r_max * mean_c +
                           4 * kU * lambda;
   // w rounded to double is within u ||w|| of w, which is within ||grad f(w)|| / lambda of
-  // w_lambda (lambda-strong convexity).
-  const double w_distance = 2 * kU * w_norm + grad_up / lambda;
+  // w_lambda (lambda-strong convexity); the double margins behind c are off by at most
+  // gamma_{d+2} R ||w||, which moves c as much as a shift of w by gamma_{d+2} ||w|| would.
+  const double w_distance =
+      (2 * kU + gamma(static_cast<double>(d) + 2)) * w_norm + grad_up / lambda;
   const double hessian_shift = kMaxThirdDerivative * r_max * r_max * r_max * w_distance;
   const auto bound = [&](RitzPair& p, double& uncertainty) {
     const Vector<double> ay = apply(p.vector);
@@ -444,7 +457,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
       return Vector<double>(hessian_times(rows, ones, 0, v, options.rows_per_block) *
                             static_cast<double>(n));
     };
-    const RitzPair top = lanczos_extremes(gram_times, d, options.lanczos_steps).max;
+    const RitzPair top = lanczos_extremes(gram_times, d, lanczos_steps(options, d)).max;
     gram_max = top.vector.dot(gram_times(top.vector));  // the Rayleigh quotient
   }
   result.smoothness = decimal(lambda + gram_max / (4 * static_cast<double>(n)));
