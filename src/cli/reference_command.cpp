@@ -1,4 +1,4 @@
-// largestep reference --data SPEC --lambda L [--digits D] [--json]
+// largestep reference --data SPEC --lambda L [--digits D] [--method auto|mpfr|scaled] [--json]
 #include <fmt/format.h>
 #include <memory>
 
@@ -13,6 +13,7 @@ struct ReferenceArgs {
   std::string data;
   double lambda = 0;
   std::int64_t digits = kDefaultDigits;
+  std::string method = "auto";
   bool json = false;
 };
 
@@ -20,11 +21,15 @@ std::string reference_text(const MpReference& r) {
   std::string out = fmt::format("dataset      {}\nlambda       {}\ndigits       {}\n", r.dataset,
                                 r.lambda, r.digits);
   for (std::size_t j = 0; j < r.w.size(); ++j) out += fmt::format("w[{}]{:<7} {}\n", j, "", r.w[j]);
+  out += fmt::format("method       {}\n", r.method);
   out += fmt::format("f*           {}\n", r.f_star);
   out += fmt::format("f* >=        {}   (f(w) - ||grad f(w)||^2 / (2 lambda))\n", r.f_star_lower);
+  out += fmt::format("f* <=        {}   (f(w) plus its evaluation's rounding)\n", r.f_star_upper);
+  out += fmt::format("bracket      {}   (width of [f* >=, f* <=])\n", r.bracket_width);
   out += fmt::format("||grad f||   {}\n", r.grad_norm);
-  out += fmt::format("h_min        {}\nh_max        {}\n", r.h_min, r.h_max);
-  out += fmt::format("eta_loc      {}   (2 / h_max)\n", r.eta_loc);
+  out += fmt::format("h_min        {}   +- {}\nh_max        {}   +- {}\n", r.h_min,
+                     r.h_min_uncertainty, r.h_max, r.h_max_uncertainty);
+  out += fmt::format("eta_loc      {}   +- {}   (2 / h_max)\n", r.eta_loc, r.eta_loc_uncertainty);
   out += fmt::format("L_s          {}\n", r.smoothness);
   return out;
 }
@@ -41,12 +46,27 @@ void add_reference_command(CLI::App& app, Action& action) {
   add_integer_option(*cmd, "--digits", a->digits, 20, 2000,
                      "Working precision in decimal digits (20 .. 2000)")
       ->default_str(fmt::format("{}", a->digits));
+  cmd->add_option("--method", a->method,
+                  "auto: 100-digit MPFR Newton when n d^2 <= 1e7, else scaled; mpfr: force MPFR "
+                  "Newton at --digits; scaled: force double Newton + double-double refinement "
+                  "(O(nd) per pass, ~32 digits; ignores --digits)")
+      ->check(CLI::IsMember({"auto", "mpfr", "scaled"}))
+      ->default_str("auto");
   cmd->add_flag("--json", a->json, "Print JSON; numbers are decimal strings at full precision");
   cmd->callback([a, &action] {
     action = [a] {
       check_positive("--lambda", a->lambda);
+      const Dataset<double> data = make_dataset(a->data);
+      Progress progress(5);
+      bool shown = false;
+      const ReferenceProgress report = [&](int stage, int, const std::string& what) {
+        progress.update(static_cast<std::size_t>(stage), what);
+        shown = true;
+      };
       const MpReference r =
-          cached_reference_mp(make_dataset(a->data), a->lambda, static_cast<unsigned>(a->digits));
+          cached_reference_mp(data, a->lambda, static_cast<unsigned>(a->digits),
+                              parse_reference_method(a->method), report);
+      if (shown) progress.finish();
       if (a->json) {
         emit("-", to_json(r).dump(2) + "\n");
       } else {

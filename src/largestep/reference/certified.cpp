@@ -49,7 +49,7 @@ std::filesystem::path cache_dir() {
 // The version of the code that computes and writes references: bump it whenever the reference's
 // numbers or the record's fields change, and every cached record is recomputed. A constant rather
 // than the git commit, so that a rebuild at a new commit keeps the cache.
-constexpr int kCacheFormat = 2;
+constexpr int kCacheFormat = 3;
 
 // FNV-1a of the record without its checksum (nlohmann's dump sorts the keys and prints doubles in
 // their shortest round-trip form, so a record read back dumps to the same text) and of the
@@ -96,7 +96,13 @@ nlohmann::json to_json(const MpReference& r) {
           {"h_max", r.h_max},
           {"eta_loc", r.eta_loc},
           {"smoothness", r.smoothness},
-          {"newton_iterations", r.newton_iterations}};
+          {"newton_iterations", r.newton_iterations},
+          {"method", r.method},
+          {"f_star_upper", r.f_star_upper},
+          {"bracket_width", r.bracket_width},
+          {"h_min_uncertainty", r.h_min_uncertainty},
+          {"h_max_uncertainty", r.h_max_uncertainty},
+          {"eta_loc_uncertainty", r.eta_loc_uncertainty}};
 }
 
 namespace {
@@ -119,6 +125,12 @@ std::optional<MpReference> from_json(const nlohmann::json& j, std::uint64_t key)
   r.eta_loc = j.at("eta_loc").get<std::string>();
   r.smoothness = j.at("smoothness").get<std::string>();
   r.newton_iterations = j.at("newton_iterations").get<int>();
+  r.method = j.at("method").get<std::string>();
+  r.f_star_upper = j.at("f_star_upper").get<std::string>();
+  r.bracket_width = j.at("bracket_width").get<std::string>();
+  r.h_min_uncertainty = j.at("h_min_uncertainty").get<std::string>();
+  r.h_max_uncertainty = j.at("h_max_uncertainty").get<std::string>();
+  r.eta_loc_uncertainty = j.at("eta_loc_uncertainty").get<std::string>();
   return r;
 }
 
@@ -147,6 +159,17 @@ Reference MpReference::to_double() const {
   r.smoothness = to_nearest_double(smoothness, "smoothness");
   r.digits = static_cast<int>(digits);
   r.newton_iterations = newton_iterations;
+  r.method = method;
+  // A reference made without these fields (by hand, in a test) states no rounding allowance and
+  // no bound on the spectrum: f* <= f_star, and the uncertainties are unbounded.
+  const auto optional = [](const std::string& text, const char* field, double otherwise) {
+    return text.empty() ? otherwise : to_nearest_double(text, field);
+  };
+  const double unknown = std::numeric_limits<double>::infinity();
+  r.f_star_upper = optional(f_star_upper, "f_star_upper", r.f_star);
+  r.h_min_uncertainty = optional(h_min_uncertainty, "h_min_uncertainty", unknown);
+  r.h_max_uncertainty = optional(h_max_uncertainty, "h_max_uncertainty", unknown);
+  r.eta_loc_uncertainty = optional(eta_loc_uncertainty, "eta_loc_uncertainty", unknown);
   return r;
 }
 
@@ -169,18 +192,100 @@ MpReference compute_reference_mp(const Dataset<double>& data, double lambda, uns
   r.f_star = decimal(newton.value, digits);
   r.f_star_lower = decimal(newton.value - grad_norm * grad_norm / (2 * Mp(lambda)), digits);
   r.grad_norm = decimal(grad_norm, digits);
-  const Eigen::SelfAdjointEigenSolver<Matrix<Mp>> eig(f.hessian(newton.w), Eigen::EigenvaluesOnly);
+  const Matrix<Mp> hessian = f.hessian(newton.w);
+  const Eigen::SelfAdjointEigenSolver<Matrix<Mp>> eig(hessian, Eigen::EigenvaluesOnly);
   const Mp h_max = eig.eigenvalues().maxCoeff();
   r.h_min = decimal(eig.eigenvalues().minCoeff(), digits);
   r.h_max = decimal(h_max, digits);
   r.eta_loc = decimal(2 / h_max, digits);
   r.smoothness = decimal(f.smoothness(), digits);
   r.newton_iterations = start.newton_iterations + newton.iterations;
+  // The uncertainties, generously: f evaluated at `digits` digits over n + d terms; the
+  // eigensolver's backward error (a small multiple of d eps ||H||_F) and the Hessian's move
+  // between w and w_lambda (max |l'''| R^3 ||w - w_lambda||, ||w - w_lambda|| <= ||grad|| / lambda).
+  const Mp eps = std::numeric_limits<Mp>::epsilon();
+  const Mp n_terms(static_cast<double>(data.n() + data.d()));
+  using std::abs;
+  r.f_star_upper = decimal(newton.value + 4 * n_terms * eps * abs(newton.value), digits);
+  r.bracket_width = decimal(Mp(r.f_star_upper) - Mp(r.f_star_lower), digits);
+  const Mp r_max = mp_data.max_row_norm();
+  const Mp dh = 10 * Mp(static_cast<double>(data.d())) * eps * hessian.norm() +
+                Mp(0.0963) * r_max * r_max * r_max * grad_norm / Mp(lambda);
+  r.h_min_uncertainty = decimal(dh, digits);
+  r.h_max_uncertainty = decimal(dh, digits);
+  r.eta_loc_uncertainty = decimal(2 * dh / (h_max * (h_max - dh)), digits);
   return r;
 }
 
-MpReference cached_reference_mp(const Dataset<double>& data, double lambda, unsigned digits) {
-  const std::uint64_t key = content_hash(data, lambda, digits);
+ReferenceMethod parse_reference_method(const std::string& name) {
+  if (name == "auto") return ReferenceMethod::automatic;
+  if (name == "mpfr") return ReferenceMethod::mpfr;
+  if (name == "scaled") return ReferenceMethod::scaled;
+  throw std::invalid_argument(
+      fmt::format("reference method '{}': expected auto, mpfr or scaled", name));
+}
+
+std::string reference_method_name(ReferenceMethod method) {
+  switch (method) {
+    case ReferenceMethod::automatic:
+      return "auto";
+    case ReferenceMethod::mpfr:
+      return "mpfr";
+    case ReferenceMethod::scaled:
+      return "scaled";
+  }
+  return "auto";
+}
+
+ReferenceMethod resolve_reference_method(const Dataset<double>& data, ReferenceMethod requested) {
+  if (requested != ReferenceMethod::automatic) return requested;
+  const double d = static_cast<double>(data.d());
+  return static_cast<double>(data.n()) * d * d <= kMpfrMaxWork ? ReferenceMethod::mpfr
+                                                                : ReferenceMethod::scaled;
+}
+
+MpReference compute_reference_scaled_mp(const Dataset<double>& data, double lambda,
+                                        const ReferenceProgress& progress) {
+  ScaledOptions options;
+  options.progress = progress;
+  const ScaledResult s = compute_reference_scaled(data, lambda, options);
+  MpReference r;
+  r.dataset = data.spec;
+  r.lambda = lambda;
+  r.digits = kScaledDigits;
+  r.method = kScaledMethod;
+  r.w = s.w;
+  r.f_star = s.f_star;
+  r.f_star_lower = s.f_star_lower;
+  r.f_star_upper = s.f_star_upper;
+  r.bracket_width = fmt::format("{:.17e}", s.bracket_width);
+  r.grad_norm = s.grad_norm;
+  r.h_min = s.h_min;
+  r.h_max = s.h_max;
+  r.eta_loc = s.eta_loc;
+  r.smoothness = s.smoothness;
+  r.h_min_uncertainty = fmt::format("{:.17e}", s.h_min_uncertainty);
+  r.h_max_uncertainty = fmt::format("{:.17e}", s.h_max_uncertainty);
+  r.eta_loc_uncertainty = fmt::format("{:.17e}", s.eta_loc_uncertainty);
+  r.newton_iterations = s.newton_iterations;
+  return r;
+}
+
+MpReference compute_reference(const Dataset<double>& data, double lambda, unsigned digits,
+                              ReferenceMethod method, const ReferenceProgress& progress) {
+  if (resolve_reference_method(data, method) == ReferenceMethod::scaled)
+    return compute_reference_scaled_mp(data, lambda, progress);
+  return compute_reference_mp(data, lambda, digits);
+}
+
+MpReference cached_reference_mp(const Dataset<double>& data, double lambda, unsigned digits,
+                                ReferenceMethod method, const ReferenceProgress& progress) {
+  method = resolve_reference_method(data, method);
+  // A scaled record does not depend on `digits`, and never answers for an MPFR one.
+  const std::uint64_t key =
+      method == ReferenceMethod::scaled
+          ? (content_hash(data, lambda, kScaledDigits) ^ 0x5ca1edd0d0b1e000ULL) * 1099511628211ULL
+          : content_hash(data, lambda, digits);
   const std::filesystem::path path = cache_dir() / fmt::format("reference-{:016x}.json", key);
   if (std::ifstream in(path); in) {
     try {
@@ -189,7 +294,7 @@ MpReference cached_reference_mp(const Dataset<double>& data, double lambda, unsi
       // malformed or truncated: recompute below
     }
   }
-  MpReference r = compute_reference_mp(data, lambda, digits);
+  MpReference r = compute_reference(data, lambda, digits, method, progress);
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   try {

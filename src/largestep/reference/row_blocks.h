@@ -1,0 +1,98 @@
+// The row operations the scaled reference is written in: margins of a block of rows, X_b^T r added
+// to a d-vector, in double and in double-double, and the weighted Gram matrix of a block. A
+// sparse (CSR) dataset slots in as another class with the same members; only the dense Hessian
+// (weighted_gram) is dense-only, and the scaled reference does without it for large d.
+#pragma once
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include "largestep/kernel/dataset.h"
+#include "largestep/reference/double_double.h"
+
+namespace largestep {
+
+class DenseRows {
+ public:
+  explicit DenseRows(const Dataset<double>& data) : data_(data) {}
+
+  std::ptrdiff_t n() const { return data_.n(); }
+  std::ptrdiff_t d() const { return data_.d(); }
+  double label(std::ptrdiff_t i) const { return data_.y(i); }
+
+  // z_k = y_i <x_i, w> for the rows i = begin + k of [begin, end).
+  void margins(std::ptrdiff_t begin, std::ptrdiff_t end, const Vector<double>& w,
+               Eigen::Ref<Vector<double>> z) const {
+    z.noalias() = data_.X.middleRows(begin, end - begin) * w;
+    z.array() *= data_.y.segment(begin, end - begin).array();
+  }
+
+  // out += X_b^T r.
+  void add_transpose_times(std::ptrdiff_t begin, std::ptrdiff_t end,
+                           const Eigen::Ref<const Vector<double>>& r, Vector<double>& out) const {
+    out.noalias() += data_.X.middleRows(begin, end - begin).transpose() * r;
+  }
+
+  // out += X_b^T diag(c) X_b (lower triangle only): the rows scaled by sqrt(c_k) >= 0, then a
+  // symmetric rank-k update (half the flops of a general product). `scratch` holds the block.
+  void add_weighted_gram(std::ptrdiff_t begin, std::ptrdiff_t end,
+                         const Eigen::Ref<const Vector<double>>& c, Matrix<double>& out,
+                         RowMatrix<double>& scratch) const {
+    scratch.noalias() = c.cwiseSqrt().asDiagonal() * data_.X.middleRows(begin, end - begin);
+    out.selfadjointView<Eigen::Lower>().rankUpdate(scratch.transpose());
+  }
+
+  // Margins in double-double of w = w_hi + w_lo: y_i sum_j x_ij w_j with the products x_ij w_hi_j
+  // exact (two_prod) and summed by TwoSum, every rounding error collected in a second double
+  // (Ogita, Rump and Oishi's Dot2, without its final rounding). The error is at most
+  // margin_error_factor(d) u^2 sum_j |x_ij w_j|.
+  void margins_dd(std::ptrdiff_t begin, std::ptrdiff_t end, const std::vector<double>& w_hi,
+                  const std::vector<double>& w_lo, DoubleDouble* z) const {
+    const std::ptrdiff_t dim = d();
+    for (std::ptrdiff_t i = begin; i < end; ++i) {
+      const double* x = data_.X.row(i).data();
+      double s = 0, c = 0;
+      for (std::ptrdiff_t j = 0; j < dim; ++j) {
+        const DoubleDouble p = two_prod(x[j], w_hi[j]);
+        const DoubleDouble t = two_sum(s, p.hi);
+        s = t.hi;
+        c += t.lo + p.lo + x[j] * w_lo[j];
+      }
+      const DoubleDouble zi = two_sum(s, c);
+      z[i - begin] = data_.y(i) > 0 ? zi : -zi;
+    }
+  }
+  static double margin_error_factor(std::ptrdiff_t d) {
+    const double dd = static_cast<double>(d);
+    return 1.01 * (2 * dd + 2) * (dd + 3);
+  }
+
+  // acc_j += sum_k r_k x_{begin+k, j} as compensated sums: acc_hi by TwoSum, every rounding error
+  // (of the sum and of the exact products r_hi x) collected in acc_lo (Sum2 over the block). For a
+  // block of m rows the error is at most gradient_error_factor(m) u^2 sum_k |r_k x_kj|.
+  void add_transpose_times_dd(std::ptrdiff_t begin, std::ptrdiff_t end, const DoubleDouble* r,
+                              std::vector<double>& acc_hi, std::vector<double>& acc_lo) const {
+    const std::ptrdiff_t dim = d();
+    for (std::ptrdiff_t i = begin; i < end; ++i) {
+      const double* x = data_.X.row(i).data();
+      const DoubleDouble ri = r[i - begin];
+      for (std::ptrdiff_t j = 0; j < dim; ++j) {
+        const DoubleDouble p = two_prod(ri.hi, x[j]);
+        const DoubleDouble t = two_sum(acc_hi[j], p.hi);
+        acc_hi[j] = t.hi;
+        acc_lo[j] += t.lo + p.lo + ri.lo * x[j];
+      }
+    }
+  }
+  static double gradient_error_factor(std::ptrdiff_t m) {
+    const double mm = static_cast<double>(m);
+    return 1.01 * (mm + 3) * (mm + 3);
+  }
+
+ private:
+  const Dataset<double>& data_;
+};
+
+}  // namespace largestep

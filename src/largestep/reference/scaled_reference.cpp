@@ -1,0 +1,467 @@
+#include "largestep/reference/scaled_reference.h"
+
+#include <fmt/format.h>
+#include <quadmath.h>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+#include "largestep/kernel/objective.h"
+#include "largestep/reference/double_double.h"
+#include "largestep/reference/lanczos.h"
+#include "largestep/reference/row_blocks.h"
+
+namespace largestep {
+namespace {
+
+constexpr double kU = std::numeric_limits<double>::epsilon() / 2;  // 2^-53
+constexpr double kU2 = kU * kU;                                    // 2^-106
+const double kQuadU = std::ldexp(1.0, -113);                       // __float128's unit roundoff
+// max |l'''(z)| = 1 / (6 sqrt 3), rounded up: how fast the curvature moves with the margin.
+constexpr double kMaxThirdDerivative = 0.0963;
+constexpr int kStages = 5;
+
+double gamma(double k) { return k * kU < 0.5 ? k * kU / (1 - k * kU) : 1.0; }
+
+// Lanczos keeps its whole basis (d x steps doubles, for full reorthogonalization): at most 2^24
+// doubles (128 MB), so that d = 2^20 gets 16 steps rather than 1.6 GB.
+int lanczos_steps(const ScaledOptions& options, std::ptrdiff_t d) {
+  constexpr double kMaxBasisDoubles = 1 << 24;
+  return static_cast<int>(std::max(
+      1.0, std::min<double>(options.lanczos_steps, kMaxBasisDoubles / static_cast<double>(d))));
+}
+
+// Visits [0, n) in blocks of `rows`, in order.
+template <class Body>
+void for_blocks(std::ptrdiff_t n, std::ptrdiff_t rows, Body&& body) {
+  for (std::ptrdiff_t begin = 0; begin < n; begin += rows) body(begin, std::min(n, begin + rows));
+}
+
+// c_i = l''(z_i) = e / (1 + e)^2, e = exp(-|z_i|): the curvatures of every row at w.
+Vector<double> curvatures(const DenseRows& rows, const Vector<double>& w, std::ptrdiff_t block) {
+  Vector<double> c(rows.n());
+  for_blocks(rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+    Eigen::Ref<Vector<double>> z = c.segment(b, e - b);
+    rows.margins(b, e, w, z);
+    const Eigen::ArrayXd ex = (-z.array().abs()).exp();
+    z.array() = ex / (1 + ex).square();
+  });
+  return c;
+}
+
+// (1/n) X^T diag(c) X + lambda I, lower triangle, formed a block of rows at a time.
+Matrix<double> dense_hessian(const DenseRows& rows, const Vector<double>& c, double lambda,
+                             std::ptrdiff_t block) {
+  Matrix<double> h = Matrix<double>::Zero(rows.d(), rows.d());
+  RowMatrix<double> scratch;
+  for_blocks(rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+    rows.add_weighted_gram(b, e, c.segment(b, e - b), h, scratch);
+  });
+  h /= static_cast<double>(rows.n());
+  h.diagonal().array() += lambda;
+  return h.selfadjointView<Eigen::Lower>();
+}
+
+// (1/n) X^T diag(c) (X v) + lambda v, with nothing larger than a block of margins.
+Vector<double> hessian_times(const DenseRows& rows, const Vector<double>& c, double lambda,
+                             const Vector<double>& v, std::ptrdiff_t block) {
+  Vector<double> out = Vector<double>::Zero(rows.d());
+  Vector<double> t(block);
+  for_blocks(rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+    Eigen::Ref<Vector<double>> tb = t.head(e - b);
+    // margins() multiplies by y; the Hessian does not see the labels (y^2 = 1), so undo it.
+    rows.margins(b, e, v, tb);
+    for (std::ptrdiff_t k = 0; k < e - b; ++k) tb(k) *= rows.label(b + k) * c(b + k);
+    rows.add_transpose_times(b, e, tb, out);
+  });
+  out /= static_cast<double>(rows.n());
+  out += lambda * v;
+  return out;
+}
+
+// Conjugate gradients for H x = rhs, H symmetric positive definite, to a relative residual.
+Vector<double> conjugate_gradients(const std::function<Vector<double>(const Vector<double>&)>& h,
+                                   const Vector<double>& rhs, double relative_tolerance,
+                                   int max_iterations) {
+  Vector<double> x = Vector<double>::Zero(rhs.size());
+  Vector<double> r = rhs, p = rhs;
+  double rr = r.squaredNorm();
+  const double stop = relative_tolerance * relative_tolerance * rr;
+  for (int k = 0; k < max_iterations && rr > stop; ++k) {
+    const Vector<double> hp = h(p);
+    const double alpha = rr / p.dot(hp);
+    x += alpha * p;
+    r -= alpha * hp;
+    const double rr_next = r.squaredNorm();
+    p = r + (rr_next / rr) * p;
+    rr = rr_next;
+  }
+  return x;
+}
+
+// The Newton system of one point: the factored Hessian when d is small, else CG on H v.
+class NewtonSystem {
+ public:
+  NewtonSystem(const DenseRows& rows, const Vector<double>& w, double lambda,
+               const ScaledOptions& options)
+      : rows_(rows),
+        lambda_(lambda),
+        block_(options.rows_per_block),
+        dense_(rows.d() <= options.dense_max_d),
+        c_(curvatures(rows, w, block_)) {
+    if (dense_) {
+      hessian_ = dense_hessian(rows, c_, lambda, block_);
+      llt_.compute(hessian_);
+      if (llt_.info() != Eigen::Success)
+        throw std::runtime_error("scaled reference: Hessian not positive definite");
+    }
+  }
+
+  Vector<double> times(const Vector<double>& v) const {
+    return hessian_times(rows_, c_, lambda_, v, block_);
+  }
+
+  Vector<double> solve(const Vector<double>& rhs, double relative_tolerance) const {
+    if (dense_) return llt_.solve(rhs);
+    return conjugate_gradients([this](const Vector<double>& v) { return times(v); }, rhs,
+                               relative_tolerance, 1000);
+  }
+
+  bool dense() const { return dense_; }
+  const Matrix<double>& hessian() const { return hessian_; }
+
+ private:
+  const DenseRows& rows_;
+  double lambda_;
+  std::ptrdiff_t block_;
+  bool dense_;
+  Vector<double> c_;
+  Matrix<double> hessian_;
+  Eigen::LLT<Matrix<double>> llt_;
+};
+
+struct DoubleNewton {
+  Vector<double> w;
+  int iterations = 0;
+  std::optional<NewtonSystem> system;  // the last one formed
+};
+
+// Damped Newton in double, as newton.h, with the Hessian formed in blocks (or Newton-CG). Stops
+// at half a squared decrement of 1e-22 f after a last full step, or when no step decreases f:
+// the refinement takes w below double's floor from there. Once a step moves the Hessian by at
+// most 1e-3 lambda <= 1e-3 h_min (max|l'''| R^3 ||step||), the next steps keep the factored
+// Hessian: each still contracts the error by ~1e-3, and a formation (n d^2 / 2 flops, the cost
+// of a step at d = 100) is saved.
+DoubleNewton newton_in_double(const DenseRows& rows, const LogisticObjective<double>& f,
+                              double max_row_norm, const ScaledOptions& options) {
+  DoubleNewton r;
+  r.w = Vector<double>::Zero(rows.d());
+  Vector<double> grad;
+  const double r3 = max_row_norm * max_row_norm * max_row_norm;
+  bool stale_is_fine = false;
+  for (r.iterations = 0; r.iterations < 200; ++r.iterations) {
+    const double value = f.value_and_gradient(r.w, grad);
+    if (options.progress)
+      options.progress(1, kStages,
+                       fmt::format("Newton in double: step {}, f = {:.16g}, ||grad f|| = {:.3g}",
+                                   r.iterations + 1, value, grad.norm()));
+    if (!r.system || !stale_is_fine) r.system.emplace(rows, r.w, f.lambda(), options);
+    // CG's forcing term: loose far away, tight near w_lambda (superlinear convergence).
+    const double tolerance = std::min(0.1, std::sqrt(grad.norm()));
+    const Vector<double> step = r.system->solve(-grad, tolerance);
+    const double decrement2 = -grad.dot(step);
+    if (!(decrement2 / 2 > 1e-22 * std::abs(value))) {
+      r.w += step;
+      ++r.iterations;
+      return r;
+    }
+    const double slack = 16 * std::numeric_limits<double>::epsilon() * std::abs(value);
+    double t = 1;
+    Vector<double> trial = r.w + step;
+    while (f.value(trial) > value - 0.25 * t * decrement2 + slack) {
+      t /= 2;
+      if (t < 1e-12) return r;
+      trial = r.w + t * step;
+    }
+    stale_is_fine = kMaxThirdDerivative * r3 * t * step.norm() <= 1e-3 * f.lambda();
+    r.w = trial;
+  }
+  throw std::runtime_error("scaled reference: Newton did not converge within 200 steps");
+}
+
+// l(z) and l'(z) of a double-double margin in __float128: libquadmath's expq and log1pq are
+// within about an ulp of 113 bits (1e-34), far below the 1e-22 the bracket needs, and need no
+// hand-made double-double exp/log1p to get right; they cost about 1 and 2 us per row (measured),
+// a second or two per pass at n = 10^6. z = hi + lo is exact in 113 bits.
+struct QuadLoss {
+  DoubleDouble loss, derivative;
+};
+
+DoubleDouble to_dd(__float128 q) {
+  const double hi = static_cast<double>(q);
+  return {hi, static_cast<double>(q - static_cast<__float128>(hi))};
+}
+
+QuadLoss logistic_quad(const DoubleDouble& z, bool want_loss) {
+  const __float128 zq = static_cast<__float128>(z.hi) + static_cast<__float128>(z.lo);
+  const __float128 e = expq(-fabsq(zq));  // in (0, 1]
+  const __float128 one = 1;
+  // l'(z) = -s(-z) = -1 / (1 + e^z): -e / (1 + e) for z >= 0, -1 / (1 + e) below.
+  QuadLoss out;
+  out.derivative = to_dd(-(zq >= 0 ? e : one) / (one + e));
+  if (want_loss) out.loss = to_dd((zq >= 0 ? __float128(0) : -zq) + log1pq(e));
+  return out;
+}
+
+// f(w) (optional) and grad f(w) in double-double, a compensated block of rows at a time.
+struct ExtendedEvaluation {
+  std::vector<DoubleDouble> gradient;
+  DoubleDouble value, loss, regularizer;
+};
+
+ExtendedEvaluation evaluate_extended(const DenseRows& rows, const std::vector<DoubleDouble>& w,
+                                     double lambda, bool want_value, std::ptrdiff_t block) {
+  const std::ptrdiff_t n = rows.n(), d = rows.d();
+  std::vector<double> w_hi(d), w_lo(d), acc_hi(d), acc_lo(d);
+  for (std::ptrdiff_t j = 0; j < d; ++j) {
+    w_hi[j] = w[j].hi;
+    w_lo[j] = w[j].lo;
+  }
+  std::vector<DoubleDouble> z(block), r(block), grad_sum(d);
+  DoubleDouble loss_sum;
+  for_blocks(n, block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+    rows.margins_dd(b, e, w_hi, w_lo, z.data());
+    double loss_hi = 0, loss_lo = 0;
+    for (std::ptrdiff_t k = 0; k < e - b; ++k) {
+      const QuadLoss q = logistic_quad(z[k], want_value);
+      r[k] = rows.label(b + k) > 0 ? q.derivative : -q.derivative;
+      if (want_value) {  // Sum2 over the block, as the gradient
+        const DoubleDouble t = two_sum(loss_hi, q.loss.hi);
+        loss_hi = t.hi;
+        loss_lo += t.lo + q.loss.lo;
+      }
+    }
+    std::fill(acc_hi.begin(), acc_hi.end(), 0.0);
+    std::fill(acc_lo.begin(), acc_lo.end(), 0.0);
+    rows.add_transpose_times_dd(b, e, r.data(), acc_hi, acc_lo);
+    for (std::ptrdiff_t j = 0; j < d; ++j)
+      grad_sum[j] = grad_sum[j] + two_sum(acc_hi[j], acc_lo[j]);
+    loss_sum = loss_sum + two_sum(loss_hi, loss_lo);
+  });
+  ExtendedEvaluation out;
+  out.gradient.resize(d);
+  DoubleDouble norm2;
+  for (std::ptrdiff_t j = 0; j < d; ++j) {
+    out.gradient[j] = grad_sum[j] / static_cast<double>(n) + w[j] * lambda;
+    norm2 = norm2 + w[j] * w[j];
+  }
+  if (want_value) {
+    out.loss = loss_sum / static_cast<double>(n);
+    out.regularizer = norm2 * (lambda / 2);  // lambda / 2 is exact
+    out.value = out.loss + out.regularizer;
+  }
+  return out;
+}
+
+double norm(const std::vector<DoubleDouble>& v) {
+  double s = 0;
+  for (const DoubleDouble& x : v) s += (x.hi + x.lo) * (x.hi + x.lo);
+  return std::sqrt(s);
+}
+
+Vector<double> rounded(const std::vector<DoubleDouble>& v) {
+  Vector<double> out(static_cast<std::ptrdiff_t>(v.size()));
+  for (std::size_t j = 0; j < v.size(); ++j)
+    out(static_cast<std::ptrdiff_t>(j)) = v[j].hi + v[j].lo;
+  return out;
+}
+
+// hi + lo printed exactly enough: 35 significant digits of the __float128 sum (which holds it
+// exactly), more than double-double's ~32.
+std::string decimal(const DoubleDouble& x) {
+  char buffer[64];
+  const __float128 q = static_cast<__float128>(x.hi) + static_cast<__float128>(x.lo);
+  quadmath_snprintf(buffer, sizeof buffer, "%.34Qe", q);
+  return buffer;
+}
+
+std::string decimal(double x) { return fmt::format("{:.17e}", x); }
+
+}  // namespace
+
+ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda,
+                                      const ScaledOptions& options) {
+  if (!(lambda > 0 && std::isfinite(lambda)))
+    throw std::invalid_argument(fmt::format("scaled reference: lambda = {} must be > 0", lambda));
+  const DenseRows rows(data);
+  const std::ptrdiff_t n = rows.n(), d = rows.d();
+  const LogisticObjective<double> f(data, lambda);
+  ScaledResult result;
+
+  // 1. Newton in double, to double's rounding floor.
+  const double r_max = static_cast<double>(data.max_row_norm());
+  const DoubleNewton newton = newton_in_double(rows, f, r_max, options);
+  result.newton_iterations = newton.iterations;
+
+  // 2. Iterative refinement: corrections solved in double with the last Hessian of Newton,
+  // applied to w in double-double, the gradient evaluated in double-double; until the gradient
+  // stops shrinking (by a factor 2 per step at least) or its part of the bracket,
+  // ||grad f||^2 / (2 lambda), is below 1e-40 f, far under the rounding allowance of f in
+  // double-double (~u^2 f = 1e-32 f), where another pass could not narrow the bracket. Every pass
+  // after the first evaluates f too (a log1p per row), so the last one needs no pass of its own.
+  // The Hessian at Newton's last w, formed afresh: its eigenvectors are the Ritz vectors of step 4,
+  // whose residual bounds are first order in how far the Hessian they came from is off.
+  const NewtonSystem system(rows, newton.w, lambda, options);
+  result.dense_hessian = system.dense();
+  std::vector<DoubleDouble> w(static_cast<std::size_t>(d));
+  for (std::ptrdiff_t j = 0; j < d; ++j) w[j] = newton.w(j);
+  const std::ptrdiff_t dd_block = options.dd_rows_per_block;
+  ExtendedEvaluation at_w = evaluate_extended(rows, w, lambda, false, dd_block);
+  bool have_value = false;
+  double grad_norm = norm(at_w.gradient);
+  for (int k = 0; k < options.max_refinements; ++k) {
+    if (options.progress)
+      options.progress(2, kStages,
+                       fmt::format("refinement in double-double: step {}, ||grad f|| = {:.3g}",
+                                   k + 1, grad_norm));
+    const Vector<double> delta = system.solve(-rounded(at_w.gradient), 1e-12);
+    std::vector<DoubleDouble> trial = w;
+    for (std::ptrdiff_t j = 0; j < d; ++j) trial[j] = trial[j] + delta(j);
+    ExtendedEvaluation at_trial = evaluate_extended(rows, trial, lambda, true, dd_block);
+    const double trial_norm = norm(at_trial.gradient);
+    if (!(trial_norm < grad_norm)) break;
+    const bool still_shrinking = trial_norm < 0.5 * grad_norm;
+    w = std::move(trial);
+    at_w = std::move(at_trial);
+    have_value = true;
+    grad_norm = trial_norm;
+    ++result.refinements;
+    const bool negligible =
+        grad_norm * grad_norm / (2 * lambda) <= 1e-40 * std::abs(at_w.value.to_double());
+    if (!still_shrinking || negligible) break;
+  }
+
+  // 3. f(w) in double-double, and the bracket widened by the evaluation's own rounding.
+  if (options.progress) options.progress(3, kStages, "f(w) in double-double and its bracket");
+  const ExtendedEvaluation final_eval =
+      have_value ? std::move(at_w) : evaluate_extended(rows, w, lambda, true, dd_block);
+  const double w_norm = norm(w) * (1 + (d + 4) * kU);
+  const double blocks = std::ceil(static_cast<double>(n) / static_cast<double>(dd_block));
+  // The margins: Dot2's compensation error, sum_j |x_ij w_j| <= ||x_i|| ||w||.
+  const double margin_error = DenseRows::margin_error_factor(d) * kU2 * r_max * w_norm;
+  // Each row's l' and l: the margin's error (|l'| <= 1, |l''| <= 1/4), __float128's evaluation
+  // (a few ulps of 113 bits through exp, log1p, the sum and the quotient) and the rounding to
+  // double-double (u^2 relative), plus underflow below double's normal range.
+  const double row_error = 16 * kQuadU + 2 * kU2;
+  const double underflow = 4 * std::numeric_limits<double>::min();
+  // The sums: Sum2 within a block of m rows, double-double adds across the blocks, the division.
+  const double sum_error =
+      DenseRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
+  const double grad_error = (sum_error + margin_error / 4 + row_error) * r_max +
+                            8 * kU2 * (lambda * w_norm + grad_norm) + underflow * std::sqrt(d);
+  const double loss = std::max(0.0, final_eval.loss.to_double()) * (1 + 1e-10);
+  const double reg = final_eval.regularizer.to_double() * (1 + 1e-10);
+  const double value = final_eval.value.to_double();
+  result.f_error = ((sum_error + row_error) * loss + margin_error + (4 * d + 16) * kU2 * reg +
+                    12 * kU2 * std::abs(value) + underflow) *
+                   (1 + 1e-6);
+  const double grad_up = (grad_norm * (1 + (d + 4) * kU) + grad_error) * (1 + 1e-10);
+  const double gap_term = grad_up * grad_up / (2 * lambda) * (1 + 8 * kU);
+  // The ends are rounded once more: the double-double subtraction or addition and the printing
+  // to 35 digits, each below 4 u^2 |f|.
+  const double ends = result.f_error + 16 * kU2 * std::abs(value);
+  const DoubleDouble lower = final_eval.value - DoubleDouble(ends + gap_term);
+  const DoubleDouble upper = final_eval.value + DoubleDouble(ends);
+  result.bracket_width = (2 * ends + gap_term) * (1 + 4 * kU);
+  for (const DoubleDouble& x : w) result.w.push_back(decimal(x));
+  result.f_star = decimal(final_eval.value);
+  result.f_star_lower = decimal(lower);
+  result.f_star_upper = decimal(upper);
+  // An upper bound on the true ||grad f(w)||, the computed norm plus its error bound: what the
+  // bracket and ||w - w_lambda|| <= ||grad f(w)|| / lambda need.
+  result.grad_norm = decimal(grad_up);
+
+  // 4. h_min, h_max of hess f at w (rounded to double): Ritz pairs from the factored Hessian
+  // (small d: all its eigenpairs) or from Lanczos, each bounded by its residual against H v
+  // computed afresh at w. The Hessian there differs from hess f(w_lambda) by at most
+  // max|l'''| R^3 ||w - w_lambda||, with ||w - w_lambda|| <= ||grad f(w)|| / lambda.
+  if (options.progress) options.progress(4, kStages, "Hessian spectrum at w_lambda");
+  const Vector<double> w_double = rounded(w);
+  const Vector<double> c = curvatures(rows, w_double, options.rows_per_block);
+  const auto apply = [&](const Vector<double>& v) {
+    return hessian_times(rows, c, lambda, v, options.rows_per_block);
+  };
+  ExtremeRitzPairs ritz;
+  if (system.dense()) {
+    const Eigen::SelfAdjointEigenSolver<Matrix<double>> eig(system.hessian());
+    ritz.min.vector = eig.eigenvectors().col(0);
+    ritz.max.vector = eig.eigenvectors().col(d - 1);
+    ritz.steps = 0;
+  } else {
+    ritz = lanczos_extremes(apply, d, lanczos_steps(options, d));
+  }
+  result.lanczos_steps = ritz.steps;
+  const double hv_blocks = std::ceil(static_cast<double>(n) / options.rows_per_block);
+  // |fl(H v) - H v| <= gamma_k (1/n) sum_i c_i |x_i| (|x_i|^T |v|) + 2 u lambda |v| componentwise,
+  // k = d (the margin) + m (the block's sum) + the blocks + a few (c_i, the scalings); in norm
+  // at most gamma_k R^2 mean(c) + 2 u lambda for a unit v.
+  const double mean_c = c.sum() / static_cast<double>(n) * (1 + 1e-10);
+  const double hv_error = gamma(static_cast<double>(d + options.rows_per_block) + hv_blocks + 16) *
+                              r_max * r_max * mean_c +
+                          4 * kU * lambda;
+  // w rounded to double is within u ||w|| of w, which is within ||grad f(w)|| / lambda of
+  // w_lambda (lambda-strong convexity); the double margins behind c are off by at most
+  // gamma_{d+2} R ||w||, which moves c as much as a shift of w by gamma_{d+2} ||w|| would.
+  const double w_distance =
+      (2 * kU + gamma(static_cast<double>(d) + 2)) * w_norm + grad_up / lambda;
+  const double hessian_shift = kMaxThirdDerivative * r_max * r_max * r_max * w_distance;
+  const auto bound = [&](RitzPair& p, double& uncertainty) {
+    const Vector<double> ay = apply(p.vector);
+    p.value = p.vector.dot(ay);
+    uncertainty = residual_bound(p.vector, ay, p.value, hv_error) + hessian_shift;
+  };
+  bound(ritz.max, result.h_max_uncertainty);
+  bound(ritz.min, result.h_min_uncertainty);
+  const double h_max = ritz.max.value, dh = result.h_max_uncertainty;
+  result.h_max = decimal(h_max);
+  result.h_min = decimal(ritz.min.value);
+  result.eta_loc = decimal(2 / h_max);
+  // |2/h - 2/h'| <= 2 dh / (h (h - dh)) for |h - h'| <= dh < h.
+  result.eta_loc_uncertainty = dh < h_max ? 2 * dh / (h_max * (h_max - dh)) * (1 + 4 * kU)
+                                          : std::numeric_limits<double>::infinity();
+
+  // 5. L_s = lambda + lambda_max(X^T X) / (4n): the Gram matrix in blocks when d is small, else
+  // Lanczos on X^T X v.
+  if (options.progress) options.progress(5, kStages, "L_s = lambda + lambda_max(X^T X) / (4n)");
+  double gram_max = 0;
+  if (system.dense()) {
+    Matrix<double> gram = Matrix<double>::Zero(d, d);
+    RowMatrix<double> scratch;
+    const Vector<double> ones = Vector<double>::Ones(options.rows_per_block);
+    for_blocks(n, options.rows_per_block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+      rows.add_weighted_gram(b, e, ones.head(e - b), gram, scratch);
+    });
+    gram = gram.selfadjointView<Eigen::Lower>();
+    gram_max = Eigen::SelfAdjointEigenSolver<Matrix<double>>(gram, Eigen::EigenvaluesOnly)
+                   .eigenvalues()
+                   .maxCoeff();
+  } else {
+    const Vector<double> ones = Vector<double>::Ones(n);
+    const auto gram_times = [&](const Vector<double>& v) {
+      return Vector<double>(hessian_times(rows, ones, 0, v, options.rows_per_block) *
+                            static_cast<double>(n));
+    };
+    const RitzPair top = lanczos_extremes(gram_times, d, lanczos_steps(options, d)).max;
+    gram_max = top.vector.dot(gram_times(top.vector));  // the Rayleigh quotient
+  }
+  result.smoothness = decimal(lambda + gram_max / (4 * static_cast<double>(n)));
+  return result;
+}
+
+}  // namespace largestep
