@@ -213,12 +213,16 @@ class LogisticObjective {
 
   Scalar strong_convexity() const { return lambda_; }
 
-  // Sparse data is summed in this many chunks of consecutive rows, each with its own partial
-  // gradient (a d-vector), added in chunk order: threads take whole chunks, so the result does not
-  // depend on their number. The count depends on the data only: at least kRowsPerBlock rows and
-  // 8 d nonzeros a chunk (so that adding the partial gradients costs at most an eighth of the
-  // pass over the nonzeros), at most 16 chunks.
+  // With OpenMP, sparse data is summed in this many chunks of consecutive rows, each with its own
+  // partial gradient (a d-vector), added in chunk order: threads take whole chunks, so the result
+  // does not depend on their number. The count depends on the data only: at least kRowsPerBlock
+  // rows and 8 d nonzeros a chunk (so that adding the partial gradients costs at most an eighth of
+  // the pass over the nonzeros), at most 16 chunks. Without OpenMP there is one: partial
+  // gradients would only cost (builds differ in their bits anyway, by their SIMD width).
   std::ptrdiff_t sparse_chunks() const {
+#if !defined(LARGESTEP_HAVE_OPENMP)
+    return 1;
+#endif
     const std::ptrdiff_t by_rows = data_.n() / kRowsPerBlock;
     const std::ptrdiff_t by_nonzeros = data_.stored() / (8 * std::max<std::ptrdiff_t>(dim(), 1));
     return std::clamp<std::ptrdiff_t>(std::min(by_rows, by_nonzeros), 1, 16);
@@ -256,29 +260,44 @@ class LogisticObjective {
     return ((-z).max(Scalar(0)) + u.log() - ((u - Scalar(1)) - e) / u).sum();
   }
 
-  // Sparse data in one pass over the nonzeros, a panel of rows at a time: each row's nonzeros
-  // give its margin, the panel's losses and weights r are computed together (panel_loss), then
-  // the same nonzeros, still in cache, add r_k x_k to grad.
+  // Sparse data, a block of rows at a time: the margins of the block's rows (gathering from w),
+  // their losses and weights r a panel at a time (panel_loss), then r_k x_k added to grad from
+  // the same nonzeros. While w and grad fit in L2 together (2 d entries within kSparseFusedBytes)
+  // a block is one panel: its nonzeros are read from memory once, and the second reading hits L1.
+  // Beyond that the random accesses to w and grad dominate, and keeping both in cache at once
+  // costs more than reading the nonzeros twice (bench_kernels at d = 2^20: 265 ms interleaved,
+  // twice Eigen's two products): the block is then the whole range, so each phase keeps one
+  // d-vector in cache.
+  static constexpr std::ptrdiff_t kSparseFusedBytes = 1 << 20;
+
   void accumulate_rows_sparse(std::ptrdiff_t begin, std::ptrdiff_t end, const Vec& w,
-                              Scalar& loss_sum, Vec& grad) const {
+                              Scalar& loss_sum, Scalar* grad) const {
     const SparseRowMatrix<Scalar>& X = data_.Xs;
     const int* outer = X.outerIndexPtr();
     const int* index = X.innerIndexPtr();
     const Scalar* value = X.valuePtr();
+    const bool fused = 2 * dim() * static_cast<std::ptrdiff_t>(sizeof(Scalar)) <= kSparseFusedBytes;
+    const std::ptrdiff_t block_rows = fused ? kMaxPanelRows : end - begin;
+    static thread_local std::vector<Scalar> r_block;
+    r_block.resize(static_cast<std::size_t>(block_rows));
     PanelVec xw, r;
-    for (std::ptrdiff_t i = begin; i < end; i += kMaxPanelRows) {
-      const std::ptrdiff_t rows = std::min<std::ptrdiff_t>(kMaxPanelRows, end - i);
-      xw.resize(rows);
-      for (std::ptrdiff_t k = 0; k < rows; ++k) {
-        Scalar sum(0);
-        for (int p = outer[i + k]; p < outer[i + k + 1]; ++p) sum += value[p] * w(index[p]);
-        xw(k) = sum;
+    for (std::ptrdiff_t block = begin; block < end; block += block_rows) {
+      const std::ptrdiff_t block_end = std::min(end, block + block_rows);
+      for (std::ptrdiff_t i = block; i < block_end; i += kMaxPanelRows) {
+        const std::ptrdiff_t rows = std::min<std::ptrdiff_t>(kMaxPanelRows, block_end - i);
+        xw.resize(rows);
+        for (std::ptrdiff_t k = 0; k < rows; ++k) {
+          Scalar sum(0);
+          for (int p = outer[i + k]; p < outer[i + k + 1]; ++p) sum += value[p] * w(index[p]);
+          xw(k) = sum;
+        }
+        const Panel y = data_.y.segment(i, rows).array();
+        loss_sum += panel_loss(xw.array() * y, y, r);
+        for (std::ptrdiff_t k = 0; k < rows; ++k) r_block[i - block + k] = r(k);
       }
-      const Panel y = data_.y.segment(i, rows).array();
-      loss_sum += panel_loss(xw.array() * y, y, r);
-      for (std::ptrdiff_t k = 0; k < rows; ++k) {
-        const Scalar rk = r(k);
-        for (int p = outer[i + k]; p < outer[i + k + 1]; ++p) grad(index[p]) += rk * value[p];
+      for (std::ptrdiff_t i = block; i < block_end; ++i) {
+        const Scalar ri = r_block[i - block];
+        for (int p = outer[i]; p < outer[i + 1]; ++p) grad[index[p]] += ri * value[p];
       }
     }
   }
@@ -289,21 +308,21 @@ class LogisticObjective {
     Scalar loss_sum(0);
     grad.setZero(dim());
     if (chunks <= 1) {
-      accumulate_rows_sparse(0, n, w, loss_sum, grad);
+      accumulate_rows_sparse(0, n, w, loss_sum, grad.data());
     } else {
+      // Kept per thread and reused: fresh d x chunks buffers each call cost page faults that
+      // rivalled the kernel at d = 2^20.
+      static thread_local Mat partial_grad;
+      static thread_local Vec partial_loss;
+      partial_grad.setZero(dim(), chunks);
+      partial_loss.setZero(chunks);
       const std::ptrdiff_t rows = (n + chunks - 1) / chunks;
-      Mat partial_grad = Mat::Zero(dim(), chunks);
-      Vec partial_loss = Vec::Zero(chunks);
 #if defined(LARGESTEP_HAVE_OPENMP)
 #pragma omp parallel for schedule(static) if (std::is_arithmetic_v<Scalar>)
 #endif
-      for (std::ptrdiff_t c = 0; c < chunks; ++c) {
-        Vec g = Vec::Zero(dim());
-        Scalar l(0);
-        accumulate_rows_sparse(c * rows, std::min(n, (c + 1) * rows), w, l, g);
-        partial_grad.col(c) = g;
-        partial_loss(c) = l;
-      }
+      for (std::ptrdiff_t c = 0; c < chunks; ++c)
+        accumulate_rows_sparse(c * rows, std::min(n, (c + 1) * rows), w, partial_loss(c),
+                               partial_grad.col(c).data());
       for (std::ptrdiff_t c = 0; c < chunks; ++c) {
         loss_sum += partial_loss(c);
         grad += partial_grad.col(c);
