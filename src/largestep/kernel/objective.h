@@ -312,8 +312,11 @@ class LogisticObjective {
     } else {
       // Kept per thread and reused: fresh d x chunks buffers each call cost page faults that
       // rivalled the kernel at d = 2^20.
-      static thread_local Mat partial_grad;
-      static thread_local Vec partial_loss;
+      // References taken here: inside the parallel region a thread_local names each thread's own.
+      static thread_local Mat partial_grad_buffer;
+      static thread_local Vec partial_loss_buffer;
+      Mat& partial_grad = partial_grad_buffer;
+      Vec& partial_loss = partial_loss_buffer;
       partial_grad.setZero(dim(), chunks);
       partial_loss.setZero(chunks);
       const std::ptrdiff_t rows = (n + chunks - 1) / chunks;
