@@ -9,11 +9,14 @@
 // Own flags (besides Google Benchmark's): --kernel_d=64,256 the column counts (d = 64 leaves
 // the per-row exp and log1p a large share of the work; at d = 256 the row stream dominates);
 // --llc_bytes=N replaces the detected LLC size (virtual machines may report the host's whole
-// L3); --probe_bytes=N the probe's buffer (default: the out-of-cache size).
+// L3); --probe_bytes=N the probe's buffer (default: the out-of-cache size); --sparse=n,d,nnz[,...]
+// the CSR shapes (default 1000000,1048576,32: the real-size sparse set), where the fused CSR
+// kernel runs against Eigen's two sparse products, X w then X^T r.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstdint>
 #include <memory>
@@ -130,6 +133,58 @@ void run_kernel(benchmark::State& state, Kernel kernel, std::int64_t n, std::int
   state.counters["probe_GBps"] = probe_bytes_per_second * 1e-9;
 }
 
+const Dataset<double>& sparse_data(std::int64_t n, std::int64_t d, std::int64_t nonzeros) {
+  DataSlot& slot = data_slot();
+  const std::string key = fmt::format("csr{}x{}x{}", n, d, nonzeros);
+  if (slot.key != key) {
+    slot.data.reset();
+    slot.data = std::make_shared<const Dataset<double>>(make_sparse_data(n, d, nonzeros, kSeed));
+    slot.key = key;
+  }
+  return *static_cast<const Dataset<double>*>(slot.data.get());
+}
+
+// CSR data: the fused kernel (one pass over the nonzeros) against Eigen's two sparse products.
+// Bytes are the nonzeros' values and column indices, the row starts and y, read once.
+void run_sparse_kernel(benchmark::State& state, Kernel kernel, std::int64_t n, std::int64_t d,
+                       std::int64_t nonzeros, int threads) {
+  const Dataset<double>& data = sparse_data(n, d, nonzeros);
+  const Vector<double> w = make_dense_point<double>(d, kSeed);
+  const LogisticObjective<double> f(data, kLambda);
+  Vector<double> grad(d), scratch(n);
+  const ThreadScope scope(threads);
+  for (auto _ : state) {
+    double value = kernel == Kernel::fused
+                       ? f.value_and_gradient(w, grad)
+                       : two_pass_value_and_gradient(data, kLambda, w, scratch, grad);
+    benchmark::DoNotOptimize(value);
+    benchmark::DoNotOptimize(grad.data());
+    benchmark::ClobberMemory();
+  }
+  const double evaluations = static_cast<double>(state.iterations());
+  const double bytes = 12.0 * static_cast<double>(data.Xs.nonZeros()) + 12.0 * static_cast<double>(n);
+  state.SetBytesProcessed(static_cast<std::int64_t>(evaluations * bytes));
+  state.SetItemsProcessed(
+      static_cast<std::int64_t>(evaluations * static_cast<double>(data.Xs.nonZeros())));
+}
+
+// The CSR benchmarks of one shape: the fused kernel on 1..max threads, the two products on one.
+void register_sparse(std::int64_t n, std::int64_t d, std::int64_t nonzeros) {
+  auto add = [&](Kernel kernel, int threads) {
+    const std::string name =
+        fmt::format("{}/csr/n={}/d={}/nnz={}/threads={}",
+                    kernel == Kernel::fused ? "fused" : "two_pass", n, d, nonzeros, threads);
+    benchmark::RegisterBenchmark(name.c_str(),
+                                 [=](benchmark::State& state) {
+                                   run_sparse_kernel(state, kernel, n, d, nonzeros, threads);
+                                 })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  };
+  for (int threads = 1; threads <= max_threads(); ++threads) add(Kernel::fused, threads);
+  add(Kernel::two_pass, 1);
+}
+
 template <class Scalar>
 void register_size(const SizeClass& size, std::int64_t d, const ProbeResult& probe,
                    const char* scalar_name) {
@@ -183,10 +238,20 @@ int main(int argc, char** argv) {
   using namespace largestep::bench;
   benchmark::Initialize(&argc, argv);
   std::vector<std::int64_t> columns;
+  std::vector<std::array<std::int64_t, 3>> sparse_shapes;
   std::int64_t llc_override = 0;
   std::optional<std::int64_t> probe_bytes;
   try {
     columns = parse_positive_list("kernel_d", take_flag(argc, argv, "kernel_d").value_or("64,256"));
+    const std::vector<std::int64_t> sparse = parse_positive_list(
+        "sparse", take_flag(argc, argv, "sparse").value_or("1000000,1048576,32"));
+    if (sparse.size() % 3 != 0)
+      throw std::invalid_argument("--sparse: expected n,d,nnz triples");
+    for (std::size_t k = 0; k < sparse.size(); k += 3) {
+      if (sparse[k + 2] > sparse[k + 1] || sparse[k + 1] > 2147483647)
+        throw std::invalid_argument("--sparse: need nnz <= d <= 2147483647");
+      sparse_shapes.push_back({sparse[k], sparse[k + 1], sparse[k + 2]});
+    }
     llc_override = parse_positive("llc_bytes", take_flag(argc, argv, "llc_bytes"), 0);
     if (auto flag = take_flag(argc, argv, "probe_bytes"))
       probe_bytes = parse_positive("probe_bytes", flag, 0);
@@ -220,6 +285,7 @@ int main(int argc, char** argv) {
       register_size<float>(size, d, probe, "float");
     }
   }
+  for (const auto& [n, d, nonzeros] : sparse_shapes) register_sparse(n, d, nonzeros);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

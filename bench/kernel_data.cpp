@@ -63,6 +63,35 @@ Vector<Scalar> make_dense_point(std::int64_t d, std::uint64_t seed) {
   return (4.0 * w.normalized()).cast<Scalar>();
 }
 
+Dataset<double> make_sparse_data(std::int64_t n, std::int64_t d, std::int64_t nonzeros,
+                                 std::uint64_t seed) {
+  Dataset<double> data;
+  data.sparse = true;
+  data.Xs.resize(n, static_cast<int>(d));
+  data.Xs.resizeNonZeros(n * nonzeros);
+  data.y.resize(n);
+  std::uint64_t state = seed;
+  std::vector<int> columns;
+  data.Xs.outerIndexPtr()[0] = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    columns.clear();
+    while (static_cast<std::int64_t>(columns.size()) < nonzeros) {  // nonzeros << d: few retries
+      const auto j = static_cast<int>(splitmix64(state) % static_cast<std::uint64_t>(d));
+      if (std::find(columns.begin(), columns.end(), j) == columns.end()) columns.push_back(j);
+    }
+    std::sort(columns.begin(), columns.end());
+    for (std::int64_t p = 0; p < nonzeros; ++p) {
+      data.Xs.innerIndexPtr()[i * nonzeros + p] = columns[p];
+      data.Xs.valuePtr()[i * nonzeros + p] = uniform_pm1(state);
+    }
+    data.Xs.outerIndexPtr()[i + 1] = static_cast<int>((i + 1) * nonzeros);
+    data.y(i) = (splitmix64(state) & 1) ? 1.0 : -1.0;
+  }
+  scale_rows_by_max_norm(data);
+  data.spec = "sparse";
+  return data;
+}
+
 template Dataset<float> make_dense_data<float>(std::int64_t, std::int64_t, std::uint64_t);
 template Dataset<double> make_dense_data<double>(std::int64_t, std::int64_t, std::uint64_t);
 template Vector<float> make_dense_point<float>(std::int64_t, std::uint64_t);

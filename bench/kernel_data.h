@@ -24,6 +24,11 @@ CacheSizes detect_cache_sizes(std::int64_t llc_override = 0);
 template <class Scalar>
 Dataset<Scalar> make_dense_data(std::int64_t n, std::int64_t d, std::uint64_t seed);
 
+// n rows of `nonzeros` distinct random columns of d each (sorted), values uniform in [-1, 1], in
+// CSR; scaled and labelled as make_dense_data (double only: the sparse kernels run in double).
+Dataset<double> make_sparse_data(std::int64_t n, std::int64_t d, std::int64_t nonzeros,
+                                 std::uint64_t seed);
+
 // A point with ||w|| = 4: margins of both signs and of size ~1, so both branches of the
 // stable loss and the sigmoid are taken.
 template <class Scalar>

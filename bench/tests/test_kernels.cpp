@@ -1,6 +1,7 @@
 // The kernels bench_kernels times: the fused value_and_gradient gives bitwise identical results
 // for any OpenMP thread count (its reduction is blocked by n only), and the two-pass alternative
-// computes the same f and grad f (to rounding), so the benchmark compares like with like.
+// computes the same f and grad f (to rounding), so the benchmark compares like with like; the same
+// for the CSR kernel (its reduction is chunked by the data only).
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -69,6 +70,38 @@ TEST(FusedKernel, ResultsAreBitwiseIdenticalForAnyThreadCountInFloat) {
 #if !defined(LARGESTEP_HAVE_OPENMP)
   GTEST_SKIP() << "built without OpenMP (LARGESTEP_OPENMP=OFF): only repeatability was checked";
 #endif
+}
+
+// CSR data with several chunks (n * nnz >= 8 d per chunk) and a large d (w and grad beyond L2
+// together, so the two-phase blocks run), and a small d (panels fused).
+TEST(FusedCsrKernel, ResultsAreBitwiseIdenticalForAnyThreadCount) {
+  for (const std::int64_t d : {std::int64_t{200}, std::int64_t{1} << 17}) {
+    const Dataset<double> data = make_sparse_data(80000, d, 40, 3);
+    const LogisticObjective<double> f(data, kLambda);
+#if defined(LARGESTEP_HAVE_OPENMP)
+    EXPECT_GT(f.sparse_chunks(), 1) << d;
+#endif
+    const Vector<double> w = make_dense_point<double>(d, 3);
+    const Evaluation<double> one = evaluate(f, w, 1);
+    for (int threads : {1, 2, 3, 4, 6, 7})
+      EXPECT_TRUE(evaluate(f, w, threads).bitwise_equal(one)) << threads << " threads, d " << d;
+  }
+#if !defined(LARGESTEP_HAVE_OPENMP)
+  GTEST_SKIP() << "built without OpenMP (LARGESTEP_OPENMP=OFF): only repeatability was checked";
+#endif
+}
+
+TEST(TwoPassKernel, MatchesTheFusedCsrKernel) {
+  for (const std::int64_t d : {std::int64_t{200}, std::int64_t{1} << 17}) {
+    const Dataset<double> data = make_sparse_data(3000, d, 20, 5);
+    const LogisticObjective<double> f(data, kLambda);
+    const Vector<double> w = make_dense_point<double>(d, 5);
+    Vector<double> fused_grad, two_pass_grad(d), scratch(data.n());
+    const double fused = f.value_and_gradient(w, fused_grad);
+    const double two_pass = two_pass_value_and_gradient(data, kLambda, w, scratch, two_pass_grad);
+    EXPECT_NEAR(two_pass, fused, 1e-12 * std::abs(fused)) << d;
+    EXPECT_LE((two_pass_grad - fused_grad).norm(), 1e-12 * fused_grad.norm()) << d;
+  }
 }
 
 template <class Scalar>

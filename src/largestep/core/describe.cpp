@@ -10,7 +10,8 @@ DatasetSummary describe(const Dataset<double>& data, std::optional<double> lambd
   s.d = data.d();
   s.max_row_norm = data.max_row_norm();
   s.separability = check_separability(data);
-  s.gram_max_eigenvalue = largest_gram_eigenvalue(data.X);
+  s.gram_max_eigenvalue =
+      data.with_matrix([](const auto& X) { return largest_gram_eigenvalue(X); });
   if (lambda) {
     s.lambda = *lambda;
     s.smoothness = LogisticObjective<double>(data, *lambda).smoothness();

@@ -46,14 +46,21 @@ const std::vector<Kind>& kinds() {
        {{"n", Type::integer, "1000", {}},
         {"d", Type::integer, "10", {}},
         {"gamma", Type::number, "0.05", {}},
-        {"seed", Type::integer, "1", {}}},
-       "planted[:n=1000,d=10,gamma=0.05,seed=1]  uniform in the unit ball, margin >= gamma"},
+        {"seed", Type::integer, "1", {}},
+        {"nnz", Type::integer, "", {}}},
+       "planted[:n=1000,d=10,gamma=0.05,seed=1,nnz=K]  uniform in the unit ball, margin >= "
+       "gamma;\n"
+       "                           with nnz=K, sparse (CSR): K random nonzero columns a row"},
       {"libsvm",
        true,
        {{"neg", Type::number, "", {}},
         {"pos", Type::number, "", {}},
-        {"scale", Type::choice, "max", {"max", "none"}}},
-       "libsvm:PATH[,neg=0,pos=1,scale=max|none]  LIBSVM text file"},
+        {"scale", Type::choice, "max", {"max", "none"}},
+        {"format", Type::choice, "", {"csr", "dense"}}},
+       "libsvm:PATH[,neg=0,pos=1,scale=max|none,format=csr|dense]  LIBSVM text file; by "
+       "default\n"
+       "                           CSR when sparse (<= 10% nonzeros of > 4M entries) or too "
+       "large for dense"},
       {"csv",
        true,
        {{"label", Type::choice, "last", {"last", "first"}},
@@ -149,6 +156,9 @@ ReadOptions read_options(const DatasetSpec& spec) {
       throw DataError(fmt::format("dataset '{}': neg and pos must differ", spec.kind));
   }
   options.scale_rows = spec.params.at("scale") == "max";
+  if (const auto format = spec.params.find("format"); format != spec.params.end())
+    options.storage =
+        format->second == "csr" ? ReadOptions::Storage::csr : ReadOptions::Storage::dense;
   return options;
 }
 
@@ -234,8 +244,12 @@ Dataset<double> make_dataset(const DatasetSpec& spec) {
   } else if (spec.kind == "planted") {
     const std::int64_t seed = integer(spec, "seed");
     if (seed < 0) throw DataError(fmt::format("dataset 'planted': seed must be >= 0, got {}", seed));
-    data = make_planted({integer(spec, "n"), integer(spec, "d"), number(spec, "gamma"),
-                         static_cast<std::uint64_t>(seed)});
+    if (spec.params.contains("nnz"))
+      data = make_sparse_planted({integer(spec, "n"), integer(spec, "d"), integer(spec, "nnz"),
+                                  number(spec, "gamma"), static_cast<std::uint64_t>(seed)});
+    else
+      data = make_planted({integer(spec, "n"), integer(spec, "d"), number(spec, "gamma"),
+                           static_cast<std::uint64_t>(seed)});
   } else if (spec.kind == "libsvm") {
     data = read_libsvm(spec.path, read_options(spec));
   } else if (spec.kind == "csv") {

@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
 #include <random>
+#include <vector>
 
 #include "largestep/data/resource_limits.h"
 
@@ -41,6 +43,22 @@ class PortableRandom {
 
 // The planted direction uses its own stream so that it does not depend on n.
 constexpr std::uint64_t kDirectionStream = 0x9E3779B97F4A7C15ULL;
+// The sparse generator's feasibility pilot, likewise.
+constexpr std::uint64_t kPilotStream = 0xD1B54A32D192ED03ULL;
+
+// `k` distinct columns of [0, d), sorted: Floyd's algorithm (k draws, whatever d) on the portable
+// stream.
+template <class Random>
+void distinct_columns(Random& random, std::int64_t d, std::int64_t k, std::vector<int>& out) {
+  out.clear();
+  for (std::int64_t j = d - k; j < d; ++j) {
+    const auto t = static_cast<int>(std::min<double>(random.uniform() * static_cast<double>(j + 1),
+                                                     static_cast<double>(j)));
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    else out.push_back(static_cast<int>(j));
+  }
+  std::sort(out.begin(), out.end());
+}
 
 // A row that needs more draws than this is an error (the guard that ends the loop whatever
 // happens). The limit on the expected draws below keeps its probability under e^-50 per row.
@@ -214,6 +232,93 @@ Dataset<double> make_planted(const PlantedOptions& options) {
         break;
       }
     }
+  }
+  return data;
+}
+
+namespace {
+
+// One draw of make_sparse_planted: columns and values of a point uniform in the unit ball of a
+// random `k`-dimensional coordinate subspace, and its margin <x, w*>.
+struct SparseDraw {
+  std::vector<int> columns;
+  Vector<double> values;
+  double margin = 0;
+};
+
+void draw_sparse(PortableRandom& random, const Vector<double>& w_star, std::int64_t k,
+                 SparseDraw& x) {
+  distinct_columns(random, w_star.size(), k, x.columns);
+  x.values = random.unit_vector(k) * std::pow(random.uniform(), 1.0 / static_cast<double>(k));
+  x.margin = 0;
+  for (std::int64_t p = 0; p < k; ++p) x.margin += x.values(p) * w_star(x.columns[p]);
+}
+
+}  // namespace
+
+Dataset<double> make_sparse_planted(const SparsePlantedOptions& options) {
+  const auto [n, d, k, gamma, seed] = options;
+  if (n < 1) throw DataError(fmt::format("planted: n must be >= 1, got {}", n));
+  if (d < 1) throw DataError(fmt::format("planted: d must be >= 1, got {}", d));
+  if (k < 1 || k > d)
+    throw DataError(fmt::format("planted: nnz must be in [1, d = {}], got {}", d, k));
+  if (!(gamma > 0 && gamma < 1))
+    throw DataError(fmt::format("planted: gamma must be in (0, 1), got {}", gamma));
+  constexpr double kMaxIndex = std::numeric_limits<int>::max();
+  const double stored = static_cast<double>(n) * static_cast<double>(k);
+  if (static_cast<double>(d) > kMaxIndex || stored > kMaxIndex)
+    throw DataError(fmt::format(
+        "planted: d = {} columns and n * nnz = {:.0f} nonzeros; CSR holds at most {:.0f} of each",
+        d, stored, kMaxIndex));
+  require_memory(12 * stored + 4 * static_cast<double>(n) + 16 * static_cast<double>(d),
+                 fmt::format("planted: n = {}, nnz = {} a row (CSR, 12 bytes a nonzero)", n, k),
+                 "use a smaller n or nnz");
+  const Vector<double> w_star = planted_direction(d, seed);
+
+  // The pilot: the fraction of draws with |margin| >= gamma, on its own stream.
+  PortableRandom pilot(seed ^ kPilotStream);
+  SparseDraw x;
+  std::vector<double> pilot_margins;
+  for (std::int64_t t = 0; t < kSparsePilotRows; ++t) {
+    draw_sparse(pilot, w_star, k, x);
+    pilot_margins.push_back(std::abs(x.margin));
+  }
+  const auto accepted = std::count_if(pilot_margins.begin(), pilot_margins.end(),
+                                      [gamma](double m) { return m >= gamma; });
+  const double rate = static_cast<double>(accepted) / kSparsePilotRows;
+  if (rate * kPlantedMaxExpectedDrawsPerRow < 1) {
+    std::sort(pilot_margins.begin(), pilot_margins.end());
+    throw DataError(fmt::format(
+        "planted: gamma = {} is too large for sparse rows with nnz = {} in d = {} (margins are "
+        "about ||x|| / sqrt(d)): {} of {} pilot draws reach it; half of them reach {:.3g}, use a "
+        "gamma of that order",
+        gamma, k, d, accepted, kSparsePilotRows, pilot_margins[pilot_margins.size() / 2]));
+  }
+
+  PortableRandom random(seed);
+  Dataset<double> data;
+  data.sparse = true;
+  data.Xs.resize(n, static_cast<int>(d));
+  data.Xs.resizeNonZeros(static_cast<std::ptrdiff_t>(n * k));
+  data.y.resize(n);
+  int* outer = data.Xs.outerIndexPtr();
+  int* inner = data.Xs.innerIndexPtr();
+  double* value = data.Xs.valuePtr();
+  outer[0] = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    for (std::int64_t draws = 0;; ++draws) {
+      if (draws == kMaxDrawsPerRow)
+        throw DataError(fmt::format("planted: row {} not drawn after {} tries; use a smaller gamma",
+                                    i, kMaxDrawsPerRow));
+      draw_sparse(random, w_star, k, x);
+      if (std::abs(x.margin) >= gamma && x.values.norm() <= 1) break;
+    }
+    for (std::int64_t p = 0; p < k; ++p) {
+      inner[i * k + p] = x.columns[p];
+      value[i * k + p] = x.values(p);
+    }
+    outer[i + 1] = static_cast<int>((i + 1) * k);
+    data.y(i) = x.margin > 0 ? 1.0 : -1.0;
   }
   return data;
 }

@@ -42,6 +42,24 @@ inline constexpr double kPlantedMaxGaussians = 1e10;
 // Gaussian draws exceed kPlantedMaxGaussians.
 Dataset<double> make_planted(const PlantedOptions& options);
 
+struct SparsePlantedOptions {
+  std::int64_t n = 1000;
+  std::int64_t d = 1 << 20;
+  std::int64_t nonzeros = 32;  // per row
+  double gamma = 1e-4;
+  std::uint64_t seed = 1;
+};
+
+// Sparse planted data in CSR: each row picks `nonzeros` distinct columns uniformly at random and
+// is uniform in the unit ball of their coordinate subspace, conditioned on |<x, w*>| >= gamma,
+// y = sign <x, w*>, with w* = planted_direction(d, seed) (dense, so margins are about
+// ||x|| / sqrt(d): gamma must be small for large d). Seeded and portable like make_planted.
+// Before drawing, throws DataError when the CSR matrix does not fit in memory or in 32-bit
+// indices, when nonzeros > d, and when a pilot of kSparsePilotRows draws (its own stream) puts the
+// expected draws per row above kPlantedMaxExpectedDrawsPerRow, naming a gamma that would do.
+inline constexpr std::int64_t kSparsePilotRows = 4096;
+Dataset<double> make_sparse_planted(const SparsePlantedOptions& options);
+
 // log P(|<x, w*>| >= gamma) for x uniform in the unit ball of R^d: the acceptance rate of
 // make_planted's rejection sampling, a Beta tail (t^2 ~ Beta(1/2, (d + 1)/2)), in logarithms so
 // that rates below 1e-308 compare too.

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <set>
 #include <string>
@@ -204,12 +205,10 @@ Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options)
 Dataset<double> read_libsvm(std::istream& in, const std::string& path,
                             const ReadOptions& options) {
   LabelReader labels(options.labels);
-  struct Entry {
-    std::ptrdiff_t row;
-    long long index;
-    double value;
-  };
-  std::vector<Entry> entries;
+  // The nonzeros row by row, as they come: CSR without its final compression.
+  std::vector<std::int64_t> row_start;
+  std::vector<long long> indices;
+  std::vector<double> values;
   long long d = 0;
   Where where{path};
   std::string text;
@@ -224,6 +223,8 @@ Dataset<double> read_libsvm(std::istream& in, const std::string& path,
       where.fail("missing label: line starts with a feature", tokens[0]);
     }
     labels.add(parse_number(tokens[0], "label", where, tokens[0]), where, tokens[0]);
+    make_room(row_start, path, "lines");
+    row_start.push_back(static_cast<std::int64_t>(indices.size()));
     long long previous = 0;
     for (std::size_t k = 1; k < tokens.size(); ++k) {
       const std::string_view token = tokens[k];
@@ -243,25 +244,65 @@ Dataset<double> read_libsvm(std::istream& in, const std::string& path,
       }
       previous = index;
       const double value = parse_number(token.substr(colon + 1), "value", where, token);
-      make_room(entries, path, "nonzero entries");
-      entries.push_back({labels.size() - 1, index, value});
+      make_room(indices, path, "nonzero entries");
+      make_room(values, path, "nonzero entries");
+      indices.push_back(index);
+      values.push_back(value);
       d = std::max(d, index);
     }
   }
   if (labels.size() == 0) fail_file(path, "empty file (no data lines)");
   if (d == 0) fail_file(path, "no features: every line has a label only");
-  if (d > options.max_entries / labels.size()) {
-    fail_file(path, "too large: n = " + std::to_string(labels.size()) +
-                        " lines times d = " + std::to_string(d) + " (the largest index) exceed " +
-                        std::to_string(options.max_entries) + " entries of a dense matrix");
-  }
-  require_memory(8.0 * static_cast<double>(labels.size()) * static_cast<double>(d),
-                 path + ": the dense matrix of n = " + std::to_string(labels.size()) +
-                     " lines times d = " + std::to_string(d) + " (the largest index)",
-                 "read a smaller file");
+  const std::int64_t n = labels.size();
+  row_start.push_back(static_cast<std::int64_t>(indices.size()));
+  const double entries = static_cast<double>(n) * static_cast<double>(d);
+  const double stored = static_cast<double>(indices.size());
+  const bool dense_too_large = d > options.max_entries / n;
+  constexpr long long kMaxIndex = std::numeric_limits<int>::max();
+  const bool csr_fits = d <= kMaxIndex && indices.size() <= static_cast<std::size_t>(kMaxIndex);
+  const std::string dense_problem =
+      "too large: n = " + std::to_string(n) + " lines times d = " + std::to_string(d) +
+      " (the largest index) exceed " + std::to_string(options.max_entries) +
+      " entries of a dense matrix";
+  const std::string csr_problem = "d = " + std::to_string(d) + " columns and " +
+                                  std::to_string(indices.size()) +
+                                  " nonzeros; CSR holds at most 2147483647 of each";
+  const bool csr =
+      options.storage == ReadOptions::Storage::csr ||
+      (options.storage == ReadOptions::Storage::automatic &&
+       (dense_too_large || (entries > static_cast<double>(kAutoSparseMinEntries) &&
+                            stored <= kAutoSparseDensity * entries)));
   Vector<double> y = labels.finish(path);
-  RowMatrix<double> X = RowMatrix<double>::Zero(labels.size(), static_cast<std::ptrdiff_t>(d));
-  for (const Entry& e : entries) X(e.row, static_cast<std::ptrdiff_t>(e.index - 1)) = e.value;
+  if (csr && !csr_fits) {
+    if (options.storage == ReadOptions::Storage::csr) fail_file(path, "too large for CSR: " + csr_problem);
+    fail_file(path, dense_problem + ", and as CSR: " + csr_problem);
+  }
+  if (csr) {
+    require_memory(12.0 * stored + 4.0 * static_cast<double>(n + 1),
+                   path + ": the CSR matrix of " + std::to_string(indices.size()) + " nonzeros",
+                   "read a smaller file");
+    Dataset<double> data;
+    data.sparse = true;
+    data.Xs.resize(n, static_cast<int>(d));
+    data.Xs.resizeNonZeros(static_cast<std::ptrdiff_t>(indices.size()));
+    for (std::int64_t i = 0; i <= n; ++i) data.Xs.outerIndexPtr()[i] = static_cast<int>(row_start[i]);
+    for (std::size_t p = 0; p < indices.size(); ++p) {
+      data.Xs.innerIndexPtr()[p] = static_cast<int>(indices[p] - 1);
+      data.Xs.valuePtr()[p] = values[p];
+    }
+    data.y = std::move(y);
+    if (options.scale_rows) scale_rows_by_max_norm(data);
+    return data;
+  }
+  if (dense_too_large) fail_file(path, dense_problem + "; format=csr stores the nonzeros only");
+  require_memory(8.0 * entries,
+                 path + ": the dense matrix of n = " + std::to_string(n) + " lines times d = " +
+                     std::to_string(d) + " (the largest index)",
+                 "read a smaller file, or use format=csr");
+  RowMatrix<double> X = RowMatrix<double>::Zero(n, static_cast<std::ptrdiff_t>(d));
+  for (std::int64_t i = 0; i < n; ++i)
+    for (std::int64_t p = row_start[i]; p < row_start[i + 1]; ++p)
+      X(i, static_cast<std::ptrdiff_t>(indices[p] - 1)) = values[p];
   return make_dataset(std::move(X), std::move(y), options);
 }
 

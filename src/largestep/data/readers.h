@@ -26,7 +26,14 @@ struct ReadOptions {
   // "1 4000000000:1" would otherwise ask for 32 GB. The default, 2^28 entries, is 2 GiB of
   // doubles. (A CSV file holds every entry, so its size already bounds X.)
   std::int64_t max_entries = std::int64_t{1} << 28;
+  // How a LIBSVM file's matrix is stored: dense, CSR (Dataset::Xs), or chosen from the file:
+  // CSR when at most kAutoSparseDensity of the n * d entries are stored and n * d is above
+  // kAutoSparseMinEntries (small data stays dense, bit for bit as before) or above max_entries.
+  enum class Storage { automatic, dense, csr } storage = Storage::automatic;
 };
+
+inline constexpr double kAutoSparseDensity = 0.1;
+inline constexpr std::int64_t kAutoSparseMinEntries = std::int64_t{1} << 22;
 
 // Reads LIBSVM/SVMlight text: "label idx:val idx:val ..." per line, indices 1-based and strictly
 // increasing within a line; blank lines and lines starting with '#' are skipped; d is the largest
@@ -34,8 +41,9 @@ struct ReadOptions {
 // integer grammar. Throws DataError "path:line: ..." for a label or value that is not a finite
 // number (malformed, NaN or Inf, out of double's range), a bad, zero, negative, repeated or
 // decreasing index, a missing label, more than two classes, an unreadable or empty file, and
-// "path: ..." for n * d above options.max_entries or for data beyond the available memory
-// (resource_limits.h), checked as the file is read and before the dense matrix is made.
+// "path: ..." for a dense n * d above options.max_entries, for a CSR matrix past 2^31 - 1
+// nonzeros or columns, or for data beyond the available memory (resource_limits.h), checked as
+// the file is read and before the matrix is made.
 Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options = {});
 
 // The same from a stream; `name` stands for the path in error messages.

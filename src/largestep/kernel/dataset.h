@@ -2,6 +2,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <Eigen/SparseCore>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -17,6 +18,10 @@ template <class Scalar>
 using RowMatrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 template <class Scalar>
 using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+// Compressed sparse rows (CSR). 32-bit indices: 12 bytes a nonzero; the readers and generators
+// refuse data past 2^31 - 1 nonzeros or columns.
+template <class Scalar>
+using SparseRowMatrix = Eigen::SparseMatrix<Scalar, Eigen::RowMajor, int>;
 
 // Thrown for anything wrong with a dataset, a dataset spec or a data file. The message names the
 // problem (and, for files, "path:line").
@@ -42,30 +47,96 @@ bool norm_in_safe_range(const Scalar& norm) {
 
 }  // namespace detail
 
+// The rows of a dense or a sparse matrix, as the kernels read them: <x_i, v> and out += c x_i.
+template <class Scalar>
+Scalar row_dot(const RowMatrix<Scalar>& X, std::ptrdiff_t i, const Vector<Scalar>& v) {
+  return X.row(i).dot(v);
+}
+template <class Scalar>
+Scalar row_dot(const SparseRowMatrix<Scalar>& X, std::ptrdiff_t i, const Vector<Scalar>& v) {
+  Scalar sum(0);
+  for (int p = X.outerIndexPtr()[i]; p < X.outerIndexPtr()[i + 1]; ++p)
+    sum += X.valuePtr()[p] * v(X.innerIndexPtr()[p]);
+  return sum;
+}
+template <class Scalar>
+void add_row(const RowMatrix<Scalar>& X, std::ptrdiff_t i, const Scalar& c, Vector<Scalar>& out) {
+  out.noalias() += c * X.row(i).transpose();
+}
+template <class Scalar>
+void add_row(const SparseRowMatrix<Scalar>& X, std::ptrdiff_t i, const Scalar& c,
+             Vector<Scalar>& out) {
+  for (int p = X.outerIndexPtr()[i]; p < X.outerIndexPtr()[i + 1]; ++p)
+    out(X.innerIndexPtr()[p]) += c * X.valuePtr()[p];
+}
+
 template <class Scalar>
 struct Dataset {
-  RowMatrix<Scalar> X;  // n x d, one example per row
+  RowMatrix<Scalar> X;  // n x d, one example per row (dense data)
   Vector<Scalar> y;     // n labels, each -1 or +1
   std::string spec;     // the dataset spec it was made from (for reports)
+  // Sparse data: `sparse` is set, X is empty and Xs holds the n x d matrix, compressed. Code that
+  // reads the matrix goes through with_matrix (or checks `sparse`), never X alone.
+  SparseRowMatrix<Scalar> Xs = {};
+  bool sparse = false;
 
-  std::ptrdiff_t n() const { return X.rows(); }
-  std::ptrdiff_t d() const { return X.cols(); }
+  std::ptrdiff_t n() const { return sparse ? Xs.rows() : X.rows(); }
+  std::ptrdiff_t d() const { return sparse ? Xs.cols() : X.cols(); }
+  // The entries stored: n * d when dense, the nonzeros when sparse.
+  std::ptrdiff_t stored() const { return sparse ? Xs.nonZeros() : X.size(); }
+
+  // f(X) with X the dense or the sparse matrix; f is usually a generic lambda.
+  template <class F>
+  decltype(auto) with_matrix(F&& f) const {
+    if (sparse) return f(Xs);
+    return f(X);
+  }
+
+  // Every stored entry, as one vector (in storage order): for scaling, checks and hashing.
+  Eigen::Map<const Vector<Scalar>> entries() const {
+    return sparse ? Eigen::Map<const Vector<Scalar>>(Xs.valuePtr(), Xs.nonZeros())
+                  : Eigen::Map<const Vector<Scalar>>(X.data(), X.size());
+  }
+  Eigen::Map<Vector<Scalar>> entries() {
+    return sparse ? Eigen::Map<Vector<Scalar>>(Xs.valuePtr(), Xs.nonZeros())
+                  : Eigen::Map<Vector<Scalar>>(X.data(), X.size());
+  }
 
   // Eigen's norm() is sqrt(sum x^2), which in double overflows for entries past ~1e154 and loses
   // entries below ~1e-154; only then are the rows measured again, divided by the largest |x_ij|
   // first. In the ordinary range the result stays bit for bit Eigen's, as step counts depend on it.
   Scalar max_row_norm() const {
-    if (X.size() == 0) return Scalar(0);
-    const Scalar naive = X.rowwise().norm().maxCoeff();
+    if (stored() == 0) return Scalar(0);
+    const Scalar naive = row_norm_max(Scalar(1));
     if (detail::norm_in_safe_range(naive)) return naive;
-    const Scalar largest = X.cwiseAbs().maxCoeff();
+    const Scalar largest = entries().cwiseAbs().maxCoeff();
     if (!(largest > Scalar(0) && largest <= Eigen::NumTraits<Scalar>::highest())) return naive;
-    return largest * Scalar((X / largest).rowwise().norm().maxCoeff());
+    return largest * row_norm_max(largest);
   }
 
   template <class Other>
   Dataset<Other> cast() const {
-    return Dataset<Other>{X.template cast<Other>(), y.template cast<Other>(), spec};
+    return Dataset<Other>{X.template cast<Other>(), y.template cast<Other>(), spec,
+                          Xs.template cast<Other>(), sparse};
+  }
+
+ private:
+  // max_i ||x_i / divisor||.
+  Scalar row_norm_max(const Scalar& divisor) const {
+    if (!sparse) {
+      if (divisor == Scalar(1)) return X.rowwise().norm().maxCoeff();
+      return Scalar((X / divisor).rowwise().norm().maxCoeff());
+    }
+    Scalar best(0);
+    for (std::ptrdiff_t i = 0; i < Xs.rows(); ++i) {
+      const int begin = Xs.outerIndexPtr()[i], end = Xs.outerIndexPtr()[i + 1];
+      using std::sqrt;
+      const Scalar norm = sqrt(
+          (Eigen::Map<const Vector<Scalar>>(Xs.valuePtr() + begin, end - begin) / divisor)
+              .squaredNorm());
+      if (norm > best) best = norm;
+    }
+    return best;
   }
 };
 
@@ -80,7 +151,8 @@ template <class Scalar>
 void correct_max_row_norm(Dataset<Scalar>& data) {
   if constexpr (std::is_floating_point_v<Scalar>) {
     const Scalar shrink = 1 - std::numeric_limits<Scalar>::epsilon();
-    for (int pass = 0; pass < 64 && data.max_row_norm() > Scalar(1); ++pass) data.X *= shrink;
+    for (int pass = 0; pass < 64 && data.max_row_norm() > Scalar(1); ++pass)
+      data.entries() *= shrink;
   }
 }
 
@@ -91,19 +163,19 @@ void correct_max_row_norm(Dataset<Scalar>& data) {
 // as computed. A dataset whose rows are all zero is left as it is.
 template <class Scalar>
 void scale_rows_by_max_norm(Dataset<Scalar>& data) {
-  if (data.X.size() == 0) return;
+  if (data.stored() == 0) return;
   const Scalar m = data.max_row_norm();
   if (detail::norm_in_safe_range(m)) {
-    data.X /= m;
+    data.entries() /= m;
     detail::correct_max_row_norm(data);
     return;
   }
   // m is 0, subnormal (dividing by it is inexact), infinite although every entry is finite, or
   // NaN. Bringing the largest entry to 1 first puts the largest norm between 1 and sqrt(d).
-  const Scalar largest = data.X.cwiseAbs().maxCoeff();
+  const Scalar largest = data.entries().cwiseAbs().maxCoeff();
   if (!(largest > Scalar(0) && largest <= Eigen::NumTraits<Scalar>::highest())) return;
-  data.X /= largest;
-  data.X /= data.max_row_norm();
+  data.entries() /= largest;
+  data.entries() /= data.max_row_norm();
   detail::correct_max_row_norm(data);
 }
 

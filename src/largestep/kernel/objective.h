@@ -2,12 +2,16 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <numbers>
+#include <stdexcept>
 #include <type_traits>
+#include <vector>
 
 #include "largestep/kernel/dataset.h"
 #include "largestep/kernel/logistic.h"
@@ -26,6 +30,77 @@ Scalar largest_gram_eigenvalue(const RowMatrix<Scalar>& X) {
   if (gram.size() == 0) return Scalar(0);
   Eigen::SelfAdjointEigenSolver<Matrix<Scalar>> solver(gram, Eigen::EigenvaluesOnly);
   return solver.eigenvalues().maxCoeff();
+}
+
+// The largest eigenvalue of a symmetric positive semidefinite operator v -> apply(v) on R^dim by
+// plain Lanczos (the three-term recurrence, no stored basis: memory O(dim)). Without
+// reorthogonalization copies of converged Ritz values appear, but the largest Ritz value stays
+// within rounding of [lambda_min, lambda_max] and converges to lambda_max from below (Paige).
+// It stops when the largest Ritz value, checked every 10 steps, changed by at most 1e-15
+// relative, or at an invariant subspace, or after max_steps. The start vector is a fixed
+// pseudo-random one, so the result depends on the operator only.
+template <class Apply>
+double lanczos_largest_eigenvalue(const Apply& apply, std::ptrdiff_t dim, int max_steps = 1000) {
+  Vector<double> v(dim), v_previous = Vector<double>::Zero(dim);
+  std::uint64_t state = 0x853C49E6748FEA9BULL;
+  for (std::ptrdiff_t j = 0; j < dim; ++j) {  // splitmix64, top 53 bits, in [-1, 1)
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    v(j) = static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-52 - 1.0;
+  }
+  v.normalize();
+  std::vector<double> alpha, beta;
+  double beta_previous = 0, theta = 0, theta_checked = 0;
+  for (int k = 0; k < max_steps; ++k) {
+    Vector<double> w = apply(v);
+    w -= beta_previous * v_previous;
+    alpha.push_back(v.dot(w));
+    w -= alpha.back() * v;
+    const double b = w.norm();
+    const bool last = k + 1 == max_steps || b <= 1e-14 * std::abs(alpha.back());
+    if (last || (k + 1) % 10 == 0) {
+      Eigen::SelfAdjointEigenSolver<Matrix<double>> tridiagonal;
+      tridiagonal.computeFromTridiagonal(
+          Eigen::Map<const Vector<double>>(alpha.data(), static_cast<std::ptrdiff_t>(alpha.size())),
+          Eigen::Map<const Vector<double>>(beta.data(), static_cast<std::ptrdiff_t>(beta.size())),
+          Eigen::EigenvaluesOnly);
+      theta = tridiagonal.eigenvalues().maxCoeff();
+      if (last || std::abs(theta - theta_checked) <= 1e-15 * theta) return theta;
+      theta_checked = theta;
+    }
+    beta.push_back(b);
+    v_previous = v;
+    v = w / b;
+    beta_previous = b;
+  }
+  return theta;
+}
+
+// For sparse X: the Gram matrix of the smaller side when that side has at most kDenseGramLimit
+// entries along it (a 32 MB matrix), else plain Lanczos on the smaller side's Gram operator,
+// v -> X^T (X v) or X (X^T v): no d x d matrix, two passes over the nonzeros a step.
+inline constexpr std::ptrdiff_t kDenseGramLimit = 2048;
+
+template <class Scalar>
+Scalar largest_gram_eigenvalue(const SparseRowMatrix<Scalar>& X) {
+  const bool tall = X.rows() >= X.cols();
+  if (std::min(X.rows(), X.cols()) <= kDenseGramLimit) {
+    const Matrix<Scalar> gram =
+        tall ? Matrix<Scalar>(X.transpose() * X) : Matrix<Scalar>(X * X.transpose());
+    if (gram.size() == 0) return Scalar(0);
+    Eigen::SelfAdjointEigenSolver<Matrix<Scalar>> solver(gram, Eigen::EigenvaluesOnly);
+    return solver.eigenvalues().maxCoeff();
+  }
+  if constexpr (!std::is_same_v<Scalar, double>) {
+    throw std::invalid_argument("the largest Gram eigenvalue of large sparse data needs double");
+  } else {
+    const auto apply = [&X, tall](const Vector<double>& v) -> Vector<double> {
+      if (tall) return X.transpose() * Vector<double>(X * v);
+      return X * Vector<double>(X.transpose() * v);
+    };
+    return lanczos_largest_eigenvalue(apply, tall ? X.cols() : X.rows());
+  }
 }
 
 // Stateless view of a dataset and a regularization strength: every method is const, and the
@@ -60,6 +135,7 @@ class LogisticObjective {
   // f(w) and grad f(w) = (1/n) sum_i l'(z_i) y_i x_i + lambda w in one pass over X: each row is
   // read once and used for both its margin and its gradient term while it is in cache.
   Scalar value_and_gradient(const Vec& w, Vec& grad) const {
+    if (data_.sparse) return value_and_gradient_sparse(w, grad);
     const std::ptrdiff_t n = data_.n();
     const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
     Scalar loss_sum(0);
@@ -95,6 +171,18 @@ class LogisticObjective {
   // hess f(w) = (1/n) X^T diag(l''(z)) X + lambda I.
   Mat hessian(const Vec& w) const {
     Mat h = Mat::Zero(dim(), dim());
+    if (data_.sparse) {  // each row adds c v_a v_b at the pairs (a, b) of its nonzeros
+      const SparseRowMatrix<Scalar>& X = data_.Xs;
+      for (std::ptrdiff_t i = 0; i < data_.n(); ++i) {
+        const Scalar c = logistic_curvature(margin(i, w));
+        for (int p = X.outerIndexPtr()[i]; p < X.outerIndexPtr()[i + 1]; ++p)
+          for (int q = X.outerIndexPtr()[i]; q < X.outerIndexPtr()[i + 1]; ++q)
+            h(X.innerIndexPtr()[p], X.innerIndexPtr()[q]) += c * X.valuePtr()[p] * X.valuePtr()[q];
+      }
+      h /= Scalar(data_.n());
+      h.diagonal().array() += lambda_;
+      return h;
+    }
     for (std::ptrdiff_t i = 0; i < data_.n(); ++i) {
       const Vec x = data_.X.row(i).transpose();
       h.noalias() += logistic_curvature(margin(i, w)) * (x * x.transpose());
@@ -106,10 +194,12 @@ class LogisticObjective {
 
   Vec hessian_times(const Vec& w, const Vec& v) const {
     Vec out = Vec::Zero(dim());
-    for (std::ptrdiff_t i = 0; i < data_.n(); ++i) {
-      const Scalar xv = data_.X.row(i).dot(v);
-      out.noalias() += (logistic_curvature(margin(i, w)) * xv) * data_.X.row(i).transpose();
-    }
+    data_.with_matrix([&](const auto& X) {
+      for (std::ptrdiff_t i = 0; i < data_.n(); ++i) {
+        const Scalar xv = row_dot(X, i, v);
+        add_row(X, i, Scalar(logistic_curvature(margin(i, w)) * xv), out);
+      }
+    });
     out /= Scalar(data_.n());
     out += lambda_ * v;
     return out;
@@ -117,13 +207,134 @@ class LogisticObjective {
 
   // L_s = lambda + lambda_max(X^T X) / (4n): l'' <= 1/4 bounds the loss Hessian everywhere.
   Scalar smoothness() const {
-    return lambda_ + largest_gram_eigenvalue(data_.X) / (Scalar(4) * Scalar(data_.n()));
+    const Scalar gram = data_.with_matrix([](const auto& X) { return largest_gram_eigenvalue(X); });
+    return lambda_ + gram / (Scalar(4) * Scalar(data_.n()));
   }
 
   Scalar strong_convexity() const { return lambda_; }
 
+  // With OpenMP, sparse data is summed in this many chunks of consecutive rows, each with its own
+  // partial gradient (a d-vector), added in chunk order: threads take whole chunks, so the result
+  // does not depend on their number. The count depends on the data only: at least kRowsPerBlock
+  // rows and 8 d nonzeros a chunk (so that adding the partial gradients costs at most an eighth of
+  // the pass over the nonzeros), at most 16 chunks. Without OpenMP there is one: partial
+  // gradients would only cost (builds differ in their bits anyway, by their SIMD width).
+  std::ptrdiff_t sparse_chunks() const {
+#if !defined(LARGESTEP_HAVE_OPENMP)
+    return 1;
+#endif
+    const std::ptrdiff_t by_rows = data_.n() / kRowsPerBlock;
+    const std::ptrdiff_t by_nonzeros = data_.stored() / (8 * std::max<std::ptrdiff_t>(dim(), 1));
+    return std::clamp<std::ptrdiff_t>(std::min(by_rows, by_nonzeros), 1, 16);
+  }
+
+  // The depth of the sum of the n loss terms in value_and_gradient (ValueErrorBound's k).
+  std::ptrdiff_t gradient_sum_depth() const {
+    const std::ptrdiff_t n = data_.n();
+    const std::ptrdiff_t parts =
+        data_.sparse ? sparse_chunks() : (n + kRowsPerBlock - 1) / kRowsPerBlock;
+    if (parts <= 1) return n;
+    const std::ptrdiff_t rows = data_.sparse ? (n + parts - 1) / parts : kRowsPerBlock;
+    return std::min(n, rows + parts);
+  }
+
  private:
-  Scalar margin(std::ptrdiff_t i, const Vec& w) const { return data_.y(i) * data_.X.row(i).dot(w); }
+  static constexpr int kMaxPanelRows = 64;
+  using PanelVec = Eigen::Matrix<Scalar, Eigen::Dynamic, 1, Eigen::ColMajor, kMaxPanelRows, 1>;
+  using Panel = Eigen::Array<Scalar, Eigen::Dynamic, 1, Eigen::ColMajor, kMaxPanelRows, 1>;
+
+  Scalar margin(std::ptrdiff_t i, const Vec& w) const {
+    return data_.y(i) * data_.with_matrix([&](const auto& X) { return row_dot(X, i, w); });
+  }
+
+  // The sum of l(z_k) over a panel of margins z, and r_k = l'(z_k) y_k. Eigen 3.4 vectorizes
+  // neither select nor log1p in double (callgrind: their scalar libm calls were a fifth of the
+  // instructions at d = 64), so both are rewritten: log1p(e) = log(u) - ((u - 1) - e) / u, the
+  // rounding of u corrected (within ~1 ulp for e in [0, 1]), and the numerator of s(-z), e for
+  // z >= 0 and 1 below, is e^-max(z, 0), exactly. l(z) = max(-z, 0) + log1p(e) and
+  // l'(z) = -s(-z), e = exp(-|z|): logistic.h's stable forms, on arrays so that Eigen vectorizes.
+  static Scalar panel_loss(const Panel& z, const Panel& y, PanelVec& r) {
+    const Panel e = (-z.abs()).exp();
+    const Panel u = Scalar(1) + e;
+    r = (-(-z.max(Scalar(0))).exp() / u * y).matrix();
+    return ((-z).max(Scalar(0)) + u.log() - ((u - Scalar(1)) - e) / u).sum();
+  }
+
+  // Sparse data, a block of rows at a time: the margins of the block's rows (gathering from w),
+  // their losses and weights r a panel at a time (panel_loss), then r_k x_k added to grad from
+  // the same nonzeros. While w and grad fit in L2 together (2 d entries within kSparseFusedBytes)
+  // a block is one panel: its nonzeros are read from memory once, and the second reading hits L1.
+  // Beyond that the random accesses to w and grad dominate, and keeping both in cache at once
+  // costs more than reading the nonzeros twice (bench_kernels at d = 2^20: 265 ms interleaved,
+  // twice Eigen's two products): the block is then the whole range, so each phase keeps one
+  // d-vector in cache.
+  static constexpr std::ptrdiff_t kSparseFusedBytes = 1 << 20;
+
+  void accumulate_rows_sparse(std::ptrdiff_t begin, std::ptrdiff_t end, const Vec& w,
+                              Scalar& loss_sum, Scalar* grad) const {
+    const SparseRowMatrix<Scalar>& X = data_.Xs;
+    const int* outer = X.outerIndexPtr();
+    const int* index = X.innerIndexPtr();
+    const Scalar* value = X.valuePtr();
+    const bool fused = 2 * dim() * static_cast<std::ptrdiff_t>(sizeof(Scalar)) <= kSparseFusedBytes;
+    const std::ptrdiff_t block_rows = fused ? kMaxPanelRows : end - begin;
+    static thread_local std::vector<Scalar> r_block;
+    r_block.resize(static_cast<std::size_t>(block_rows));
+    PanelVec xw, r;
+    for (std::ptrdiff_t block = begin; block < end; block += block_rows) {
+      const std::ptrdiff_t block_end = std::min(end, block + block_rows);
+      for (std::ptrdiff_t i = block; i < block_end; i += kMaxPanelRows) {
+        const std::ptrdiff_t rows = std::min<std::ptrdiff_t>(kMaxPanelRows, block_end - i);
+        xw.resize(rows);
+        for (std::ptrdiff_t k = 0; k < rows; ++k) {
+          Scalar sum(0);
+          for (int p = outer[i + k]; p < outer[i + k + 1]; ++p) sum += value[p] * w(index[p]);
+          xw(k) = sum;
+        }
+        const Panel y = data_.y.segment(i, rows).array();
+        loss_sum += panel_loss(xw.array() * y, y, r);
+        for (std::ptrdiff_t k = 0; k < rows; ++k) r_block[i - block + k] = r(k);
+      }
+      for (std::ptrdiff_t i = block; i < block_end; ++i) {
+        const Scalar ri = r_block[i - block];
+        for (int p = outer[i]; p < outer[i + 1]; ++p) grad[index[p]] += ri * value[p];
+      }
+    }
+  }
+
+  Scalar value_and_gradient_sparse(const Vec& w, Vec& grad) const {
+    const std::ptrdiff_t n = data_.n();
+    const std::ptrdiff_t chunks = sparse_chunks();
+    Scalar loss_sum(0);
+    grad.setZero(dim());
+    if (chunks <= 1) {
+      accumulate_rows_sparse(0, n, w, loss_sum, grad.data());
+    } else {
+      // Kept per thread and reused: fresh d x chunks buffers each call cost page faults that
+      // rivalled the kernel at d = 2^20.
+      // References taken here: inside the parallel region a thread_local names each thread's own.
+      static thread_local Mat partial_grad_buffer;
+      static thread_local Vec partial_loss_buffer;
+      Mat& partial_grad = partial_grad_buffer;
+      Vec& partial_loss = partial_loss_buffer;
+      partial_grad.setZero(dim(), chunks);
+      partial_loss.setZero(chunks);
+      const std::ptrdiff_t rows = (n + chunks - 1) / chunks;
+#if defined(LARGESTEP_HAVE_OPENMP)
+#pragma omp parallel for schedule(static) if (std::is_arithmetic_v<Scalar>)
+#endif
+      for (std::ptrdiff_t c = 0; c < chunks; ++c)
+        accumulate_rows_sparse(c * rows, std::min(n, (c + 1) * rows), w, partial_loss(c),
+                               partial_grad.col(c).data());
+      for (std::ptrdiff_t c = 0; c < chunks; ++c) {
+        loss_sum += partial_loss(c);
+        grad += partial_grad.col(c);
+      }
+    }
+    grad /= Scalar(n);
+    grad += lambda_ * w;
+    return loss_sum / Scalar(n) + regularizer(w);
+  }
 
   Scalar regularizer(const Vec& w) const { return lambda_ / Scalar(2) * w.squaredNorm(); }
 
@@ -131,9 +342,7 @@ class LogisticObjective {
   // typical L1) is read from memory once, row by row for its margins z = y .* (X_p w) (a plain
   // sequential stream, which the hardware prefetchers follow better than a matrix-vector
   // kernel's interleaved rows), then reused from L1 by grad += X_p^T r, Eigen's matrix-vector
-  // kernel, which shares each load and store of grad across rows. In between, l(z) = max(-z, 0)
-  // + log1p(e) and l'(z) = -s(-z), e = exp(-|z|): logistic.h's stable forms, on arrays so that
-  // Eigen vectorizes them. The panels depend on d only, so the results do not depend on the
+  // kernel, which shares each load and store of grad across rows. In between, panel_loss. The panels depend on d only, so the results do not depend on the
   // thread count; the fixed-capacity arrays keep the heap out of the loop. Under kMinPanelRows
   // rows the setup costs more than the arithmetic, so the paper's tiny datasets (oned, hard,
   // toy4) go row by row, with logistic.h's scalar functions.
@@ -149,9 +358,6 @@ class LogisticObjective {
       return;
     }
     constexpr std::ptrdiff_t kPanelBytes = 16 << 10;
-    constexpr int kMaxPanelRows = 64;
-    using PanelVec = Eigen::Matrix<Scalar, Eigen::Dynamic, 1, Eigen::ColMajor, kMaxPanelRows, 1>;
-    using Panel = Eigen::Array<Scalar, Eigen::Dynamic, 1, Eigen::ColMajor, kMaxPanelRows, 1>;
     const std::ptrdiff_t row_bytes = std::max<std::ptrdiff_t>(dim(), 1) * sizeof(Scalar);
     const std::ptrdiff_t panel_rows =
         std::clamp<std::ptrdiff_t>(kPanelBytes / row_bytes, 1, kMaxPanelRows);
@@ -161,15 +367,7 @@ class LogisticObjective {
       xw.resize(rows);
       for (std::ptrdiff_t k = 0; k < rows; ++k) xw(k) = data_.X.row(i + k).dot(w);
       const Panel y = data_.y.segment(i, rows).array();
-      const Panel z = xw.array() * y;
-      const Panel e = (-z.abs()).exp();
-      const Panel u = Scalar(1) + e;
-      // Eigen 3.4 vectorizes neither select nor log1p in double (callgrind: their scalar libm
-      // calls were a fifth of the instructions at d = 64), so both are rewritten: log1p(e) =
-      // log(u) - ((u - 1) - e) / u, the rounding of u corrected (within ~1 ulp for e in [0, 1]),
-      // and the numerator of s(-z), e for z >= 0 and 1 below, is e^-max(z, 0), exactly.
-      loss_sum += ((-z).max(Scalar(0)) + u.log() - ((u - Scalar(1)) - e) / u).sum();
-      r = (-(-z.max(Scalar(0))).exp() / u * y).matrix();
+      loss_sum += panel_loss(xw.array() * y, y, r);
       grad.noalias() += data_.X.middleRows(i, rows).transpose() * r;
     }
   }
@@ -210,7 +408,7 @@ enum class Evaluation { value, value_and_gradient };
 //                l itself is evaluated to kLossUlps u relative (exp, log1p, or Eigen's
 //                vectorized exp and log with the log1p correction: a few ulps each)
 //   the mean     non-negative terms added to a depth of k (n for value(); for the blocked sum,
-//                min(n, kRowsPerBlock + blocks)), then divided by n: gamma_{k+1} relative
+//                gradient_sum_depth()), then divided by n: gamma_{k+1} relative
 //   regularizer  lambda's rounding, d squares and d - 1 sums, the product, the final sum:
 //                gamma_{d+4} relative (one more for ||w||'s own rounding)
 //   bound = a L + delta min(1, e^delta L / ln 2) + gamma_{d+4} Reg + 4 min_normal,
@@ -233,9 +431,7 @@ class ValueErrorBound {
     };
     const double d = static_cast<double>(f.dim());
     const std::ptrdiff_t n = f.data().n();
-    const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
-    const std::ptrdiff_t depth =
-        how == Evaluation::value || blocks <= 1 ? n : std::min(n, kRowsPerBlock + blocks);
+    const std::ptrdiff_t depth = how == Evaluation::value ? n : f.gradient_sum_depth();
     const double a = kLossUlps * u + gamma(static_cast<double>(depth) + 1);
     const double norm_up = 1 + gamma(d + 2);  // ||w|| as computed, rounded up
     delta_per_norm_ =

@@ -161,6 +161,9 @@ std::string to_string(SeparabilityVerdict verdict) {
 
 Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options) {
   if (data.n() < 1 || data.d() < 1) throw DataError("check_separability: empty dataset");
+  if (data.sparse)
+    throw DataError("check_separability: sparse (CSR) data is not supported yet; read it with "
+                    "format=dense, or use a rule that needs no margin");
   const double scale = power_of_two_scale(data.X);
   RowMatrix<double> Z = data.y.asDiagonal() * data.X;
   if (scale != 1) Z *= scale;  // exact: a power of two, and the largest entry lands near 1
