@@ -1,12 +1,13 @@
 // The row operations the scaled reference is written in: margins of a block of rows, X_b^T r added
-// to a d-vector, in double and in double-double, and the weighted Gram matrix of a block. A
-// sparse (CSR) dataset slots in as another class with the same members; only the dense Hessian
-// (weighted_gram) is dense-only, and the scaled reference does without it for large d.
+// to a d-vector, in double and in double-double, and the weighted Gram matrix of a block, for
+// dense and CSR data alike (a CSR row is its nonzeros). Only the dense Hessian (weighted_gram) is
+// dense-only: the scaled reference does without it for large d and for CSR data.
 #pragma once
 
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cstddef>
+#include <stdexcept>
 #include <vector>
 
 #include "largestep/kernel/dataset.h"
@@ -14,25 +15,28 @@
 
 namespace largestep {
 
-class DenseRows {
+class DataRows {
  public:
-  explicit DenseRows(const Dataset<double>& data) : data_(data) {}
+  explicit DataRows(const Dataset<double>& data) : data_(data) {}
 
   std::ptrdiff_t n() const { return data_.n(); }
   std::ptrdiff_t d() const { return data_.d(); }
   double label(std::ptrdiff_t i) const { return data_.y(i); }
+  bool sparse() const { return data_.sparse; }
 
   // z_k = y_i <x_i, w> for the rows i = begin + k of [begin, end).
   void margins(std::ptrdiff_t begin, std::ptrdiff_t end, const Vector<double>& w,
                Eigen::Ref<Vector<double>> z) const {
-    z.noalias() = data_.X.middleRows(begin, end - begin) * w;
+    data_.with_matrix([&](const auto& X) { z.noalias() = X.middleRows(begin, end - begin) * w; });
     z.array() *= data_.y.segment(begin, end - begin).array();
   }
 
   // out += X_b^T r.
   void add_transpose_times(std::ptrdiff_t begin, std::ptrdiff_t end,
                            const Eigen::Ref<const Vector<double>>& r, Vector<double>& out) const {
-    out.noalias() += data_.X.middleRows(begin, end - begin).transpose() * r;
+    data_.with_matrix([&](const auto& X) {
+      out.noalias() += X.middleRows(begin, end - begin).transpose() * r;
+    });
   }
 
   // out += X_b^T diag(c) X_b (lower triangle only): the rows scaled by sqrt(c_k) >= 0, then a
@@ -40,6 +44,7 @@ class DenseRows {
   void add_weighted_gram(std::ptrdiff_t begin, std::ptrdiff_t end,
                          const Eigen::Ref<const Vector<double>>& c, Matrix<double>& out,
                          RowMatrix<double>& scratch) const {
+    if (data_.sparse) throw std::logic_error("add_weighted_gram: dense data only");
     scratch.noalias() = c.cwiseSqrt().asDiagonal() * data_.X.middleRows(begin, end - begin);
     out.selfadjointView<Eigen::Lower>().rankUpdate(scratch.transpose());
   }
@@ -50,15 +55,16 @@ class DenseRows {
   // margin_error_factor(d) u^2 sum_j |x_ij w_j|.
   void margins_dd(std::ptrdiff_t begin, std::ptrdiff_t end, const std::vector<double>& w_hi,
                   const std::vector<double>& w_lo, DoubleDouble* z) const {
-    const std::ptrdiff_t dim = d();
     for (std::ptrdiff_t i = begin; i < end; ++i) {
-      const double* x = data_.X.row(i).data();
+      const Row row = this->row(i);
       double s = 0, c = 0;
-      for (std::ptrdiff_t j = 0; j < dim; ++j) {
-        const DoubleDouble p = two_prod(x[j], w_hi[j]);
+      for (std::ptrdiff_t k = 0; k < row.count; ++k) {
+        const double x = row.values[k];
+        const std::ptrdiff_t j = row.column(k);
+        const DoubleDouble p = two_prod(x, w_hi[j]);
         const DoubleDouble t = two_sum(s, p.hi);
         s = t.hi;
-        c += t.lo + p.lo + x[j] * w_lo[j];
+        c += t.lo + p.lo + x * w_lo[j];
       }
       const DoubleDouble zi = two_sum(s, c);
       z[i - begin] = data_.y(i) > 0 ? zi : -zi;
@@ -74,15 +80,16 @@ class DenseRows {
   // block of m rows the error is at most gradient_error_factor(m) u^2 sum_k |r_k x_kj|.
   void add_transpose_times_dd(std::ptrdiff_t begin, std::ptrdiff_t end, const DoubleDouble* r,
                               std::vector<double>& acc_hi, std::vector<double>& acc_lo) const {
-    const std::ptrdiff_t dim = d();
     for (std::ptrdiff_t i = begin; i < end; ++i) {
-      const double* x = data_.X.row(i).data();
+      const Row row = this->row(i);
       const DoubleDouble ri = r[i - begin];
-      for (std::ptrdiff_t j = 0; j < dim; ++j) {
-        const DoubleDouble p = two_prod(ri.hi, x[j]);
+      for (std::ptrdiff_t k = 0; k < row.count; ++k) {
+        const double x = row.values[k];
+        const std::ptrdiff_t j = row.column(k);
+        const DoubleDouble p = two_prod(ri.hi, x);
         const DoubleDouble t = two_sum(acc_hi[j], p.hi);
         acc_hi[j] = t.hi;
-        acc_lo[j] += t.lo + p.lo + ri.lo * x[j];
+        acc_lo[j] += t.lo + p.lo + ri.lo * x;
       }
     }
   }
@@ -92,6 +99,20 @@ class DenseRows {
   }
 
  private:
+  // Row i's stored entries: all d of a dense row, the nonzeros of a CSR row with their columns.
+  struct Row {
+    const double* values;
+    const int* columns;  // null for a dense row: entry k is column k
+    std::ptrdiff_t count;
+    std::ptrdiff_t column(std::ptrdiff_t k) const { return columns ? columns[k] : k; }
+  };
+  Row row(std::ptrdiff_t i) const {
+    if (!data_.sparse) return {data_.X.row(i).data(), nullptr, data_.d()};
+    const int begin = data_.Xs.outerIndexPtr()[i];
+    return {data_.Xs.valuePtr() + begin, data_.Xs.innerIndexPtr() + begin,
+            data_.Xs.outerIndexPtr()[i + 1] - begin};
+  }
+
   const Dataset<double>& data_;
 };
 

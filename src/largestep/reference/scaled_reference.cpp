@@ -44,7 +44,7 @@ void for_blocks(std::ptrdiff_t n, std::ptrdiff_t rows, Body&& body) {
 }
 
 // c_i = l''(z_i) = e / (1 + e)^2, e = exp(-|z_i|): the curvatures of every row at w.
-Vector<double> curvatures(const DenseRows& rows, const Vector<double>& w, std::ptrdiff_t block) {
+Vector<double> curvatures(const DataRows& rows, const Vector<double>& w, std::ptrdiff_t block) {
   Vector<double> c(rows.n());
   for_blocks(rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
     Eigen::Ref<Vector<double>> z = c.segment(b, e - b);
@@ -56,7 +56,7 @@ Vector<double> curvatures(const DenseRows& rows, const Vector<double>& w, std::p
 }
 
 // (1/n) X^T diag(c) X + lambda I, lower triangle, formed a block of rows at a time.
-Matrix<double> dense_hessian(const DenseRows& rows, const Vector<double>& c, double lambda,
+Matrix<double> dense_hessian(const DataRows& rows, const Vector<double>& c, double lambda,
                              std::ptrdiff_t block) {
   Matrix<double> h = Matrix<double>::Zero(rows.d(), rows.d());
   RowMatrix<double> scratch;
@@ -69,7 +69,7 @@ Matrix<double> dense_hessian(const DenseRows& rows, const Vector<double>& c, dou
 }
 
 // (1/n) X^T diag(c) (X v) + lambda v, with nothing larger than a block of margins.
-Vector<double> hessian_times(const DenseRows& rows, const Vector<double>& c, double lambda,
+Vector<double> hessian_times(const DataRows& rows, const Vector<double>& c, double lambda,
                              const Vector<double>& v, std::ptrdiff_t block) {
   Vector<double> out = Vector<double>::Zero(rows.d());
   Vector<double> t(block);
@@ -108,12 +108,12 @@ Vector<double> conjugate_gradients(const std::function<Vector<double>(const Vect
 // The Newton system of one point: the factored Hessian when d is small, else CG on H v.
 class NewtonSystem {
  public:
-  NewtonSystem(const DenseRows& rows, const Vector<double>& w, double lambda,
+  NewtonSystem(const DataRows& rows, const Vector<double>& w, double lambda,
                const ScaledOptions& options)
       : rows_(rows),
         lambda_(lambda),
         block_(options.rows_per_block),
-        dense_(rows.d() <= options.dense_max_d),
+        dense_(!rows.sparse() && rows.d() <= options.dense_max_d),
         c_(curvatures(rows, w, block_)) {
     if (dense_) {
       hessian_ = dense_hessian(rows, c_, lambda, block_);
@@ -137,7 +137,7 @@ class NewtonSystem {
   const Matrix<double>& hessian() const { return hessian_; }
 
  private:
-  const DenseRows& rows_;
+  const DataRows& rows_;
   double lambda_;
   std::ptrdiff_t block_;
   bool dense_;
@@ -158,7 +158,7 @@ struct DoubleNewton {
 // most 1e-3 lambda <= 1e-3 h_min (max|l'''| R^3 ||step||), the next steps keep the factored
 // Hessian: each still contracts the error by ~1e-3, and a formation (n d^2 / 2 flops, the cost
 // of a step at d = 100) is saved.
-DoubleNewton newton_in_double(const DenseRows& rows, const LogisticObjective<double>& f,
+DoubleNewton newton_in_double(const DataRows& rows, const LogisticObjective<double>& f,
                               double max_row_norm, const ScaledOptions& options) {
   DoubleNewton r;
   r.w = Vector<double>::Zero(rows.d());
@@ -225,7 +225,7 @@ struct ExtendedEvaluation {
   DoubleDouble value, loss, regularizer;
 };
 
-ExtendedEvaluation evaluate_extended(const DenseRows& rows, const std::vector<DoubleDouble>& w,
+ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<DoubleDouble>& w,
                                      double lambda, bool want_value, std::ptrdiff_t block) {
   const std::ptrdiff_t n = rows.n(), d = rows.d();
   std::vector<double> w_hi(d), w_lo(d), acc_hi(d), acc_lo(d);
@@ -299,7 +299,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
                                       const ScaledOptions& options) {
   if (!(lambda > 0 && std::isfinite(lambda)))
     throw std::invalid_argument(fmt::format("scaled reference: lambda = {} must be > 0", lambda));
-  const DenseRows rows(data);
+  const DataRows rows(data);
   const std::ptrdiff_t n = rows.n(), d = rows.d();
   const LogisticObjective<double> f(data, lambda);
   ScaledResult result;
@@ -354,7 +354,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const double w_norm = norm(w) * (1 + (d + 4) * kU);
   const double blocks = std::ceil(static_cast<double>(n) / static_cast<double>(dd_block));
   // The margins: Dot2's compensation error, sum_j |x_ij w_j| <= ||x_i|| ||w||.
-  const double margin_error = DenseRows::margin_error_factor(d) * kU2 * r_max * w_norm;
+  const double margin_error = DataRows::margin_error_factor(d) * kU2 * r_max * w_norm;
   // Each row's l' and l: the margin's error (|l'| <= 1, |l''| <= 1/4), __float128's evaluation
   // (a few ulps of 113 bits through exp, log1p, the sum and the quotient) and the rounding to
   // double-double (u^2 relative), plus underflow below double's normal range.
@@ -362,7 +362,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const double underflow = 4 * std::numeric_limits<double>::min();
   // The sums: Sum2 within a block of m rows, double-double adds across the blocks, the division.
   const double sum_error =
-      DenseRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
+      DataRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
   const double grad_error = (sum_error + margin_error / 4 + row_error) * r_max +
                             8 * kU2 * (lambda * w_norm + grad_norm) + underflow * std::sqrt(d);
   const double loss = std::max(0.0, final_eval.loss.to_double()) * (1 + 1e-10);
