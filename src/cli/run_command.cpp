@@ -54,11 +54,16 @@ std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome
   const Reference& ref = p.reference;
   std::string out = fmt::format("dataset      {} (n = {}, d = {}", p.data.spec, p.data.n(), p.data.d());
   // The margin only when the rule needed it: the certificate is not computed otherwise.
-  if (const Separability* s = p.separability_if_computed())
-    out += s->separable ? fmt::format(", margin >= {:.4g})\n", s->margin)
-                        : std::string(", not shown separable)\n");
-  else
+  if (const Separability* s = p.separability_if_computed()) {
+    out += s->separable ? fmt::format(", margin >= {:.4g}, <= {:.4g}", s->margin,
+                                      s->margin_upper_bound)
+                        : std::string(", not shown separable");
+    out += s->time_budget_hit     ? "; certificate cut short by --certificate-seconds)\n"
+           : s->iteration_cap_hit ? "; certificate cut short by its iteration cap)\n"
+                                  : ")\n";
+  } else {
     out += ")\n";
+  }
   out += fmt::format("lambda       {:.4g}   L_s = {:.6g}   kappa = {:.6g}\n", p.lambda, ref.smoothness,
                      ref.smoothness / p.lambda);
   out += fmt::format("reference    f* = {:.17g} (Newton at {} digits, bracket width {:.2g}), eta_loc = {:.6g}\n",
