@@ -1,14 +1,15 @@
 // largestep data describe SPEC [--lambda L] [--json]
 // largestep data export SPEC --out FILE
 #include <fmt/format.h>
+
 #include <memory>
 
 #include "certificate_args.h"
 #include "cli_common.h"
-#include "largestep/data/dataset_spec.h"
 #include "largestep/core/describe.h"
-#include "largestep/data/libsvm_writer.h"
 #include "largestep/core/result_io.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/data/libsvm_writer.h"
 
 namespace largestep::cli {
 namespace {
@@ -49,7 +50,7 @@ std::string separability_text(const DatasetSummary& s) {
 // Why the iteration stopped before its tolerance, if it did.
 std::string stop_note(const Separability& sep) {
   if (sep.converged) return "";
-  const std::string why = sep.time_budget_hit     ? "stopped by the time budget (--certificate-seconds)"
+  const std::string why = sep.time_budget_hit ? "stopped by the time budget (--certificate-seconds)"
                           : sep.iteration_cap_hit ? "stopped at the iteration cap"
                                                   : "stopped before the tolerance";
   return ", " + why + ": a valid but loose bound";

@@ -55,9 +55,9 @@ std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome
   std::string out = fmt::format("dataset      {} (n = {}, d = {}", p.data.spec, p.data.n(), p.data.d());
   // The margin only when the rule needed it: the certificate is not computed otherwise.
   if (const Separability* s = p.separability_if_computed()) {
-    out += s->separable ? fmt::format(", margin >= {:.4g}, <= {:.4g}", s->margin,
-                                      s->margin_upper_bound)
-                        : std::string(", not shown separable");
+    out += s->separable
+               ? fmt::format(", margin >= {:.4g}, <= {:.4g}", s->margin, s->margin_upper_bound)
+               : std::string(", not shown separable");
     out += s->time_budget_hit     ? "; certificate cut short by --certificate-seconds)\n"
            : s->iteration_cap_hit ? "; certificate cut short by its iteration cap)\n"
                                   : ")\n";

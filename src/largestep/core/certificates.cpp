@@ -26,9 +26,9 @@ std::optional<CandidateDirection> cached_w(const std::filesystem::path& path,
     for (std::ptrdiff_t k = 0; k < d; ++k)
       v(k) = std::strtod(w[static_cast<std::size_t>(k)].c_str(), nullptr);
     if (!v.allFinite()) return std::nullopt;
-    return CandidateDirection{
-        fmt::format("w_lambda at lambda = {:.3g} (cached reference)", j->at("lambda").get<double>()),
-        std::move(v)};
+    return CandidateDirection{fmt::format("w_lambda at lambda = {:.3g} (cached reference)",
+                                          j->at("lambda").get<double>()),
+                              std::move(v)};
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -58,14 +58,14 @@ std::vector<CandidateDirection> cheap_candidates(const Dataset<double>& data) {
   return out;
 }
 
-
 Certifier cached_certifier(CertificateOptions options) {
   return [options = std::move(options)](const Problem& problem) {
     CertificateOptions o = options;
     o.candidates.push_back(
         {fmt::format("w_lambda at lambda = {:.3g} (the problem's reference)", problem.lambda),
          problem.reference.w});
-    for (CandidateDirection& c : cheap_candidates(problem.data)) o.candidates.push_back(std::move(c));
+    for (CandidateDirection& c : cheap_candidates(problem.data))
+      o.candidates.push_back(std::move(c));
     return certify_separability(problem.data, o);
   };
 }

@@ -83,9 +83,7 @@ void check_eps_above_floor(const Problem& problem, const RunSpec& spec) {
       to_string(spec.precision), floor, spec.precision == Precision::single ? " or double" : ""));
 }
 
-Separability plain_certificate(const Problem& problem) {
-  return check_separability(problem.data);
-}
+Separability plain_certificate(const Problem& problem) { return check_separability(problem.data); }
 
 const Separability& Problem::separability() const {
   std::call_once(certificate_->once, [this] { certificate_->value = certifier(*this); });
@@ -140,8 +138,8 @@ RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback&
   if (spec.rule.has_value() == spec.eta.has_value())
     throw std::invalid_argument("give exactly one of a stepsize rule and a fixed eta");
   // The certificate only for a rule that needs gamma: it is the costliest part of a problem.
-  const RuleContext context = problem.rule_context(
-      spec.rule.value_or(StepsizeRule{RuleKind::fixed, spec.eta.value_or(1)}));
+  const RuleContext context =
+      problem.rule_context(spec.rule.value_or(StepsizeRule{RuleKind::fixed, spec.eta.value_or(1)}));
   RunOutcome out;
   if (spec.solver == SolverKind::nesterov)
     out.momentum = nesterov_momentum(context.smoothness / context.lambda);
@@ -202,8 +200,7 @@ const Problem& ProblemCache::get(const std::string& dataset, double lambda) {
   const auto key = std::make_pair(dataset, lambda);
   auto it = problems_.find(key);
   if (it == problems_.end())
-    it = problems_
-             .emplace(key, make_problem(make_dataset(dataset), lambda, reference_, certifier_))
+    it = problems_.emplace(key, make_problem(make_dataset(dataset), lambda, reference_, certifier_))
              .first;
   return it->second;
 }

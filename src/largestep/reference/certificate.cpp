@@ -28,9 +28,9 @@ std::uint64_t cache_key(const Dataset<double>& data, const SeparabilityOptions& 
 }
 
 SeparabilityVerdict parse_verdict(const std::string& text) {
-  for (const SeparabilityVerdict v : {SeparabilityVerdict::separable,
-                                      SeparabilityVerdict::not_separable,
-                                      SeparabilityVerdict::undetermined})
+  for (const SeparabilityVerdict v :
+       {SeparabilityVerdict::separable, SeparabilityVerdict::not_separable,
+        SeparabilityVerdict::undetermined})
     if (to_string(v) == text) return v;
   throw std::invalid_argument(fmt::format("unknown verdict '{}'", text));
 }
@@ -45,7 +45,8 @@ nlohmann::json to_record(const Separability& s, const SeparabilityOptions& o) {
           {"separable", s.separable},
           {"margin", s.margin},
           {"margin_upper_bound", s.margin_upper_bound},
-          {"direction", std::vector<double>(s.direction.data(), s.direction.data() + s.direction.size())},
+          {"direction",
+           std::vector<double>(s.direction.data(), s.direction.data() + s.direction.size())},
           {"iterations", s.iterations},
           {"converged", s.converged},
           {"digits", s.digits},
@@ -99,8 +100,8 @@ Separability cached_separability(const Dataset<double>& data, const Separability
   }
   const Separability s = check_separability(data, options);
   ++computed;
-  disk_cache::write_record(path, disk_cache::seal(to_record(s, options), kRecordKind,
-                                                  kCacheFormat, key));
+  disk_cache::write_record(path,
+                           disk_cache::seal(to_record(s, options), kRecordKind, kCacheFormat, key));
   return s;
 }
 
@@ -123,8 +124,8 @@ Separability certify_separability(const Dataset<double>& data, const Certificate
     best.separable = true;
     best.margin = margin;
     best.direction = c.direction.normalized();
-    best.method += fmt::format("; the margin of the candidate direction {}, measured on the data",
-                               c.name);
+    best.method +=
+        fmt::format("; the margin of the candidate direction {}, measured on the data", c.name);
   }
   return best;
 }
