@@ -31,6 +31,9 @@ struct CertificateOptions {
 // edited or of another format is recomputed, never trusted.
 Separability cached_separability(const Dataset<double>& data, const SeparabilityOptions& options);
 
+// On data of more than 10^6 entries, Frank-Wolfe starts from the best candidate direction
+// (SeparabilityOptions::start_direction); the cache record serves whatever the start, as any
+// certificate is valid however it was found.
 // The certificate with the best certified margin among check_separability's own (through the
 // cache when options.use_cache) and the candidates', which are measured only when Frank-Wolfe
 // did not converge (budget, cap, or a margin it could not certify). The upper bound is

@@ -63,6 +63,10 @@ struct SeparabilityOptions {
   int max_digits = 640;
   // Wall-clock budget of the iterations: past it, the certificate of where they stand.
   double max_seconds = std::numeric_limits<double>::infinity();
+  // A direction believed close to the max-margin one (a candidate's): Frank-Wolfe starts from the
+  // minimum-norm point of the rows with the smallest margins under it instead of from one row.
+  // Empty: from the shortest row, as always.
+  Vector<double> start_direction;
   // Called after each iteration (cheap: one call per O(n d) iteration).
   std::function<void(const SeparabilityProgress&)> progress;
 };
