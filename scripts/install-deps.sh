@@ -12,7 +12,7 @@ packages=(
   libomp-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev zlib1g-dev
   python3 python3-matplotlib python3-numpy python3-scipy
-  python3-sklearn liblinear-tools python3-liblinear
+  python3-sklearn liblinear-tools python3-liblinear dataset-fashion-mnist
   clang libclang-rt-14-dev
   valgrind
 )

@@ -4,11 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli_runner.h"
+#include "largestep/data/real_datasets.h"
 #include "scoped_env.h"
 #include "temp_dir.h"
 
@@ -138,6 +140,55 @@ TEST(CliData, ScoreRefusesAnEmptyWeightField) {
   const std::string weights = dir.write("w.txt", "1,,2\n");
   expect_usage_error("score --data toy4 --lambda 1e-2 --weights " + weights,
                      "w.txt:1: weight 2 is missing (empty field) (1,,2)");
+}
+
+TEST(CliData, ScoreRiskIsTheMeanLossAndTheErrorRateWithoutAReference) {
+  const TempDir dir;
+  const ScopedEnv cache("LARGESTEP_CACHE_DIR", dir.path("cache"));
+  // One point x = 1, y = +1: margins 0, 2 and -3.
+  const std::string weights = dir.write("w.txt", "0\n2\n-3\n");
+  const CliOutcome o = run_cli("score --risk --json --data oned --weights " + weights);
+  ASSERT_EQ(o.code, 0) << o.output;
+  const nlohmann::json risks = nlohmann::json::parse(o.output).at("risks");
+  ASSERT_EQ(risks.size(), 3u);
+  EXPECT_DOUBLE_EQ(risks[0].at("loss").get<double>(), std::log(2.0));
+  EXPECT_EQ(risks[0].at("errors"), 1);  // on the boundary: not classified correctly
+  EXPECT_DOUBLE_EQ(risks[1].at("loss").get<double>(), std::log1p(std::exp(-2.0)));
+  EXPECT_EQ(risks[1].at("errors"), 0);
+  EXPECT_EQ(risks[1].at("error_rate"), 0.0);
+  EXPECT_DOUBLE_EQ(risks[2].at("loss").get<double>(), 3 + std::log1p(std::exp(-3.0)));
+  EXPECT_EQ(risks[2].at("error_rate"), 1.0);
+  EXPECT_FALSE(std::filesystem::exists(dir.path("cache"))) << "--risk computed a reference";
+  const CliOutcome text = run_cli("score --risk --data oned --weights " + weights);
+  EXPECT_TRUE(contains(text.output, "   2       0.12692801104297249      0.000000           0"))
+      << text.output;
+  expect_usage_error("score --data oned --weights " + weights, "score needs --lambda");
+  expect_usage_error("score --risk --lambda 1e-3 --data oned --weights " + weights, "--lambda");
+}
+
+bool fashion_installed() {
+  return std::filesystem::exists(fashion_files(FashionSplit::test).images) &&
+         std::filesystem::exists(fashion_files(FashionSplit::train).labels);
+}
+
+TEST(CliData, FashionTestSplitIsScoredAndItsFilesAreInputs) {
+  if (!fashion_installed()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
+  const TempDir dir;
+  std::string zeros;
+  for (int j = 0; j < 784; ++j) zeros += "0 ";
+  dir.write("w.txt", zeros + "\n");
+  const CliOutcome o =
+      run_cli("score --risk --json --data fashion:7v9,split=test --weights " + dir.path("w.txt"));
+  ASSERT_EQ(o.code, 0) << o.output;
+  const nlohmann::json j = nlohmann::json::parse(o.output);
+  EXPECT_EQ(j.at("dataset"), "fashion:7v9,split=test");
+  EXPECT_EQ(j.at("n"), 2000);
+  EXPECT_NEAR(j.at("risks")[0].at("loss").get<double>(), std::log(2.0), 1e-16);
+  // The test split reads the training files too (their scale): neither may be overwritten.
+  for (const std::string& input :
+       {fashion_files(FashionSplit::train).images, fashion_files(FashionSplit::test).labels})
+    expect_usage_error("data export fashion:7v9,split=test --out " + input,
+                       "is the file that the spec fashion:7v9,split=test reads");
 }
 
 }  // namespace

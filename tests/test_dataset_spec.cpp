@@ -61,6 +61,9 @@ TEST(ParseDatasetSpec, ReadsEveryKind) {
        "dir/x.csv",
        {{"label", "first"}, {"header", "yes"}, {"scale", "max"}}},
       {"libsvm:C:/data/a.txt", "libsvm", "C:/data/a.txt", {{"scale", "max"}}},
+      {"fashion:7v9", "fashion", "7v9", {{"split", "train"}}},
+      {"fashion:9v7,split=test", "fashion", "9v7", {{"split", "test"}}},
+      {"fashion:6+4+2+0v7+5+3+1", "fashion", "0+2+4+6v1+3+5+7", {{"split", "train"}}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
@@ -97,7 +100,8 @@ TEST(DatasetSpecCanonical, SortsKeysSoEquivalentSpellingsAreEqual) {
 TEST(DatasetSpecCanonical, ParsesBackToTheSameSpec) {
   for (const std::string text :
        {"oned", "oned:x=0.5", "hard:gamma=0.05", "toy4", "planted:seed=9,gamma=0.2,d=3,n=7",
-        "libsvm:p.txt,pos=2,neg=1,scale=none", "csv:q.csv,scale=max,neg=0,header=no,pos=1"}) {
+        "libsvm:p.txt,pos=2,neg=1,scale=none", "csv:q.csv,scale=max,neg=0,header=no,pos=1",
+        "fashion:3+1v2,split=test", "fashion:0+2+4+6+8v9+7+5+3+1"}) {
     const DatasetSpec spec = parse_dataset_spec(text);
     const DatasetSpec again = parse_dataset_spec(spec.canonical());
     EXPECT_EQ(again.kind, spec.kind) << text;
@@ -290,6 +294,34 @@ TEST(DatasetSpecErrors, FileKindsNeedAPathAndConsistentOptions) {
   EXPECT_TRUE(mentions(spec_error("libsvm:" + path + ",label=first"), {"label"}));  // csv-only key
   // Without a label map, 0/1 labels are an error from the reader.
   EXPECT_THROW(make_dataset("libsvm:" + path), DataError);
+}
+
+TEST(DatasetSpecCanonical, FashionSortsTheClassesOfEachSide) {
+  EXPECT_EQ(parse_dataset_spec("fashion:7v9").canonical(), "fashion:7v9,split=train");
+  EXPECT_EQ(parse_dataset_spec("fashion:9v7").canonical(), "fashion:9v7,split=train");
+  EXPECT_EQ(parse_dataset_spec("fashion:6+0+4+2v1+7+5+3,split=test").canonical(),
+            "fashion:0+2+4+6v1+3+5+7,split=test");
+}
+
+TEST(DatasetSpecErrors, FashionClassesAreTwoDisjointGroupsOfClasses0To9) {
+  const auto error = [](const std::string& text) {
+    return error_of([&] { parse_dataset_spec(text); });
+  };
+  EXPECT_TRUE(mentions(error("fashion:7v7"), {"class 7", "on both sides", "'7v7'"}));
+  EXPECT_TRUE(mentions(error("fashion:1+7v9+7"), {"class 7", "on both sides"}));
+  EXPECT_TRUE(mentions(error("fashion:7+7v9"), {"class 7", "twice on one side"}));
+  EXPECT_TRUE(mentions(error("fashion:7v10"), {"class '10'", "not a class 0..9"}));
+  EXPECT_TRUE(mentions(error("fashion:7v-1"), {"class '-1'", "not a class 0..9"}));
+  EXPECT_TRUE(mentions(error("fashion:7vx"), {"class 'x'", "not a class 0..9"}));
+  EXPECT_TRUE(mentions(error("fashion:v9"), {"a side of 'v9' names no class"}));
+  EXPECT_TRUE(mentions(error("fashion:7v"), {"a side of '7v' names no class"}));
+  EXPECT_TRUE(mentions(error("fashion:7+v9"), {"class ''", "not a class 0..9"}));
+  EXPECT_TRUE(mentions(error("fashion:7v9v8"), {"expected two groups of classes AvB"}));
+  EXPECT_TRUE(mentions(error("fashion:79"), {"expected two groups of classes AvB"}));
+  EXPECT_TRUE(mentions(error("fashion"), {"expected two groups of classes AvB"}));
+  EXPECT_TRUE(mentions(error("fashion:7v9,split=valid"), {"split=valid", "train", "test"}));
+  EXPECT_TRUE(mentions(error("fashion:7v9,split=test,split=train"), {"'split' given twice"}));
+  EXPECT_TRUE(mentions(error("fashion:7v9,scale=none"), {"no parameter 'scale'", "split"}));
 }
 
 Dataset<double> small_dataset() {

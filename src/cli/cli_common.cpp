@@ -18,6 +18,16 @@ std::vector<Input> dataset_inputs(const std::string& option, const std::string& 
   const std::string given = fmt::format("{} {}", option, spec);
   if (parsed.kind == "libsvm" || parsed.kind == "csv") return {{given, parsed.path}};
   if (parsed.kind == "digits") return {{given, std::string(kDigitsPath)}};
+  if (parsed.kind == "fashion") {
+    // The test split also reads the training files: its rows are scaled by their factor.
+    const FashionFiles train = fashion_files(FashionSplit::train);
+    std::vector<Input> inputs = {{given, train.images}, {given, train.labels}};
+    if (parsed.params.at("split") == "test") {
+      const FashionFiles test = fashion_files(FashionSplit::test);
+      inputs.insert(inputs.end(), {{given, test.images}, {given, test.labels}});
+    }
+    return inputs;
+  }
   if (parsed.kind == "breast_cancer") return {{given, std::string(kBreastCancerPath)}};
   if (parsed.kind == "heart_scale") return {{given, std::string(kHeartScalePath)}};
   return {};

@@ -1,4 +1,4 @@
-// largestep score --data SPEC --lambda L --weights FILE [--json]
+// largestep score --data SPEC (--lambda L | --risk) --weights FILE [--json]
 #include <fmt/format.h>
 
 #include <cmath>
@@ -8,6 +8,7 @@
 #include "cli_common.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/data/weights_reader.h"
+#include "largestep/kernel/risk.h"
 #include "largestep/reference/certified.h"
 #include "largestep/reference/score.h"
 
@@ -18,6 +19,7 @@ struct ScoreArgs {
   std::string data, weights;
   double lambda = 0;
   bool json = false;
+  bool risk = false;
 };
 
 // The double fields of a score with their exact counterparts, and why a double may be missing.
@@ -97,6 +99,32 @@ std::string score_text(const Dataset<double>& data, const MpReference& ref,
   return out;
 }
 
+// The risk of each vector: a double (null in JSON when not finite) and the error count.
+nlohmann::json risk_json(const Dataset<double>& data, const std::vector<Risk>& risks) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const Risk& r : risks) {
+    nlohmann::json entry = {{"errors", r.errors}, {"error_rate", r.error_rate}};
+    entry["loss"] = std::isfinite(r.loss) ? nlohmann::json(r.loss) : nlohmann::json(nullptr);
+    if (!std::isfinite(r.loss))
+      entry["notes"] = {{"loss", "the mean logistic loss is beyond double's range"}};
+    list.push_back(entry);
+  }
+  return {{"dataset", data.spec}, {"n", data.n()}, {"d", data.d()}, {"risks", list}};
+}
+
+std::string risk_text(const Dataset<double>& data, const std::vector<Risk>& risks) {
+  std::string out = fmt::format(
+      "dataset {} (n = {}, d = {})\nrisk: the mean logistic loss (no lambda term) and the share "
+      "of points with y <x, w> <= 0\n",
+      data.spec, data.n(), data.d());
+  out += fmt::format("{:>4}  {:>24}  {:>12}  {:>10}\n", "#", "risk (mean loss)", "error rate",
+                     "errors");
+  for (std::size_t k = 0; k < risks.size(); ++k)
+    out += fmt::format("{:>4}  {:>24.17g}  {:>12.6f}  {:>10}\n", k + 1, risks[k].loss,
+                       risks[k].error_rate, risks[k].errors);
+  return out;
+}
+
 }  // namespace
 
 void add_score_command(CLI::App& app, Action& action) {
@@ -105,20 +133,33 @@ void add_score_command(CLI::App& app, Action& action) {
       "score",
       "The objective and the gap to the certified f* of weight vectors computed elsewhere");
   cmd->add_option("--data", a->data, "Dataset spec:\n" + dataset_spec_help())->required();
-  add_positive_option(*cmd, "--lambda", a->lambda, "Regularization strength lambda > 0")
-      ->required();
+  CLI::Option* lambda = add_positive_option(
+      *cmd, "--lambda", a->lambda, "Regularization strength lambda > 0 (needed unless --risk)");
   cmd->add_option("--weights", a->weights,
                   "Text file: one weight vector per line (d numbers separated by spaces, tabs or "
                   "commas; '#' starts a comment), or d lines of one number each")
       ->required();
+  cmd->add_flag("--risk", a->risk,
+                "Instead of f and the gap to f*: the risk of each vector on the data, the mean "
+                "logistic loss without the lambda term, and the error rate; no reference is "
+                "computed. For held-out data such as fashion:7v9,split=test")
+      ->excludes(lambda);
   cmd->add_flag("--json", a->json,
                 "Print JSON: f_star (decimal string) and per vector value, gap, gap_exact, "
                 "grad_norm, gap_bound");
   cmd->callback([a, &action] {
     action = [a] {
-      check_positive("--lambda", a->lambda);
+      if (!a->risk && a->lambda == 0)
+        throw UsageError("score needs --lambda (f and f* depend on it), or --risk");
+      if (!a->risk) check_positive("--lambda", a->lambda);
       const Dataset<double> data = make_dataset(a->data);
       const std::vector<Vector<double>> weights = read_weights(a->weights, data.d());
+      if (a->risk) {
+        std::vector<Risk> risks;
+        for (const Vector<double>& w : weights) risks.push_back(empirical_risk(data, w));
+        emit("-", a->json ? risk_json(data, risks).dump(2) + "\n" : risk_text(data, risks));
+        return 0;
+      }
       const MpReference ref = cached_reference_mp(data, a->lambda);
       const std::vector<WeightScore> scores = score_weights(data, ref, weights);
       emit("-",

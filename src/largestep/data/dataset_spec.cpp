@@ -64,6 +64,9 @@ const std::vector<Kind>& kinds() {
        "csv:PATH[,label=last|first,header=no|yes,neg=..,pos=..,scale=max|none]  CSV file"},
       {"digits", true, {},
        "digits:AvB                 scikit-learn's digits, class A -> -1, B -> +1 (e.g. 0v8)"},
+      {"fashion", true, {{"split", Type::choice, "train", {"train", "test"}}},
+       "fashion:AvB[,split=train|test]  Fashion-MNIST, 784 pixels, classes A -> -1, B -> +1 "
+       "(7v9; groups: 0+2+4+6v1+3+5+7)"},
       {"breast_cancer", false, {},
        "breast_cancer              scikit-learn's, 569 x 30, malignant -1, benign +1"},
       {"heart_scale", false, {},
@@ -194,11 +197,17 @@ DatasetSpec parse_dataset_spec(std::string_view text) {
     // that reads as one of the kind's KEY=VALUE options and names no file means the path is
     // missing.
     const std::string_view path = pop_item(rest, kind, text);
-    if (kind.name != "digits" && (path.empty() || looks_like_option(kind, path)))
-      throw DataError(fmt::format("dataset '{}' needs a path first: {}:PATH (got '{}')", kind.name,
-                                  kind.name, path));
-    // digits takes its two classes, AvB, where the file kinds take a path.
-    spec.path = kind.name == "digits" ? DigitClasses::parse(path).str() : std::string(path);
+    // digits and fashion take their classes, AvB, where the file kinds take a path.
+    if (kind.name == "digits") {
+      spec.path = DigitClasses::parse(path).str();
+    } else if (kind.name == "fashion") {
+      spec.path = FashionClasses::parse(path).str();
+    } else {
+      if (path.empty() || looks_like_option(kind, path))
+        throw DataError(fmt::format("dataset '{}' needs a path first: {}:PATH (got '{}')",
+                                    kind.name, kind.name, path));
+      spec.path = std::string(path);
+    }
   }
   while (!rest.empty()) {
     const std::string_view item = pop_item(rest, kind, text);
@@ -238,6 +247,12 @@ Dataset<double> make_dataset(const DatasetSpec& spec) {
     data = read_csv(spec.path, options);
   } else if (spec.kind == "digits") {
     data = load_digits(DigitClasses::parse(spec.path));
+  } else if (spec.kind == "fashion") {
+    const auto split = spec.params.find("split");
+    if (split == spec.params.end() || (split->second != "train" && split->second != "test"))
+      malformed_value(spec, "split");
+    data = load_fashion(FashionClasses::parse(spec.path),
+                        split->second == "test" ? FashionSplit::test : FashionSplit::train);
   } else if (spec.kind == "breast_cancer") {
     data = load_breast_cancer();
   } else if (spec.kind == "heart_scale") {

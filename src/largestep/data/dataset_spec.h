@@ -1,6 +1,6 @@
 // One dataset-spec syntax used everywhere: NAME[:ARG,KEY=VALUE,...], e.g. `oned`, `hard:gamma=0.1`,
 // `toy4`, `planted:n=1000,d=50,gamma=0.05,seed=1`, `libsvm:PATH`, `csv:PATH,label=last`,
-// `digits:0v8`, `breast_cancer`, `heart_scale`.
+// `digits:0v8`, `fashion:7v9,split=test`, `breast_cancer`, `heart_scale`.
 #pragma once
 
 #include <map>
@@ -12,8 +12,9 @@
 namespace largestep {
 
 struct DatasetSpec {
-  std::string kind;  // oned, hard, toy4, planted, libsvm, csv, digits, breast_cancer, heart_scale
-  std::string path;  // libsvm and csv: the file; digits: the two classes, "AvB"
+  std::string kind;  // oned, hard, toy4, planted, libsvm, csv, digits, fashion, breast_cancer,
+                     // heart_scale
+  std::string path;  // libsvm and csv: the file; digits and fashion: the two classes, "AvB"
   std::map<std::string, std::string> params;  // KEY=VALUE pairs, sorted by key
 
   // The spec written back in a normal form (keys sorted): equal datasets, equal strings.

@@ -1,14 +1,18 @@
 #include "largestep/data/real_datasets.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <filesystem>
 #include <vector>
 
+#include "largestep/data/idx.h"
 #include "largestep/data/readers.h"
+#include "largestep/data/resource_limits.h"
 #include "largestep/data/text.h"
 
 namespace largestep {
@@ -90,6 +94,95 @@ Dataset<double> to_scaled_dataset(const std::vector<std::vector<double>>& rows,
   return data;
 }
 
+// One side of a fashion spec, "0+2+4" (sorted), its classes added to `seen`.
+// `seen` holds for each class the side (1 or 2) that named it, 0 if none.
+std::vector<int> parse_fashion_side(std::string_view side, int side_number, std::string_view text,
+                                    std::array<int, 10>& seen) {
+  if (side.empty())
+    throw DataError(fmt::format(
+        "dataset 'fashion': a side of '{}' names no class (expected AvB, e.g. fashion:7v9 or "
+        "fashion:0+2v1+3)",
+        text));
+  std::vector<int> classes;
+  for (std::size_t start = 0; start <= side.size();) {
+    const std::size_t plus = std::min(side.find('+', start), side.size());
+    const std::string_view c = side.substr(start, plus - start);
+    if (c.size() != 1 || c[0] < '0' || c[0] > '9')
+      throw DataError(
+          fmt::format("dataset 'fashion': class '{}' in '{}' is not a class 0..9", c, text));
+    const int k = c[0] - '0';
+    int& where = seen[static_cast<std::size_t>(k)];
+    if (where != 0)
+      throw DataError(
+          fmt::format("dataset 'fashion': class {} is named {} in '{}' (a class goes "
+                      "on one side, once)",
+                      k, where == side_number ? "twice on one side" : "on both sides", text));
+    where = side_number;
+    classes.push_back(k);
+    start = plus + 1;
+  }
+  std::sort(classes.begin(), classes.end());
+  return classes;
+}
+
+// The file must exist; if not, the message says which package installs it.
+void require_fashion_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw DataError(
+        fmt::format("{} not found: install dataset-fashion-mnist (scripts/install-deps.sh)", path));
+}
+
+// The label (-1, +1) of every item of a label file, 0 for the items of classes not chosen.
+std::vector<signed char> fashion_signs(const FashionClasses& classes, const std::string& path) {
+  require_fashion_file(path);
+  const std::vector<std::uint8_t> labels = read_idx_labels(path);
+  std::array<signed char, 10> sign{};
+  for (const int k : classes.negative) sign[static_cast<std::size_t>(k)] = -1;
+  for (const int k : classes.positive) sign[static_cast<std::size_t>(k)] = +1;
+  std::vector<signed char> signs(labels.size());
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] > 9)
+      throw DataError(
+          fmt::format("{}: label {} of item {} is not a class 0..9", path, int{labels[i]}, i + 1));
+    signs[i] = sign[labels[i]];
+  }
+  return signs;
+}
+
+// Calls visit(row, sign) for every image of a chosen class, in file order, the pixels / 255 in
+// `row` (d doubles); checks the image file against the labels first. Returns the number of
+// pixels per image and of chosen images through `start(d, chosen)`, called before any visit.
+template <class Start, class Visit>
+void for_each_fashion_row(const std::vector<signed char>& signs, const FashionFiles& files,
+                          Start&& start, Visit&& visit) {
+  require_fashion_file(files.images);
+  const auto chosen = static_cast<std::ptrdiff_t>(
+      std::count_if(signs.begin(), signs.end(), [](signed char s) { return s != 0; }));
+  // p / 255 for every byte p: a table, not a division per pixel (the same doubles).
+  static const std::array<double, 256> kPixel = [] {
+    std::array<double, 256> table{};
+    for (std::size_t p = 0; p < table.size(); ++p) table[p] = static_cast<double>(p) / 255.0;
+    return table;
+  }();
+  std::vector<double> row;
+  read_idx_images(
+      files.images,
+      [&](const IdxImageShape& shape) {
+        if (shape.count != static_cast<std::int64_t>(signs.size()))
+          throw DataError(fmt::format("{}: {} images, but {} has {} labels", files.images,
+                                      shape.count, files.labels, signs.size()));
+        row.resize(static_cast<std::size_t>(shape.pixels()));
+        start(static_cast<std::ptrdiff_t>(shape.pixels()), chosen);
+      },
+      [&](std::int64_t i, const std::uint8_t* pixels) {
+        const signed char sign = signs[static_cast<std::size_t>(i)];
+        if (sign == 0) return;
+        for (std::size_t j = 0; j < row.size(); ++j) row[j] = kPixel[pixels[j]];
+        visit(row.data(), sign);
+      });
+}
+
 }  // namespace
 
 DigitClasses DigitClasses::parse(std::string_view text) {
@@ -169,6 +262,89 @@ Dataset<double> load_heart_scale(const std::string& path) {
     throw DataError(
         fmt::format("{} not found: install liblinear-tools (scripts/install-deps.sh)", path));
   return read_libsvm(path);  // labels are already +1/-1; rows scaled by the largest norm
+}
+
+FashionClasses FashionClasses::parse(std::string_view text) {
+  const std::size_t v = text.find('v');
+  if (v == std::string_view::npos || text.find('v', v + 1) != std::string_view::npos)
+    throw DataError(
+        fmt::format("dataset 'fashion': expected two groups of classes AvB (e.g. fashion:7v9 or "
+                    "fashion:0+2v1+3), got '{}'",
+                    text));
+  std::array<int, 10> seen{};
+  FashionClasses classes;
+  classes.negative = parse_fashion_side(text.substr(0, v), 1, text, seen);
+  classes.positive = parse_fashion_side(text.substr(v + 1), 2, text, seen);
+  return classes;
+}
+
+std::string FashionClasses::str() const {
+  return fmt::format("{}v{}", fmt::join(negative, "+"), fmt::join(positive, "+"));
+}
+
+FashionFiles fashion_files(FashionSplit split, const std::string& dir) {
+  const std::string prefix =
+      (std::filesystem::path(dir) / (split == FashionSplit::train ? "train" : "t10k")).string();
+  return {prefix + "-images-idx3-ubyte.gz", prefix + "-labels-idx1-ubyte.gz"};
+}
+
+double fashion_scale(const FashionClasses& classes, const std::string& dir) {
+  const FashionFiles files = fashion_files(FashionSplit::train, dir);
+  const std::vector<signed char> signs = fashion_signs(classes, files.labels);
+  // The rows go through a block of the same matrix type, and the same Eigen expression, as
+  // Dataset::max_row_norm, so this is bit for bit the number scale_rows_by_max_norm divides the
+  // training rows by, without holding them.
+  constexpr std::ptrdiff_t kBlock = 1024;
+  RowMatrix<double> block;
+  std::ptrdiff_t filled = 0;
+  double largest = 0;
+  const auto flush = [&] {
+    if (filled > 0) largest = std::max(largest, block.topRows(filled).rowwise().norm().maxCoeff());
+    filled = 0;
+  };
+  for_each_fashion_row(
+      signs, files, [&](std::ptrdiff_t d, std::ptrdiff_t) { block.resize(kBlock, d); },
+      [&](const double* row, signed char) {
+        block.row(filled++) = Eigen::Map<const Eigen::RowVectorXd>(row, block.cols());
+        if (filled == kBlock) flush();
+      });
+  flush();
+  return largest;
+}
+
+Dataset<double> load_fashion(const FashionClasses& classes, FashionSplit split,
+                             const std::string& dir) {
+  const FashionFiles files = fashion_files(split, dir);
+  const std::vector<signed char> signs = fashion_signs(classes, files.labels);
+  Dataset<double> data;
+  std::ptrdiff_t i = 0;
+  for_each_fashion_row(
+      signs, files,
+      [&](std::ptrdiff_t d, std::ptrdiff_t n) {
+        if (n == 0)
+          throw DataError(fmt::format("{}: no images of classes {}", files.labels, classes.str()));
+        require_memory(8.0 * static_cast<double>(n) * static_cast<double>(d),
+                       fmt::format("fashion:{} ({} x {} doubles)", classes.str(), n, d),
+                       "choose fewer classes");
+        data.X.resize(n, d);
+        data.y.resize(n);
+      },
+      [&](const double* row, signed char sign) {
+        data.X.row(i) = Eigen::Map<const Eigen::RowVectorXd>(row, data.d());
+        data.y(i++) = sign;
+      });
+  if (split == FashionSplit::train) {
+    scale_rows_by_max_norm(data);
+    return data;
+  }
+  const double scale = fashion_scale(classes, dir);
+  if (!detail::norm_in_safe_range(scale))
+    throw DataError(
+        fmt::format("{}: the training images of classes {} are all blank (largest "
+                    "norm {}): nothing to scale the test split by",
+                    fashion_files(FashionSplit::train, dir).images, classes.str(), scale));
+  data.X /= scale;
+  return data;
 }
 
 }  // namespace largestep
