@@ -31,6 +31,55 @@ TEST(CliData, DescribeCallsTinyMarginsByConstructionSeparable) {
   }
 }
 
+TEST(CliData, CertificateOnlyWhenNeededCachedAndBudgeted) {
+  const TempDir dir;
+  const ScopedEnv cache("LARGESTEP_CACHE_DIR", dir.path("cache"));
+  const std::string data = "planted:n=3000,d=20,gamma=0.05,seed=2";
+  const auto certificates = [&dir] {
+    int count = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path("cache"), ec))
+      count += e.path().filename().string().starts_with("certificate-");
+    return count;
+  };
+  // A classical run needs no gamma: no certificate computed, none cached, no margin reported.
+  const CliOutcome classical =
+      run_cli("run --data " + data + " --lambda 1e-3 --rule classical --max-steps 20 --json");
+  ASSERT_EQ(classical.code, 0) << classical.output;
+  EXPECT_TRUE(nlohmann::json::parse(classical.output).at("margin").is_null()) << classical.output;
+  EXPECT_EQ(certificates(), 0);
+
+  // A budget that cuts Frank-Wolfe short: said so, and the margin still certified (from a
+  // candidate direction or none: never above the converged upper bound).
+  const CliOutcome cut = run_cli("data describe --json --certificate-seconds 1e-9 " + data);
+  ASSERT_EQ(cut.code, 0) << cut.output;
+  const nlohmann::json c = nlohmann::json::parse(cut.output);
+  EXPECT_TRUE(c.at("margin_time_budget_hit").get<bool>()) << cut.output;
+  EXPECT_FALSE(c.at("margin_converged").get<bool>());
+  EXPECT_EQ(certificates(), 1);
+  const CliOutcome text = run_cli("data describe --certificate-seconds 1e-9 " + data);
+  EXPECT_TRUE(contains(text.output, "stopped by the time budget")) << text.output;
+  const CliOutcome full = run_cli("data describe --json " + data);
+  const nlohmann::json f = nlohmann::json::parse(full.output);
+  EXPECT_FALSE(f.at("margin_time_budget_hit").get<bool>()) << full.output;  // recomputed
+  // Frank-Wolfe reaches its tolerance or its iteration cap, never the default budget here.
+  EXPECT_TRUE(f.at("margin_converged").get<bool>() || f.at("margin_iteration_cap_hit").get<bool>())
+      << full.output;
+  EXPECT_GT(f.at("margin").get<double>(), 0);
+  EXPECT_LE(f.at("margin").get<double>(), f.at("margin_upper_bound").get<double>());
+  if (c.at("separable").get<bool>())
+    EXPECT_LE(c.at("margin").get<double>(), f.at("margin_upper_bound").get<double>());
+  const CliOutcome again = run_cli("data describe --json --certificate-seconds 1e-9 " + data);
+  EXPECT_EQ(nlohmann::json::parse(again.output).at("margin"), f.at("margin")) << again.output;
+  EXPECT_EQ(certificates(), 1);  // the converged record serves any budget
+
+  // An s2 run needs gamma: it is read from the cache, and reported.
+  const CliOutcome s2 =
+      run_cli("run --data " + data + " --lambda 1e-3 --rule s2 --max-steps 20 --json");
+  ASSERT_EQ(s2.code, 0) << s2.output;
+  EXPECT_EQ(nlohmann::json::parse(s2.output).at("margin"), f.at("margin")) << s2.output;
+}
+
 TEST(CliData, HugeOrUnreachableDatasetsExitTwoAtOnce) {
   const auto start = std::chrono::steady_clock::now();
   expect_usage_error("data describe planted:n=10,d=10000", "draws per row");

@@ -68,7 +68,7 @@ TEST(SuiteRunner, RunsReadBackBitForBitWithTracesAndProblemFacts) {
   EXPECT_EQ(point.reference.f_star_lower, problem.reference.f_star_lower);
   EXPECT_EQ(point.reference.h_min, problem.reference.h_min);
   EXPECT_EQ(point.reference.h_max, problem.reference.h_max);
-  EXPECT_EQ(point.margin, problem.separability.margin);
+  EXPECT_EQ(point.margin, problem.separability().margin);
   ASSERT_EQ(point.runs.size(), runs.size());
   for (std::size_t k = 0; k < runs.size(); ++k) {
     SCOPED_TRACE(runs[k].experiment.name);

@@ -81,7 +81,8 @@ SweepPoint sweep_point(const Problem& problem) {
   p.lambda = problem.lambda;
   p.reference = problem.reference;
   p.reference.w = Vector<double>();
-  p.margin = problem.separability.separable ? problem.separability.margin : 0.0;
+  const Separability& s = problem.separability();
+  p.margin = s.separable ? s.margin : 0.0;
   return p;
 }
 
@@ -109,8 +110,10 @@ void add_run(ScalingSweep& sweep, const nlohmann::json& record, std::vector<Trac
     if (point->n == 0) {
       point->n = record.at("n").get<std::int64_t>();
       point->reference = reference_of(record);
-      point->margin = record.at("margin").is_null() ? 0.0 : record.at("margin").get<double>();
     }
+    // Only the runs whose rule needs gamma compute the certificate: the first that did sets it.
+    if (point->margin == 0 && record.contains("margin") && !record.at("margin").is_null())
+      point->margin = record.at("margin").get<double>();
   }
   point->runs.push_back(std::move(run));
 }

@@ -1,13 +1,15 @@
 // largestep data describe SPEC [--lambda L] [--json]
 // largestep data export SPEC --out FILE
 #include <fmt/format.h>
+
 #include <memory>
 
+#include "certificate_args.h"
 #include "cli_common.h"
-#include "largestep/data/dataset_spec.h"
 #include "largestep/core/describe.h"
-#include "largestep/data/libsvm_writer.h"
 #include "largestep/core/result_io.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/data/libsvm_writer.h"
 
 namespace largestep::cli {
 namespace {
@@ -16,6 +18,7 @@ struct DescribeArgs {
   std::string spec;
   double lambda = 0;
   bool json = false;
+  CertificateArgs certificate;
 };
 
 struct ExportArgs {
@@ -44,6 +47,15 @@ std::string separability_text(const DatasetSummary& s) {
   return fmt::format("not shown (largest possible margin <= {:.3g})", sep.margin_upper_bound);
 }
 
+// Why the iteration stopped before its tolerance, if it did.
+std::string stop_note(const Separability& sep) {
+  if (sep.converged) return "";
+  const std::string why = sep.time_budget_hit ? "stopped by the time budget (--certificate-seconds)"
+                          : sep.iteration_cap_hit ? "stopped at the iteration cap"
+                                                  : "stopped before the tolerance";
+  return ", " + why + ": a valid but loose bound";
+}
+
 std::string describe_text(const std::string& spec, const DatasetSummary& s) {
   const Separability& sep = s.separability;
   std::string out = fmt::format("dataset        {}\n", spec);
@@ -51,8 +63,8 @@ std::string describe_text(const std::string& spec, const DatasetSummary& s) {
   out += fmt::format("max ||x_i||    {:.6g}{}\n", s.max_row_norm,
                      s.max_row_norm <= 1 ? "" : "   (> 1: Assumption 1 needs ||x_i|| <= 1)");
   out += "separable      " + separability_text(s) + "\n";
-  out += fmt::format("               by the {} ({} iterations{})\n", sep.method, sep.iterations,
-                     sep.converged ? "" : ", stopped before the tolerance: a valid but loose bound");
+  out += fmt::format("               by the {} ({} iterations, {:.3g} s{})\n", sep.method,
+                     sep.iterations, sep.seconds, stop_note(sep));
   out += fmt::format("lambda_max(X^T X)  {:.6g}\n", s.gram_max_eigenvalue);
   if (s.lambda)
     out += fmt::format("lambda {:.3g}:  L_s = {:.6g}, kappa = {:.6g}\n", *s.lambda, *s.smoothness, *s.kappa);
@@ -71,12 +83,14 @@ void add_data_command(CLI::App& app, Action& action) {
   CLI::Option* lambda_option = add_positive_option(*describe_cmd, "--lambda", args->lambda,
                                                    "Also report L_s and kappa for this lambda");
   describe_cmd->add_flag("--json", args->json, "Print JSON instead of text");
+  args->certificate.add_to(*describe_cmd);
   describe_cmd->callback([args, lambda_option, &action] {
     action = [args, lambda_option] {
       std::optional<double> lambda;
       if (lambda_option->count() > 0) lambda = check_positive("--lambda", args->lambda);
       const Dataset<double> data = make_dataset(args->spec);
-      const DatasetSummary summary = describe(data, lambda);
+      const DatasetSummary summary = describe(data, lambda, args->certificate.options());
+      args->certificate.finish_progress();
       if (args->json) {
         nlohmann::json j = summary_record(summary);
         j["dataset"] = data.spec;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "certificate_args.h"
 #include "cli_common.h"
 #include "largestep/core/experiment.h"
 #include "largestep/core/methods.h"
@@ -23,6 +24,7 @@ struct RunArgs {
   std::int64_t trace_every = 1;
   bool json = false;
   CommonRunArgs common;
+  CertificateArgs certificate;
   // Which options were given (not just their values).
   bool has_eta = false, has_rule = false, has_trace = false, has_trace_every = false;
 };
@@ -51,8 +53,17 @@ std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome
   const SolverResult& r = o.result;
   const Reference& ref = p.reference;
   std::string out = fmt::format("dataset      {} (n = {}, d = {}", p.data.spec, p.data.n(), p.data.d());
-  out += p.separability.separable ? fmt::format(", margin >= {:.4g})\n", p.separability.margin)
-                                  : std::string(", not shown separable)\n");
+  // The margin only when the rule needed it: the certificate is not computed otherwise.
+  if (const Separability* s = p.separability_if_computed()) {
+    out += s->separable
+               ? fmt::format(", margin >= {:.4g}, <= {:.4g}", s->margin, s->margin_upper_bound)
+               : std::string(", not shown separable");
+    out += s->time_budget_hit     ? "; certificate cut short by --certificate-seconds)\n"
+           : s->iteration_cap_hit ? "; certificate cut short by its iteration cap)\n"
+                                  : ")\n";
+  } else {
+    out += ")\n";
+  }
   out += fmt::format("lambda       {:.4g}   L_s = {:.6g}   kappa = {:.6g}\n", p.lambda, ref.smoothness,
                      ref.smoothness / p.lambda);
   out += fmt::format("reference    f* = {:.17g} (Newton at {} digits, bracket width {:.2g}), eta_loc = {:.6g}\n",
@@ -96,7 +107,8 @@ int run_command(const RunArgs& a) {
     throw UsageError("give a stepsize: --eta X or --rule NAME (see --help)");
   }
   if (a.has_trace) check_output("--trace", a.trace, dataset_inputs("--data", a.data));
-  const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda));
+  const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda),
+                                       compute_reference_double, a.certificate.certifier());
   check_eps_above_floor(problem, spec);  // exit 2 naming the floor
 
   // The trace goes to disk as the run produces it: memory stays that of the run, however long.
@@ -133,6 +145,7 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--solver", a->solver, known_methods(MethodKind::solver))
       ->capture_default_str();
   a->common.add_to(*cmd);
+  a->certificate.add_to(*cmd);
   CLI::Option* trace = cmd->add_option(
       "--trace", a->trace, "Write a CSV trace (t,value,gap,grad_norm,w_norm) to FILE, as it runs");
   CLI::Option* trace_every =

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "certificate_args.h"
 #include "cli_common.h"
 #include "largestep/core/experiment.h"
 #include "largestep/core/methods.h"
@@ -23,6 +24,7 @@ struct SweepArgs {
   std::string data, lambdas, etas, rules, solvers = "gd", suite, format = "csv", out = "-";
   bool list_suites = false;
   CommonRunArgs common;
+  CertificateArgs certificate;
   std::vector<std::string> given;  // the options given, by name
   bool has(const std::string& option) const {
     return std::find(given.begin(), given.end(), option) != given.end();
@@ -82,7 +84,7 @@ int suite_command(const SweepArgs& a) {
   for (Experiment& e : suite.experiments) e = a.common.applied_to(std::move(e));
   prepare_output_dir("--out", a.out);
   for (const char* file : {"runs.json", "runs.csv"}) check_output("--out", a.out + "/" + file);
-  ProblemCache problems;
+  ProblemCache problems(certified_reference, a.certificate.certifier());
   refuse_eps_below_floor(suite.experiments, problems);
   Progress progress(suite.experiments.size());
   const std::vector<SuiteRun> runs =
@@ -113,7 +115,7 @@ int sweep_command(const SweepArgs& a) {
   const std::vector<Experiment> jobs = jobs_from_flags(a);
   check_output("--out", a.out, dataset_inputs("--data", a.data));
   const std::vector<std::string>& columns = kRunColumns;
-  ProblemCache problems;
+  ProblemCache problems(certified_reference, a.certificate.certifier());
   refuse_eps_below_floor(jobs, problems);
   nlohmann::json records = nlohmann::json::array();
   std::string csv = csv_header(columns);
@@ -148,6 +150,7 @@ void add_sweep_command(CLI::App& app, Action& action) {
   cmd->add_option("--suite", a->suite, "Run a registry suite instead (see --list-suites)");
   cmd->add_flag("--list-suites", a->list_suites, "List the registry's suites and exit");
   a->common.add_to(*cmd);
+  a->certificate.add_to(*cmd);
   cmd->add_option("--format", a->format, "csv or json")
       ->check(CLI::IsMember({"csv", "json"}))
       ->capture_default_str();

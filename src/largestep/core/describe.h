@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "largestep/kernel/dataset.h"
+#include "largestep/reference/certificate.h"
 #include "largestep/reference/separability.h"
 
 namespace largestep {
@@ -17,6 +18,10 @@ struct DatasetSummary {
   std::optional<double> lambda, smoothness, kappa;
 };
 
-DatasetSummary describe(const Dataset<double>& data, std::optional<double> lambda = std::nullopt);
+// The certificate is check_separability's, or with `certificate` certify_separability's (cached,
+// budgeted, with candidate directions; the planted direction of planted data and the w_lambda of
+// every cached reference of this data are added to its candidates).
+DatasetSummary describe(const Dataset<double>& data, std::optional<double> lambda = std::nullopt,
+                        const std::optional<CertificateOptions>& certificate = std::nullopt);
 
 }  // namespace largestep

@@ -83,19 +83,38 @@ void check_eps_above_floor(const Problem& problem, const RunSpec& spec) {
       to_string(spec.precision), floor, spec.precision == Precision::single ? " or double" : ""));
 }
 
-RuleContext Problem::rule_context() const {
-  return {lambda, reference.smoothness, separability.separable ? separability.margin : 0.0,
-          reference.eta_loc};
+Separability plain_certificate(const Problem& problem) { return check_separability(problem.data); }
+
+const Separability& Problem::separability() const {
+  std::call_once(certificate_->once, [this] { certificate_->value = certifier(*this); });
+  return *certificate_->value;
 }
 
-Problem make_problem(Dataset<double> data, double lambda, const ReferenceSolver& solve_reference) {
+const Separability* Problem::separability_if_computed() const {
+  // value is set inside call_once, which synchronizes with every call that returns from it; a
+  // report calls this from the thread that ran the problem.
+  return certificate_->value ? &*certificate_->value : nullptr;
+}
+
+RuleContext Problem::rule_context() const {
+  const Separability& s = separability();
+  return {lambda, reference.smoothness, s.separable ? s.margin : 0.0, reference.eta_loc};
+}
+
+RuleContext Problem::rule_context(const StepsizeRule& rule) const {
+  if (rule_needs_gamma(rule)) return rule_context();
+  return {lambda, reference.smoothness, 0.0, reference.eta_loc};
+}
+
+Problem make_problem(Dataset<double> data, double lambda, const ReferenceSolver& solve_reference,
+                     Certifier certifier) {
   if (!(lambda > 0) || !std::isfinite(lambda))
     throw std::invalid_argument(fmt::format("lambda must be a positive finite number, got {}", lambda));
   Problem p;
   p.data = std::move(data);
   p.lambda = lambda;
-  p.separability = check_separability(p.data);
   p.reference = solve_reference(p.data, lambda);
+  p.certifier = std::move(certifier);
   return p;
 }
 
@@ -118,7 +137,9 @@ Precision parse_precision(std::string_view text) {
 RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback& trace) {
   if (spec.rule.has_value() == spec.eta.has_value())
     throw std::invalid_argument("give exactly one of a stepsize rule and a fixed eta");
-  const RuleContext context = problem.rule_context();
+  // The certificate only for a rule that needs gamma: it is the costliest part of a problem.
+  const RuleContext context =
+      problem.rule_context(spec.rule.value_or(StepsizeRule{RuleKind::fixed, spec.eta.value_or(1)}));
   RunOutcome out;
   if (spec.solver == SolverKind::nesterov)
     out.momentum = nesterov_momentum(context.smoothness / context.lambda);
@@ -179,7 +200,8 @@ const Problem& ProblemCache::get(const std::string& dataset, double lambda) {
   const auto key = std::make_pair(dataset, lambda);
   auto it = problems_.find(key);
   if (it == problems_.end())
-    it = problems_.emplace(key, make_problem(make_dataset(dataset), lambda, reference_)).first;
+    it = problems_.emplace(key, make_problem(make_dataset(dataset), lambda, reference_, certifier_))
+             .first;
   return it->second;
 }
 

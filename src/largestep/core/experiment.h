@@ -3,6 +3,8 @@
 
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,23 +19,52 @@
 
 namespace largestep {
 
-// A dataset and a lambda with everything the rules and the gaps need, computed once.
-struct Problem {
-  Dataset<double> data;
-  double lambda = 0;
-  Separability separability;
-  Reference reference;
-
-  RuleContext rule_context() const;
-};
+struct Problem;
 
 // How a problem gets its reference: compute_reference_double here; the CLI, bench/ and theory/
 // pass the cached multiprecision one (certified_reference).
 using ReferenceSolver = std::function<Reference(const Dataset<double>&, double)>;
 
+// How a problem gets its separability certificate, when something first needs it:
+// check_separability here; the CLI passes one that is cached, budgeted and uses the problem's
+// w_lambda as a candidate direction (certificate.h).
+using Certifier = std::function<Separability(const Problem&)>;
+Separability plain_certificate(const Problem& problem);  // check_separability(problem.data)
+
+// A dataset and a lambda with everything the rules and the gaps need, each computed once: the
+// reference at once, the separability certificate (costly on large data, and needed only by the
+// rules that use gamma) on first use.
+struct Problem {
+  Dataset<double> data;
+  double lambda = 0;
+  Reference reference;
+
+  // The certificate, computed by the problem's certifier on the first call (thread-safe).
+  const Separability& separability() const;
+  // The certificate if some call already computed it, else nullptr: for reports that state the
+  // margin when it is known, without computing it.
+  const Separability* separability_if_computed() const;
+
+  // Every oracle of the rules, the margin included (which computes the certificate).
+  RuleContext rule_context() const;
+  // What `rule` needs: gamma (and so the certificate) only for a rule that uses it; 0 otherwise.
+  RuleContext rule_context(const StepsizeRule& rule) const;
+
+  Certifier certifier = plain_certificate;
+
+ private:
+  // Shared by copies of the problem, which hold the same data.
+  struct Lazy {
+    std::once_flag once;
+    std::optional<Separability> value;
+  };
+  std::shared_ptr<Lazy> certificate_ = std::make_shared<Lazy>();
+};
+
 // Throws std::invalid_argument for lambda <= 0 or not finite, DataError for a bad dataset.
 Problem make_problem(Dataset<double> data, double lambda,
-                     const ReferenceSolver& solve_reference = compute_reference_double);
+                     const ReferenceSolver& solve_reference = compute_reference_double,
+                     Certifier certifier = plain_certificate);
 
 enum class SolverKind { gd, nesterov };
 enum class Precision { single, dual };  // float, double
@@ -100,13 +131,15 @@ Experiment make_experiment(std::string name, std::string_view dataset, double la
 // References stay valid for the cache's lifetime.
 class ProblemCache {
  public:
-  explicit ProblemCache(ReferenceSolver reference = certified_reference)
-      : reference_(std::move(reference)) {}
+  explicit ProblemCache(ReferenceSolver reference = certified_reference,
+                        Certifier certifier = plain_certificate)
+      : reference_(std::move(reference)), certifier_(std::move(certifier)) {}
   const Problem& get(const std::string& dataset, double lambda);
   std::size_t size() const { return problems_.size(); }
 
  private:
   ReferenceSolver reference_;
+  Certifier certifier_;
   std::map<std::pair<std::string, double>, Problem> problems_;
 };
 

@@ -25,6 +25,10 @@ nlohmann::json finite_or_null(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr);
 }
 
+nlohmann::json margin_or_null(const Separability* s) {
+  return s && s->separable ? nlohmann::json(s->margin) : nlohmann::json(nullptr);
+}
+
 }  // namespace
 
 void put_count(nlohmann::json& record, const std::string& name, const StepCount& count) {
@@ -111,8 +115,9 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
       {"f_star", problem.reference.f_star},
       {"eta_loc", problem.reference.eta_loc},
       {"smoothness", problem.reference.smoothness},
-      {"margin", problem.separability.separable ? nlohmann::json(problem.separability.margin)
-                                                : nlohmann::json(nullptr)},
+      // The certified margin when the run computed the certificate (a rule that needs gamma)
+      // and found the data separable; null otherwise.
+      {"margin", margin_or_null(problem.separability_if_computed())},
       {"f_star_lower", problem.reference.f_star_lower},
       {"h_min", problem.reference.h_min},
       {"h_max", problem.reference.h_max},
@@ -160,6 +165,9 @@ nlohmann::json summary_record(const DatasetSummary& s) {
       {"margin_method", sep.method},
       {"margin_iterations", sep.iterations},
       {"margin_converged", sep.converged},
+      {"margin_time_budget_hit", sep.time_budget_hit},
+      {"margin_iteration_cap_hit", sep.iteration_cap_hit},
+      {"margin_seconds", sep.seconds},
       {"gram_max_eigenvalue", s.gram_max_eigenvalue},
   };
   if (s.lambda) {

@@ -54,6 +54,10 @@ StepsizeRule parse_rule(std::string_view text) {
   return rule;
 }
 
+bool rule_needs_gamma(const StepsizeRule& rule) {
+  return rule_method(rule.kind).oracles.contains(Oracle::gamma);
+}
+
 double rule_eta(const StepsizeRule& rule, const RuleContext& c) {
   const Method& m = rule_method(rule.kind);
   if (m.oracles.contains(Oracle::gamma) && !(c.gamma > 0))

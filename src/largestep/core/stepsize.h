@@ -40,6 +40,10 @@ struct RuleContext {
   double eta_loc = 0;
 };
 
+// Whether the rule's stepsize depends on the margin gamma (s2, s3): only then does a run need the
+// separability certificate.
+bool rule_needs_gamma(const StepsizeRule& rule);
+
 // The stepsize of every rule but `best` (which needs runs: see best_grid). Throws
 // std::invalid_argument when the rule needs a margin and the data is not separable.
 double rule_eta(const StepsizeRule& rule, const RuleContext& context);

@@ -11,6 +11,7 @@
 
 #include "largestep/data/text.h"
 #include "largestep/kernel/output.h"
+#include "largestep/reference/disk_cache.h"
 #include "largestep/reference/newton.h"
 #include "largestep/reference/objective_mp.h"
 
@@ -21,29 +22,12 @@ std::string decimal(const Mp& x, unsigned digits) {
   return x.str(static_cast<std::streamsize>(digits), std::ios_base::scientific);
 }
 
-// FNV-1a over the bytes of X and y: the cache key must change when a data file changes.
+// The cache key: the data's contents (disk_cache.h), lambda and digits.
 std::uint64_t content_hash(const Dataset<double>& data, double lambda, unsigned digits) {
-  std::uint64_t h = 1469598103934665603ULL;
-  const auto mix = [&h](const void* p, std::size_t bytes) {
-    const auto* c = static_cast<const unsigned char*>(p);
-    for (std::size_t k = 0; k < bytes; ++k) h = (h ^ c[k]) * 1099511628211ULL;
-  };
-  const std::int64_t shape[2] = {data.n(), data.d()};
-  mix(shape, sizeof shape);
-  mix(data.X.data(), sizeof(double) * static_cast<std::size_t>(data.X.size()));
-  mix(data.y.data(), sizeof(double) * static_cast<std::size_t>(data.y.size()));
-  mix(&lambda, sizeof lambda);
-  mix(&digits, sizeof digits);
-  return h;
-}
-
-std::filesystem::path cache_dir() {
-  if (const char* dir = std::getenv("LARGESTEP_CACHE_DIR"); dir && *dir) return dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return std::filesystem::path(xdg) / "largestep";
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return std::filesystem::path(home) / ".cache" / "largestep";
-  return ".largestep-cache";
+  disk_cache::Hasher h = disk_cache::data_hasher(data);
+  h.mix_value(lambda);
+  h.mix_value(digits);
+  return h.value();
 }
 
 // The version of the code that computes and writes references: bump it whenever the reference's
@@ -51,24 +35,10 @@ std::filesystem::path cache_dir() {
 // than the git commit, so that a rebuild at a new commit keeps the cache.
 constexpr int kCacheFormat = 3;
 
-// FNV-1a of the record without its checksum (nlohmann's dump sorts the keys and prints doubles in
-// their shortest round-trip form, so a record read back dumps to the same text) and of the
-// format. It catches a hand-edited or damaged record and one written by other code; it is no
-// defence against a forger who recomputes it.
-std::string record_checksum(nlohmann::json record) {
-  record.erase("checksum");
-  const std::string text = fmt::format("largestep-reference-{}\n{}", kCacheFormat, record.dump());
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  return fmt::format("{:016x}", h);
-}
+constexpr std::string_view kRecordKind = "reference";
 
 nlohmann::json cache_record(const MpReference& r, std::uint64_t key) {
-  nlohmann::json j = to_json(r);
-  j["key"] = fmt::format("{:016x}", key);
-  j["format"] = kCacheFormat;
-  j["checksum"] = record_checksum(j);
-  return j;
+  return disk_cache::seal(to_json(r), kRecordKind, kCacheFormat, key);
 }
 
 // A decimal string of the reference rounded to the nearest double: from_chars, which rounds
@@ -108,10 +78,8 @@ nlohmann::json to_json(const MpReference& r) {
 namespace {
 
 std::optional<MpReference> from_json(const nlohmann::json& j, std::uint64_t key) {
-  if (!j.is_object() || j.value("key", "") != fmt::format("{:016x}", key)) return std::nullopt;
   // A record whose checksum does not match was edited, damaged or written by other code.
-  if (j.value("format", 0) != kCacheFormat || j.value("checksum", "") != record_checksum(j))
-    return std::nullopt;
+  if (!disk_cache::valid(j, kRecordKind, kCacheFormat, key)) return std::nullopt;
   MpReference r;
   r.dataset = j.at("dataset").get<std::string>();
   r.lambda = j.at("lambda").get<double>();
@@ -286,22 +254,16 @@ MpReference cached_reference_mp(const Dataset<double>& data, double lambda, unsi
       method == ReferenceMethod::scaled
           ? (content_hash(data, lambda, kScaledDigits) ^ 0x5ca1edd0d0b1e000ULL) * 1099511628211ULL
           : content_hash(data, lambda, digits);
-  const std::filesystem::path path = cache_dir() / fmt::format("reference-{:016x}.json", key);
-  if (std::ifstream in(path); in) {
+  const std::filesystem::path path = disk_cache::record_path(kRecordKind, key);
+  if (const std::optional<nlohmann::json> j = disk_cache::read_json(path)) {
     try {
-      if (auto cached = from_json(nlohmann::json::parse(in), key)) return *cached;
+      if (auto cached = from_json(*j, key)) return *cached;
     } catch (const std::exception&) {
-      // malformed or truncated: recompute below
+      // a field missing or of the wrong type: recompute below
     }
   }
   MpReference r = compute_reference(data, lambda, digits, method, progress);
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  try {
-    write_output(path.string(), cache_record(r, key).dump(1) + "\n");
-  } catch (const std::exception&) {
-    // A read-only cache only costs time: the reference is still correct.
-  }
+  disk_cache::write_record(path, cache_record(r, key));
   return r;
 }
 

@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <tuple>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "largestep/reference/gordan_certificate.h"
 #include "largestep/reference/multiprecision.h"
@@ -20,6 +24,37 @@ struct Iterate {
   Vector<Scalar> a;
   long iterations = 0;
   bool converged = false;
+  bool timed_out = false;
+};
+
+template <class Scalar>
+double as_double(const Scalar& x) {
+  if constexpr (std::is_same_v<Scalar, double>)
+    return x;
+  else
+    return x.template convert_to<double>();
+}
+
+// The time budget and progress display of one check_separability, across its double and MPFR
+// rounds.
+class Budget {
+ public:
+  explicit Budget(const SeparabilityOptions& options)
+      : options_(options), start_(std::chrono::steady_clock::now()) {}
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+  bool expired() const { return seconds() > options_.max_seconds; }
+  void report(long iterations, double margin_estimate, double upper_bound) const {
+    if (options_.progress)
+      options_.progress({used + iterations, options_.max_iterations, seconds(),
+                         options_.max_seconds, margin_estimate, upper_bound});
+  }
+  long used = 0;  // iterations of the rounds before this one
+
+ private:
+  const SeparabilityOptions& options_;
+  std::chrono::steady_clock::time_point start_;
 };
 
 // Minimizes (1/2) ||Z^T a||^2 over the simplex, Z = diag(y) X, tracking p = Z^T a, from `a`. With
@@ -27,7 +62,7 @@ struct Iterate {
 // `zero` is the norm below which p counts as 0 (rounding) relative to the largest row norm.
 template <class Scalar>
 Iterate<Scalar> frank_wolfe(const RowMatrix<Scalar>& Z, Vector<Scalar> a, long max_iterations,
-                            double relative_tolerance, const Scalar& zero) {
+                            double relative_tolerance, const Scalar& zero, const Budget& budget) {
   using std::sqrt;
   const std::ptrdiff_t n = Z.rows();
   Vector<Scalar> p = Z.transpose() * a;
@@ -53,6 +88,11 @@ Iterate<Scalar> frank_wolfe(const RowMatrix<Scalar>& Z, Vector<Scalar> a, long m
     }
     if (s(fw) > 0 && s(fw) / norm >= (1 - relative_tolerance) * norm) {
       out.converged = true;
+      break;
+    }
+    budget.report(out.iterations, as_double(Scalar(s(fw) / norm)), as_double(norm));
+    if (budget.expired()) {
+      out.timed_out = true;
       break;
     }
 
@@ -128,10 +168,37 @@ Measured<Scalar> measure(const RowMatrix<Scalar>& Z, const Vector<Scalar>& a) {
   return m;
 }
 
+// Weights to start from near a direction u believed close to the max-margin one: the minimum-norm
+// point of the rows with the smallest margins under u (the likely support vectors), found by
+// Frank-Wolfe on those rows alone, which costs k d per iteration instead of n d. The full iteration
+// then only has to add the support vectors u missed.
+Vector<double> warm_start(const RowMatrix<double>& Z, const Vector<double>& u,
+                          const SeparabilityOptions& options, const Budget& budget) {
+  const std::ptrdiff_t n = Z.rows(), d = Z.cols();
+  const std::ptrdiff_t k = std::min<std::ptrdiff_t>(n, std::max<std::ptrdiff_t>(8 * d, 256));
+  const Vector<double> margins = Z * u;
+  std::vector<std::ptrdiff_t> rows(static_cast<std::size_t>(n));
+  for (std::ptrdiff_t i = 0; i < n; ++i) rows[static_cast<std::size_t>(i)] = i;
+  std::nth_element(
+      rows.begin(), rows.begin() + (k - 1), rows.end(),
+      [&margins](std::ptrdiff_t i, std::ptrdiff_t j) { return margins(i) < margins(j); });
+  RowMatrix<double> Zk(k, d);
+  for (std::ptrdiff_t r = 0; r < k; ++r) Zk.row(r) = Z.row(rows[static_cast<std::size_t>(r)]);
+  Vector<double> ak = Vector<double>::Zero(k);
+  std::ptrdiff_t start = 0;
+  Zk.rowwise().squaredNorm().minCoeff(&start);
+  ak(start) = 1;
+  const Iterate<double> it = frank_wolfe<double>(Zk, ak, options.max_iterations,
+                                                 options.relative_tolerance / 10, 1e-15, budget);
+  Vector<double> a = Vector<double>::Zero(n);
+  for (std::ptrdiff_t r = 0; r < k; ++r) a(rows[static_cast<std::size_t>(r)]) = it.a(r);
+  return a;
+}
+
 // 2^k with max |z_ij| 2^k in [0.5, 1), when the largest entry is far from 1 (oned:x=1e-300): p
 // and its squares then stay in range. Data near 1 keeps its bits (scale 1).
-double power_of_two_scale(const RowMatrix<double>& Z) {
-  const double largest = Z.cwiseAbs().maxCoeff();
+double power_of_two_scale(const Eigen::Ref<const Vector<double>>& entries) {
+  const double largest = entries.size() == 0 ? 0.0 : entries.cwiseAbs().maxCoeff();
   if (!(largest > 0) || (largest >= 0x1p-60 && largest <= 0x1p60)) return 1;
   int exponent = 0;
   std::frexp(largest, &exponent);
@@ -161,20 +228,36 @@ std::string to_string(SeparabilityVerdict verdict) {
 
 Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options) {
   if (data.n() < 1 || data.d() < 1) throw DataError("check_separability: empty dataset");
-  if (data.sparse)
-    throw DataError("check_separability: sparse (CSR) data is not supported yet; read it with "
-                    "format=dense, or use a rule that needs no margin");
-  const double scale = power_of_two_scale(data.X);
+  if (data.sparse) {
+    // Frank-Wolfe, the exact proof and the MPFR fallback work on dense rows: CSR data up to
+    // kMaxSparseCertificateEntries entries is certified as a dense copy.
+    const double entries = static_cast<double>(data.n()) * static_cast<double>(data.d());
+    if (entries > kMaxSparseCertificateEntries)
+      throw DataError(fmt::format(
+          "the margin certificate of CSR data is computed on a dense copy, and {} has n * d = "
+          "{:.3g} entries, more than {:.3g}: no certified margin, so the rules that need one (s2, "
+          "s3) cannot run on it; classical, loc, best and nesterov do not need it",
+          data.spec.empty() ? "this dataset" : data.spec, entries, kMaxSparseCertificateEntries));
+    Dataset<double> dense{RowMatrix<double>(data.Xs), data.y, data.spec};
+    return check_separability(dense, options);
+  }
+  const double scale = power_of_two_scale(data.entries());
   RowMatrix<double> Z = data.y.asDiagonal() * data.X;
   if (scale != 1) Z *= scale;  // exact: a power of two, and the largest entry lands near 1
   const std::ptrdiff_t n = Z.rows();
+  Budget budget(options);
 
   Vector<double> a0 = Vector<double>::Zero(n);
-  std::ptrdiff_t start = 0;
-  Z.rowwise().squaredNorm().minCoeff(&start);
-  a0(start) = 1;
+  if (options.start_direction.size() == Z.cols() && options.start_direction.allFinite() &&
+      options.start_direction.norm() > 0) {
+    a0 = warm_start(Z, options.start_direction, options, budget);
+  } else {
+    std::ptrdiff_t start = 0;
+    Z.rowwise().squaredNorm().minCoeff(&start);
+    a0(start) = 1;
+  }
   const Iterate<double> fw =
-      frank_wolfe<double>(Z, a0, options.max_iterations, options.relative_tolerance, 1e-15);
+      frank_wolfe<double>(Z, a0, options.max_iterations, options.relative_tolerance, 1e-15, budget);
   const Measured<double> m = measure(Z, fw.a);
 
   Separability result;
@@ -184,38 +267,47 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
   result.direction = m.direction;
   result.margin_upper_bound = m.upper_bound / scale;
   result.margin = m.margin / scale;
+  result.time_budget_hit = fw.timed_out;
+  result.iteration_cap_hit = !fw.converged && fw.iterations >= options.max_iterations;
+  const auto done = [&budget](Separability& r) {
+    r.seconds = budget.seconds();
+    return r;
+  };
   if (m.certified) {
     result.verdict = SeparabilityVerdict::separable;
     result.separable = true;
-    return result;
+    return done(result);
   }
   result.margin = std::min(result.margin, 0.0);  // a positive margin below rounding is not one
   // Only a minimum-norm point at 0 to double's rounding (with the iteration stopped by precision,
   // not by its limit) leaves the question to exact or higher-precision arithmetic.
   const double largest = Z.rowwise().norm().maxCoeff();
   const bool at_rounding = m.upper_bound <= 1e-9 * largest;
-  if (!at_rounding || fw.iterations >= options.max_iterations) return result;
+  if (!at_rounding || fw.iterations >= options.max_iterations || fw.timed_out) return done(result);
   if (const std::ptrdiff_t support = prove_zero_in_hull(Z, fw.a)) {
     result.verdict = SeparabilityVerdict::not_separable;
     result.method += proof_note(support);
-    return result;
+    return done(result);
   }
   // A margin too small for double (hard:gamma=1e-16): Frank-Wolfe again in MPFR from where double
   // stopped, in more digits each time, while the data is small enough for MPFR's cost.
   const double entries = static_cast<double>(n) * static_cast<double>(Z.cols());
-  if (entries > static_cast<double>(options.max_entries_for_multiprecision)) return result;
+  if (entries > static_cast<double>(options.max_entries_for_multiprecision)) return done(result);
   Vector<double> a = fw.a;
   long used = fw.iterations;
   for (int digits = 40; digits <= options.max_digits; digits *= 2) {
-    const long budget = std::min<long>(options.max_iterations - used,
+    const long rounds = std::min<long>(options.max_iterations - used,
                                        static_cast<long>(std::max(1.0, 2e7 / entries)));
-    if (budget <= 0) break;
+    if (rounds <= 0) break;
     const MpDigits precision(static_cast<unsigned>(digits));
     const RowMatrix<Mp> Z_mp = Z.cast<Mp>();
     const Mp zero = pow(Mp(10), -(digits - 5));
+    budget.used = used;
     const Iterate<Mp> it =
-        frank_wolfe<Mp>(Z_mp, a.cast<Mp>(), budget, options.relative_tolerance, zero);
+        frank_wolfe<Mp>(Z_mp, a.cast<Mp>(), rounds, options.relative_tolerance, zero, budget);
     used += it.iterations;
+    result.time_budget_hit = it.timed_out;
+    result.iteration_cap_hit = !it.converged && used >= options.max_iterations;
     const Measured<Mp> mm = measure(Z_mp, it.a);
     for (std::ptrdiff_t i = 0; i < n; ++i) a(i) = it.a(i).convert_to<double>();
     result.iterations = used;
@@ -239,16 +331,48 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
                                    use_rounded ? ""
                                                : " (the margin of the MPFR direction; "
                                                  "its rounding to double does not separate)");
-      return result;
+      return done(result);
     }
     if (const std::ptrdiff_t support = prove_zero_in_hull(Z, a)) {
       result.verdict = SeparabilityVerdict::not_separable;
       result.method += proof_note(support);
-      return result;
+      return done(result);
     }
-    if (!(mm.upper_bound <= pow(Mp(10), -(digits - 10)) * Mp(largest))) break;
+    if (it.timed_out || !(mm.upper_bound <= pow(Mp(10), -(digits - 10)) * Mp(largest))) break;
   }
-  return result;
+  return done(result);
+}
+
+double certified_margin(const Dataset<double>& data, const Vector<double>& direction) {
+  if (direction.size() != data.d())
+    throw std::invalid_argument(fmt::format("certified_margin: a direction of size {} for d = {}",
+                                            direction.size(), data.d()));
+  const double norm = direction.norm();
+  if (!(norm > 0) || !std::isfinite(norm)) return 0;
+  const Vector<double> u = direction / norm;
+  // As check_separability measures its own direction, on the same power-of-two scaled rows,
+  // without forming diag(y) X: y_i = +-1 only flips signs, exactly.
+  const double scale = power_of_two_scale(data.entries());
+  const double d_u = static_cast<double>(data.d()) * std::numeric_limits<double>::epsilon() / 2;
+  const double gamma_d = d_u / (1 - d_u);
+  double smallest = std::numeric_limits<double>::infinity();
+  for (std::ptrdiff_t i = 0; i < data.n(); ++i) {
+    double margin = 0, error = 0;
+    const auto add = [&](double x, std::ptrdiff_t j) {
+      const double z = data.y(i) * x * scale;
+      margin += z * u(j);
+      error += std::abs(z * u(j));
+    };
+    if (data.sparse) {  // the nonzeros only: the zeros add nothing, exactly
+      for (int p = data.Xs.outerIndexPtr()[i]; p < data.Xs.outerIndexPtr()[i + 1]; ++p)
+        add(data.Xs.valuePtr()[p], data.Xs.innerIndexPtr()[p]);
+    } else {
+      for (std::ptrdiff_t j = 0; j < data.d(); ++j) add(data.X(i, j), j);
+    }
+    if (!(margin - gamma_d * error > 0)) return 0;
+    smallest = std::min(smallest, margin);
+  }
+  return smallest / scale;
 }
 
 }  // namespace largestep

@@ -1,6 +1,8 @@
 // Linear separability through the origin, with a certified margin, or a proof that there is none.
 #pragma once
 
+#include <functional>
+#include <limits>
 #include <string>
 
 #include "largestep/kernel/dataset.h"
@@ -37,6 +39,19 @@ struct Separability {
   // margin too small for double was resolved in MPFR arithmetic.
   int digits = 15;
   std::string method;  // how the certificate was found, for reports
+  // What cut the iteration short when it did not converge: the time budget or the iteration cap
+  // (SeparabilityOptions). Either way the margin is certified; it may only be loose.
+  bool time_budget_hit = false;
+  bool iteration_cap_hit = false;
+  double seconds = 0;  // spent computing it
+};
+
+// Where Frank-Wolfe stands, for a progress display: the margin of its current direction as
+// computed (not yet certified) and the upper bound ||p||.
+struct SeparabilityProgress {
+  long iterations = 0, max_iterations = 0;
+  double seconds = 0, max_seconds = 0;
+  double margin_estimate = 0, upper_bound = 0;
 };
 
 struct SeparabilityOptions {
@@ -46,7 +61,18 @@ struct SeparabilityOptions {
   // proved absent), is solved again in MPFR at 40, 80, ... up to max_digits decimal digits.
   long max_entries_for_multiprecision = 20000;
   int max_digits = 640;
+  // Wall-clock budget of the iterations: past it, the certificate of where they stand.
+  double max_seconds = std::numeric_limits<double>::infinity();
+  // A direction believed close to the max-margin one (a candidate's): Frank-Wolfe starts from the
+  // minimum-norm point of the rows with the smallest margins under it instead of from one row.
+  // Empty: from the shortest row, as always.
+  Vector<double> start_direction;
+  // Called after each iteration (cheap: one call per O(n d) iteration).
+  std::function<void(const SeparabilityProgress&)> progress;
 };
+
+// CSR data is certified as a dense copy, up to this many entries (n * d): 512 MB of doubles.
+inline constexpr double kMaxSparseCertificateEntries = 67108864;  // 2^26
 
 // Finds the hard-margin (maximum-margin) direction through the origin as the minimum-norm point
 // of the convex hull of {y_i x_i} (Gordan / SVM duality), by Frank-Wolfe with away steps. The
@@ -56,5 +82,10 @@ struct SeparabilityOptions {
 // (rational arithmetic on at most d + 1 of the points) is attempted; when that fails, small data
 // are solved again in MPFR arithmetic (margins such as hard:gamma=1e-16 and oned:x=1e-300).
 Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options = {});
+
+// min_i y_i <x_i, u> for u = direction / ||direction||, when every y_i <x_i, u> exceeds its
+// rounding error as check_separability certifies its own direction: a certified lower bound on
+// the largest margin. 0 when the direction does not separate the data to rounding (or is 0).
+double certified_margin(const Dataset<double>& data, const Vector<double>& direction);
 
 }  // namespace largestep
