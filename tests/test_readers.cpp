@@ -345,12 +345,22 @@ TEST(Readers, RejectsLibsvmTooLargeForADenseMatrix) {
   // Found by fuzz_libsvm: a 20-byte file asked for a 32 GiB matrix.
   EXPECT_TRUE(mentions(libsvm_error("1 4294967297:-1\n"), {": too large", "4294967297"}));
   EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 4294967297:-1\n"), {": too large", "n = 2"}));
+  // The cap is on dense matrices: forced dense, n * d above it is refused, naming format=csr.
   ReadOptions small = unscaled();
+  small.storage = ReadOptions::Storage::dense;
   small.max_entries = 5;
-  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 3:1\n", small), {": too large", "exceed 5"}));
+  EXPECT_TRUE(mentions(libsvm_error("1 1:1\n-1 3:1\n", small),
+                       {": too large", "exceed 5", "format=csr"}));
   small.max_entries = 6;
   const TempFile file("1 1:1\n-1 3:1\n");
   EXPECT_EQ(read_libsvm(file.path(), small).X.size(), 6);
+  // By default a file past the cap is read as CSR (its 2 nonzeros), not refused.
+  small.storage = ReadOptions::Storage::automatic;
+  small.max_entries = 5;
+  const Dataset<double> sparse = read_libsvm(file.path(), small);
+  EXPECT_TRUE(sparse.sparse);
+  EXPECT_EQ(sparse.Xs.nonZeros(), 2);
+  EXPECT_EQ(sparse.d(), 3);
 }
 
 TEST(Readers, RejectsLibsvmWithoutFeatures) {

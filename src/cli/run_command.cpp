@@ -66,8 +66,8 @@ std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome
   }
   out += fmt::format("lambda       {:.4g}   L_s = {:.6g}   kappa = {:.6g}\n", p.lambda, ref.smoothness,
                      ref.smoothness / p.lambda);
-  out += fmt::format("reference    f* = {:.17g} (Newton at {} digits, bracket width {:.2g}), eta_loc = {:.6g}\n",
-                     ref.f_star, ref.digits, ref.bracket_width(), ref.eta_loc);
+  out += fmt::format("reference    f* = {:.17g} ({} at {} digits, cached; bracket width {:.2g}), eta_loc = {:.6g}\n",
+                     ref.f_star, ref.method, ref.digits, ref.bracket_width(), ref.eta_loc);
   out += fmt::format("solver       {} ({}), rule {}, eta = {:.6g}", to_string(spec.solver),
                      to_string(spec.precision), o.rule, o.eta);
   out += spec.solver == SolverKind::nesterov ? fmt::format(", momentum = {:.6g}\n", o.momentum) : "\n";
@@ -108,7 +108,7 @@ int run_command(const RunArgs& a) {
   }
   if (a.has_trace) check_output("--trace", a.trace, dataset_inputs("--data", a.data));
   const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda),
-                                       compute_reference_double, a.certificate.certifier());
+                                       certified_reference, a.certificate.certifier());
   check_eps_above_floor(problem, spec);  // exit 2 naming the floor
 
   // The trace goes to disk as the run produces it: memory stays that of the run, however long.
