@@ -22,12 +22,12 @@ inline constexpr unsigned kDefaultDigits = 100;
 // kMpfrMaxWork.
 enum class ReferenceMethod { automatic, mpfr, scaled };
 
-// The largest n d^2 that gets the 100-digit MPFR reference automatically: about ten seconds of
-// MPFR Newton on this project's reference machine (2,000 x 64 took 8.5 s, 20,000 x 64 79 s).
-// Every dataset of the registry and of theory/ (digits:AvB ~360 x 64 = 1.5e6, breast_cancer
-// 569 x 30, planted up to 1000 x 10) lies far below it, so their verdicts keep the 100-digit
-// reference.
-inline constexpr double kMpfrMaxWork = 1e7;
+// The largest n d^2 that gets the 100-digit MPFR reference automatically: about two seconds of
+// MPFR Newton on this project's reference machine (2,000 x 64 = 8.2e6 took 7.2 s, 20,000 x 64
+// 79 s; the scaled path does either in under a second). Every dataset of the registry and of
+// theory/ (digits:AvB ~360 x 64 = 1.5e6, S10's planted 16384 x 10 = 1.6e6, breast_cancer
+// 569 x 30) lies below it, so their verdicts keep the 100-digit reference.
+inline constexpr double kMpfrMaxWork = 2e6;
 
 // "auto", "mpfr" or "scaled"; anything else is a std::invalid_argument naming the value.
 ReferenceMethod parse_reference_method(const std::string& name);
