@@ -67,8 +67,9 @@ TEST(CliData, CertificateOnlyWhenNeededCachedAndBudgeted) {
       << full.output;
   EXPECT_GT(f.at("margin").get<double>(), 0);
   EXPECT_LE(f.at("margin").get<double>(), f.at("margin_upper_bound").get<double>());
-  if (c.at("separable").get<bool>())
+  if (c.at("separable").get<bool>()) {
     EXPECT_LE(c.at("margin").get<double>(), f.at("margin_upper_bound").get<double>());
+  }
   const CliOutcome again = run_cli("data describe --json --certificate-seconds 1e-9 " + data);
   EXPECT_EQ(nlohmann::json::parse(again.output).at("margin"), f.at("margin")) << again.output;
   EXPECT_EQ(certificates(), 1);  // the converged record serves any budget
