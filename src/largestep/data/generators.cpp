@@ -283,8 +283,9 @@ Dataset<double> make_sparse_planted(const SparsePlantedOptions& options) {
     draw_sparse(pilot, w_star, k, x);
     pilot_margins.push_back(std::abs(x.margin));
   }
+  const double threshold = gamma;  // a lambda cannot capture a structured binding (clang)
   const auto accepted = std::count_if(pilot_margins.begin(), pilot_margins.end(),
-                                      [gamma](double m) { return m >= gamma; });
+                                      [threshold](double m) { return m >= threshold; });
   const double rate = static_cast<double>(accepted) / kSparsePilotRows;
   if (rate * kPlantedMaxExpectedDrawsPerRow < 1) {
     std::sort(pilot_margins.begin(), pilot_margins.end());
