@@ -21,6 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   ReadOptions options = fuzz::options_from_byte(data[size - 1]).read;
   options.max_entries = kMaxEntries;
+  // The invariant checks (fuzz_check.h) read a dense X; CSR storage is tested in test_sparse.
+  options.storage = ReadOptions::Storage::dense;
   const std::string text(reinterpret_cast<const char*>(data), size - 1);
   fuzz::check_reader(kName, options.scale_rows, [&](bool scale_rows) {
     ReadOptions these = options;

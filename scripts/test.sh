@@ -13,4 +13,4 @@ cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs" --no-tests=error
 bash scripts/test_openmp.sh
 bash scripts/sanitize.sh --data
-bash scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-20}" --jobs "$jobs"
+bash scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-10}" --jobs "$jobs"
