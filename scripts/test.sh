@@ -2,7 +2,7 @@
 # Installs what is missing, builds the release preset and runs the whole test suite: the CTest
 # suite (GoogleTest units, benchmark smoke tests, the gate's, the plots' and the peers' tests),
 # the OpenMP thread-determinism tests in their own small build, the data units (readers, spec
-# parser, generators) under ASan + UBSan, and each libFuzzer target for FUZZ_SECONDS (default 20).
+# parser, generators) under ASan + UBSan, and each libFuzzer target for FUZZ_SECONDS (default 10).
 # The whole suite under the sanitizers: scripts/sanitize.sh (README, "Tests").
 set -euo pipefail
 cd "$(dirname "$0")/.."
