@@ -91,6 +91,87 @@ TEST(FusedCsrKernel, ResultsAreBitwiseIdenticalForAnyThreadCount) {
 #endif
 }
 
+// The team size follows the work: one thread below kMinEntriesPerThread entries a thread, at
+// most one a part and omp_get_max_threads(); never more than one for a non-machine Scalar.
+TEST(KernelThreads, FollowTheWorkSize) {
+#if defined(LARGESTEP_HAVE_OPENMP)
+  omp_set_num_threads(4);
+  EXPECT_EQ(kernel_threads<double>(kMinEntriesPerThread - 1, 100), 1);
+  EXPECT_EQ(kernel_threads<double>(2 * kMinEntriesPerThread, 100), 2);
+  EXPECT_EQ(kernel_threads<float>(3 * kMinEntriesPerThread, 100), 3);
+  EXPECT_EQ(kernel_threads<double>(100 * kMinEntriesPerThread, 100), 4);  // max threads
+  EXPECT_EQ(kernel_threads<double>(100 * kMinEntriesPerThread, 2), 2);    // parts
+  struct NotArithmetic {};
+  EXPECT_EQ(kernel_threads<NotArithmetic>(100 * kMinEntriesPerThread, 100), 1);
+#else
+  EXPECT_EQ(kernel_threads<double>(100 * kMinEntriesPerThread, 100), 1);
+  GTEST_SKIP() << "built without OpenMP (LARGESTEP_OPENMP=OFF): one thread always";
+#endif
+}
+
+// Bitwise identical results for 1..7 threads on both sides of the crossover: datasets whose
+// evaluation runs on one thread whatever the team size asked for (several blocks or chunks, too
+// little work), and datasets of several times the threshold, which run on several threads.
+template <class Scalar>
+void expect_identical_across_the_crossover() {
+  constexpr std::int64_t d = 64;
+  const std::int64_t small_rows = 4 * kRowsPerBlock;  // 4 blocks
+  const std::int64_t large_rows =
+      (8 * kMinEntriesPerThread / d / kRowsPerBlock + 3) * kRowsPerBlock;
+  ASSERT_LT(small_rows * d, 2 * kMinEntriesPerThread);
+  for (const std::int64_t n : {small_rows, large_rows + 17}) {
+    const Dataset<Scalar> data = make_dense_data<Scalar>(n, d, 11);
+    const LogisticObjective<Scalar> f(data, Scalar(kLambda));
+    const Vector<Scalar> w = make_dense_point<Scalar>(d, 11);
+    const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
+#if defined(LARGESTEP_HAVE_OPENMP)
+    omp_set_num_threads(7);
+    EXPECT_EQ(kernel_threads<Scalar>(n * d, blocks) > 1, n > small_rows) << n;
+#endif
+    const Evaluation<Scalar> one = evaluate(f, w, 1);
+    for (int threads = 1; threads <= 7; ++threads)
+      EXPECT_TRUE(evaluate(f, w, threads).bitwise_equal(one)) << threads << " threads, n " << n;
+  }
+}
+
+TEST(FusedKernel, ResultsAreBitwiseIdenticalAcrossTheThreadCrossoverInDouble) {
+  expect_identical_across_the_crossover<double>();
+#if !defined(LARGESTEP_HAVE_OPENMP)
+  GTEST_SKIP() << "built without OpenMP (LARGESTEP_OPENMP=OFF): only repeatability was checked";
+#endif
+}
+
+TEST(FusedKernel, ResultsAreBitwiseIdenticalAcrossTheThreadCrossoverInFloat) {
+  expect_identical_across_the_crossover<float>();
+#if !defined(LARGESTEP_HAVE_OPENMP)
+  GTEST_SKIP() << "built without OpenMP (LARGESTEP_OPENMP=OFF): only repeatability was checked";
+#endif
+}
+
+// CSR: several chunks but few nonzeros (one thread), and many nonzeros (several threads).
+TEST(FusedCsrKernel, ResultsAreBitwiseIdenticalAcrossTheThreadCrossover) {
+  constexpr std::int64_t d = 64, nonzeros = 8;
+  for (const std::int64_t n :
+       {std::int64_t{4} * kRowsPerBlock, 8 * kMinEntriesPerThread / nonzeros + 101}) {
+    const Dataset<double> data = make_sparse_data(n, d, nonzeros, 13);
+    const LogisticObjective<double> f(data, kLambda);
+    const Vector<double> w = make_dense_point<double>(d, 13);
+#if defined(LARGESTEP_HAVE_OPENMP)
+    omp_set_num_threads(7);
+    EXPECT_GT(f.sparse_chunks(), 1) << n;
+    EXPECT_EQ(kernel_threads<double>(data.stored(), f.sparse_chunks()) > 1,
+              n * nonzeros >= 2 * kMinEntriesPerThread)
+        << n;
+#endif
+    const Evaluation<double> one = evaluate(f, w, 1);
+    for (int threads = 1; threads <= 7; ++threads)
+      EXPECT_TRUE(evaluate(f, w, threads).bitwise_equal(one)) << threads << " threads, n " << n;
+  }
+#if !defined(LARGESTEP_HAVE_OPENMP)
+  GTEST_SKIP() << "built without OpenMP (LARGESTEP_OPENMP=OFF): only repeatability was checked";
+#endif
+}
+
 TEST(TwoPassKernel, MatchesTheFusedCsrKernel) {
   for (const std::int64_t d : {std::int64_t{200}, std::int64_t{1} << 17}) {
     const Dataset<double> data = make_sparse_data(3000, d, 20, 5);

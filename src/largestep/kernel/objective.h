@@ -15,6 +15,7 @@
 
 #include "largestep/kernel/dataset.h"
 #include "largestep/kernel/logistic.h"
+#include "largestep/kernel/threads.h"
 
 namespace largestep {
 
@@ -143,17 +144,37 @@ class LogisticObjective {
     if (blocks <= 1) {
       accumulate_rows(0, n, w, loss_sum, grad);
     } else {
-      Mat partial_grad = Mat::Zero(dim(), blocks);
-      Vec partial_loss = Vec::Zero(blocks);
+      // Kept per thread and reused (every column is overwritten): no heap in the call.
+      // References taken here: inside the parallel region a thread_local names each thread's own.
+      static thread_local Mat partial_grad_buffer;
+      static thread_local Vec partial_loss_buffer;
+      Mat& partial_grad = partial_grad_buffer;
+      Vec& partial_loss = partial_loss_buffer;
+      partial_grad.resize(dim(), blocks);
+      partial_loss.resize(blocks);
+      // Each thread sums its blocks in its own (aligned) vector, then copies it to the block's
+      // column. An orphaned worksharing loop: with one thread it runs here, without a region.
+      const auto sum_blocks = [&] {
+        Vec g(dim());
 #if defined(LARGESTEP_HAVE_OPENMP)
-#pragma omp parallel for schedule(static) if (std::is_arithmetic_v<Scalar>)
+#pragma omp for schedule(static)
 #endif
-      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-        Vec g = Vec::Zero(dim());
-        Scalar l(0);
-        accumulate_rows(b * kRowsPerBlock, std::min(n, (b + 1) * kRowsPerBlock), w, l, g);
-        partial_grad.col(b) = g;
-        partial_loss(b) = l;
+        for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+          g.setZero();
+          Scalar l(0);
+          accumulate_rows(b * kRowsPerBlock, std::min(n, (b + 1) * kRowsPerBlock), w, l, g);
+          partial_grad.col(b) = g;
+          partial_loss(b) = l;
+        }
+      };
+      const int threads = kernel_threads<Scalar>(n * dim(), blocks);
+      if (threads > 1) {
+#if defined(LARGESTEP_HAVE_OPENMP)
+#pragma omp parallel num_threads(threads)
+#endif
+        sum_blocks();
+      } else {
+        sum_blocks();
       }
       for (std::ptrdiff_t b = 0; b < blocks; ++b) {
         loss_sum += partial_loss(b);
@@ -320,12 +341,23 @@ class LogisticObjective {
       partial_grad.setZero(dim(), chunks);
       partial_loss.setZero(chunks);
       const std::ptrdiff_t rows = (n + chunks - 1) / chunks;
+      const auto sum_chunks = [&] {  // as sum_blocks in value_and_gradient
 #if defined(LARGESTEP_HAVE_OPENMP)
-#pragma omp parallel for schedule(static) if (std::is_arithmetic_v<Scalar>)
+#pragma omp for schedule(static)
 #endif
-      for (std::ptrdiff_t c = 0; c < chunks; ++c)
-        accumulate_rows_sparse(c * rows, std::min(n, (c + 1) * rows), w, partial_loss(c),
-                               partial_grad.col(c).data());
+        for (std::ptrdiff_t c = 0; c < chunks; ++c)
+          accumulate_rows_sparse(c * rows, std::min(n, (c + 1) * rows), w, partial_loss(c),
+                                 partial_grad.col(c).data());
+      };
+      const int threads = kernel_threads<Scalar>(data_.stored(), chunks);
+      if (threads > 1) {
+#if defined(LARGESTEP_HAVE_OPENMP)
+#pragma omp parallel num_threads(threads)
+#endif
+        sum_chunks();
+      } else {
+        sum_chunks();
+      }
       for (std::ptrdiff_t c = 0; c < chunks; ++c) {
         loss_sum += partial_loss(c);
         grad += partial_grad.col(c);
