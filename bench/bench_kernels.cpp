@@ -5,6 +5,10 @@
 // (entries of X), GFLOPS (4 n d flops per evaluation), and probe_ratio: bytes_per_second over
 // the read bandwidth of a streaming sum in the same process with the same threads (probe_GBps:
 // measured at start-up, and again right before each out-of-cache run, which it is meant for).
+// That probe runs this build's loop at one moment; the context's read_GBps_best is the best
+// streaming read over several loops and thread counts (ReadProbe::survey), the machine's limit
+// that scripts/flavours.sh reduces over the flavours to machine_read_GBps, which the reports
+// compare every flavour's kernel with.
 //
 // Own flags (besides Google Benchmark's): --kernel_d=64,256 the column counts (d = 64 leaves
 // the per-row exp and log1p a large share of the work; at d = 256 the row stream dominates);
@@ -17,8 +21,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -32,8 +36,8 @@
 
 #include "bench_common.h"
 #include "kernel_data.h"
-#include "largestep/kernel/objective.h"
 #include "largestep/data/text.h"
+#include "largestep/kernel/objective.h"
 #include "two_pass.h"
 
 namespace largestep::bench {
@@ -105,8 +109,8 @@ struct ProbeResult {
 };
 
 template <class Scalar>
-void run_kernel(benchmark::State& state, Kernel kernel, std::int64_t n, std::int64_t d,
-                int threads, bool out_of_cache, const ProbeResult& probe) {
+void run_kernel(benchmark::State& state, Kernel kernel, std::int64_t n, std::int64_t d, int threads,
+                bool out_of_cache, const ProbeResult& probe) {
   const Dataset<Scalar>& data = dense_data<Scalar>(n, d);
   const Vector<Scalar> w = make_dense_point<Scalar>(d, kSeed);
   const LogisticObjective<Scalar> f(data, Scalar(kLambda));
@@ -128,8 +132,8 @@ void run_kernel(benchmark::State& state, Kernel kernel, std::int64_t n, std::int
   state.SetItemsProcessed(static_cast<std::int64_t>(evaluations * static_cast<double>(n * d)));
   state.counters["GFLOPS"] = benchmark::Counter(
       evaluations * 4.0 * static_cast<double>(n * d) * 1e-9, benchmark::Counter::kIsRate);
-  state.counters["probe_ratio"] = benchmark::Counter(evaluations * bytes / probe_bytes_per_second,
-                                                     benchmark::Counter::kIsRate);
+  state.counters["probe_ratio"] =
+      benchmark::Counter(evaluations * bytes / probe_bytes_per_second, benchmark::Counter::kIsRate);
   state.counters["probe_GBps"] = probe_bytes_per_second * 1e-9;
 }
 
@@ -162,7 +166,8 @@ void run_sparse_kernel(benchmark::State& state, Kernel kernel, std::int64_t n, s
     benchmark::ClobberMemory();
   }
   const double evaluations = static_cast<double>(state.iterations());
-  const double bytes = 12.0 * static_cast<double>(data.Xs.nonZeros()) + 12.0 * static_cast<double>(n);
+  const double bytes =
+      12.0 * static_cast<double>(data.Xs.nonZeros()) + 12.0 * static_cast<double>(n);
   state.SetBytesProcessed(static_cast<std::int64_t>(evaluations * bytes));
   state.SetItemsProcessed(
       static_cast<std::int64_t>(evaluations * static_cast<double>(data.Xs.nonZeros())));
@@ -174,10 +179,9 @@ void register_sparse(std::int64_t n, std::int64_t d, std::int64_t nonzeros) {
     const std::string name =
         fmt::format("{}/csr/n={}/d={}/nnz={}/threads={}",
                     kernel == Kernel::fused ? "fused" : "two_pass", n, d, nonzeros, threads);
-    benchmark::RegisterBenchmark(name.c_str(),
-                                 [=](benchmark::State& state) {
-                                   run_sparse_kernel(state, kernel, n, d, nonzeros, threads);
-                                 })
+    benchmark::RegisterBenchmark(
+        name.c_str(),
+        [=](benchmark::State& state) { run_sparse_kernel(state, kernel, n, d, nonzeros, threads); })
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
   };
@@ -245,8 +249,7 @@ int main(int argc, char** argv) {
     columns = parse_positive_list("kernel_d", take_flag(argc, argv, "kernel_d").value_or("64,256"));
     const std::vector<std::int64_t> sparse = parse_positive_list(
         "sparse", take_flag(argc, argv, "sparse").value_or("1000000,1048576,32"));
-    if (sparse.size() % 3 != 0)
-      throw std::invalid_argument("--sparse: expected n,d,nnz triples");
+    if (sparse.size() % 3 != 0) throw std::invalid_argument("--sparse: expected n,d,nnz triples");
     for (std::size_t k = 0; k < sparse.size(); k += 3) {
       if (sparse[k + 2] > sparse[k + 1] || sparse[k + 1] > 2147483647)
         throw std::invalid_argument("--sparse: need nnz <= d <= 2147483647");
@@ -278,6 +281,20 @@ int main(int argc, char** argv) {
   for (std::size_t k = 0; k < probe.at_startup.size(); ++k)
     benchmark::AddCustomContext(fmt::format("probe_GBps_threads={}", k + 1),
                                 fmt::format("{:.3f}", probe.at_startup[k] * 1e-9));
+  // The machine's read limit as this process reaches it: the best pass over every read loop and
+  // thread count. scripts/flavours.sh takes the best over the flavours (machine_read_GBps).
+  const std::vector<ReadRate> survey = read_probe.survey(max_threads());
+  const ReadRate& best =
+      *std::max_element(survey.begin(), survey.end(),
+                        [](const ReadRate& a, const ReadRate& b) { return a.best < b.best; });
+  std::string rates;
+  for (const ReadRate& r : survey)
+    rates += fmt::format("{}{}/threads={}: {:.2f} (median {:.2f})", rates.empty() ? "" : ", ",
+                         r.loop, r.threads, r.best * 1e-9, r.median * 1e-9);
+  benchmark::AddCustomContext("read_GBps_best", fmt::format("{:.3f}", best.best * 1e-9));
+  benchmark::AddCustomContext("read_best_at",
+                              fmt::format("{}/threads={}", best.loop, best.threads));
+  benchmark::AddCustomContext("read_survey_GBps", rates);
 
   for (const std::int64_t d : columns) {
     for (const SizeClass& size : sizes) {

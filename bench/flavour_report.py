@@ -46,10 +46,28 @@ def load(path):
             "time": statistics.median(r["real_time"] for r in rs),
             "unit": rs[0]["time_unit"],
             "probe_ratio": statistics.median(r.get("probe_ratio", float("nan")) for r in rs),
+            "bytes": statistics.median(r.get("bytes_per_second", float("nan")) for r in rs),
             "items": statistics.median(r.get("items_per_second", float("nan")) for r in rs),
             "reps": len(rs),
         }
     return data["context"], medians
+
+
+def machine_read(contexts):
+    """(GB/s, where) of the machine's read limit: the stamped machine_read_GBps
+    (scripts/flavours.sh, bench/machine_read.py), else the best read_GBps_best of the files;
+    (None, None) when no file has either."""
+    best = (None, None)
+    for ctx in contexts:
+        for key, at in (("machine_read_GBps", "machine_read_at"), ("read_GBps_best", "read_best_at")):
+            try:
+                value = float(ctx.get(key))
+            except (TypeError, ValueError):
+                continue
+            if value > 0 and (best[0] is None or value > best[0]):
+                best = (value, f"{ctx.get(at, '?')} [{key}]")
+            break
+    return best
 
 
 def find(medians, **want):
@@ -81,7 +99,12 @@ def main(argv):
         probes = ", ".join(f"{k.split('=')[1]} thr {v} GB/s" for k, v in ctx.items()
                            if k.startswith("probe_GBps"))
         print(f"  {f:15} {ctx.get('commit', '?')[:12]}  {ctx.get('compiler', '?')}  "
-              f"cpu {ctx.get('cpu', '?')}  probe {probes}  load {ctx.get('load_avg', '?')}")
+              f"cpu {ctx.get('cpu', '?')}  probe {probes}  best read "
+              f"{ctx.get('read_GBps_best', '?')} GB/s ({ctx.get('read_best_at', '?')})  "
+              f"load {ctx.get('load_avg', '?')}")
+    machine, machine_at = machine_read([ctx for _, ctx, _ in flavours])
+    if machine is not None:
+        print(f"  machine read limit {machine:.2f} GB/s: {machine_at}")
 
     print("\n== median real time per call, and speedup over scalar (scalar threads=1 for "
           "threaded rows)")
@@ -133,9 +156,14 @@ def main(argv):
                        f"{two['time']:.4g} / {fused['time']:.4g} {fused['unit']}")
         for f, _, med in flavours:
             _, fused = find(med, kernel="fused", scalar="double", size="DRAM", threads="1", d=d)
-            if fused:
-                report("probe_ratio", f"fused bytes/s over probe, DRAM double ({f})",
-                       fused["probe_ratio"], "probe_ratio counter")
+            if fused and machine is not None:
+                report("probe_ratio", f"fused bytes/s over the machine's read, DRAM double ({f})",
+                       fused["bytes"] / (machine * 1e9),
+                       f"{fused['bytes'] * 1e-9:.3g} / {machine:.3g} GB/s; own probe "
+                       f"{fused['probe_ratio']:.2f}")
+            elif fused:
+                report("probe_ratio", f"fused bytes/s over its own probe, DRAM double ({f})",
+                       fused["probe_ratio"], "probe_ratio counter (no machine read measured)")
         for f, _, med in flavours:
             if not f.startswith("native") or not scalar:
                 continue

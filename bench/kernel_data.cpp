@@ -4,7 +4,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#if defined(LARGESTEP_HAVE_OPENMP)
+#include <omp.h>
+#endif
 
 namespace largestep::bench {
 namespace {
@@ -97,44 +107,163 @@ template Dataset<double> make_dense_data<double>(std::int64_t, std::int64_t, std
 template Vector<float> make_dense_point<float>(std::int64_t, std::uint64_t);
 template Vector<double> make_dense_point<double>(std::int64_t, std::uint64_t);
 
-// Sixteen independent sums keep even a scalar build's additions off the critical path. The
-// buffer's alignment matters: with a 16-byte aligned one every AVX-512 load straddles two cache
-// lines, which costs a third of the rate.
+// Sixteen independent sums keep even a scalar build's additions off the critical path.
 constexpr std::int64_t kProbeLanes = 16;
+// Threads split the buffer at multiples of this many entries (4 KiB): every range starts aligned
+// for the non-temporal loads and holds whole iterations of every loop.
+constexpr std::int64_t kProbeGrain = 512;
 
-ReadProbe::ReadProbe(std::int64_t bytes)
-    : buffer_(Vector<double>::Ones(
-          std::max<std::int64_t>(kProbeLanes, bytes / 8 / kProbeLanes * kProbeLanes))) {}
+namespace {
 
-double ReadProbe::bandwidth([[maybe_unused]] int threads, int passes) const {
-  const std::int64_t count = buffer_.size();
-  const double* p = buffer_.data();
-  auto pass = [&] {
-    double total = 0;
+using ReadLoop = double (*)(const double*, std::int64_t);
+
+// This build's code: what the compiler makes of kProbeLanes sums (SSE2 in the baseline build,
+// AVX-512 in the native one on this project's machines).
+double sum_flavour(const double* p, std::int64_t count) {
+  double s[kProbeLanes] = {};
+  for (std::int64_t base = 0; base < count; base += kProbeLanes)
+    for (std::int64_t k = 0; k < kProbeLanes; ++k) s[k] += p[base + k];
+  double total = 0;
+  for (const double v : s) total += v;
+  return total;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define LARGESTEP_PROBE_X86 1
+// The same sum with explicit vectors, compiled for their instruction sets whatever the build's
+// flags, so that one process compares them on the same memory at the same moment.
+__attribute__((target("avx2"))) double sum_avx2(const double* p, std::int64_t count) {
+  __m256d a = _mm256_setzero_pd(), b = a, c = a, d = a;
+  for (std::int64_t i = 0; i < count; i += 16) {
+    a = _mm256_add_pd(a, _mm256_load_pd(p + i));
+    b = _mm256_add_pd(b, _mm256_load_pd(p + i + 4));
+    c = _mm256_add_pd(c, _mm256_load_pd(p + i + 8));
+    d = _mm256_add_pd(d, _mm256_load_pd(p + i + 12));
+  }
+  alignas(32) double out[4];
+  _mm256_store_pd(out, _mm256_add_pd(_mm256_add_pd(a, b), _mm256_add_pd(c, d)));
+  return out[0] + out[1] + out[2] + out[3];
+}
+
+// VMOVNTDQA: on write-back memory a hint at most (the CPU may bypass or not pollute caches).
+__attribute__((target("avx2"))) inline __m256d load_nt(const double* q) {
+  return _mm256_castsi256_pd(_mm256_stream_load_si256(reinterpret_cast<const __m256i*>(q)));
+}
+
+__attribute__((target("avx2"))) double sum_avx2_nt(const double* p, std::int64_t count) {
+  __m256d a = _mm256_setzero_pd(), b = a, c = a, d = a;
+  for (std::int64_t i = 0; i < count; i += 16) {
+    a = _mm256_add_pd(a, load_nt(p + i));
+    b = _mm256_add_pd(b, load_nt(p + i + 4));
+    c = _mm256_add_pd(c, load_nt(p + i + 8));
+    d = _mm256_add_pd(d, load_nt(p + i + 12));
+  }
+  alignas(32) double out[4];
+  _mm256_store_pd(out, _mm256_add_pd(_mm256_add_pd(a, b), _mm256_add_pd(c, d)));
+  return out[0] + out[1] + out[2] + out[3];
+}
+
+__attribute__((target("avx512f"))) double sum_avx512(const double* p, std::int64_t count) {
+  __m512d a = _mm512_setzero_pd(), b = a;
+  for (std::int64_t i = 0; i < count; i += 16) {
+    a = _mm512_add_pd(a, _mm512_load_pd(p + i));
+    b = _mm512_add_pd(b, _mm512_load_pd(p + i + 8));
+  }
+  alignas(64) double out[8];
+  _mm512_store_pd(out, _mm512_add_pd(a, b));
+  double total = 0;
+  for (const double v : out) total += v;
+  return total;
+}
+#endif
+
+struct NamedLoop {
+  const char* name;
+  ReadLoop loop;
+};
+
+std::vector<NamedLoop> read_loops() {
+  std::vector<NamedLoop> loops = {{"flavour", sum_flavour}};
+#if defined(LARGESTEP_PROBE_X86)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2")) {
+    loops.push_back({"avx2", sum_avx2});
+    loops.push_back({"avx2-nt", sum_avx2_nt});
+  }
+  if (__builtin_cpu_supports("avx512f")) loops.push_back({"avx512", sum_avx512});
+#endif
+  return loops;
+}
+
+// Seconds for one pass of `loop` over the buffer by `threads` threads, each over its own
+// contiguous range; the sum goes to `sink`.
+double timed_pass(const double* p, std::int64_t count, [[maybe_unused]] int threads, ReadLoop loop,
+                  volatile double& sink) {
+  const auto start = std::chrono::steady_clock::now();
+  double total = 0;
 #if defined(LARGESTEP_HAVE_OPENMP)
 #pragma omp parallel num_threads(threads) reduction(+ : total)
 #endif
-    {
-      double s[kProbeLanes] = {};
+  {
+    int team = 1, me = 0;
 #if defined(LARGESTEP_HAVE_OPENMP)
-#pragma omp for schedule(static)
+    team = omp_get_num_threads();
+    me = omp_get_thread_num();
 #endif
-      for (std::int64_t base = 0; base < count; base += kProbeLanes)
-        for (std::int64_t k = 0; k < kProbeLanes; ++k) s[k] += p[base + k];
-      for (const double v : s) total += v;
-    }
-    return total;
-  };
+    const std::int64_t grains = count / kProbeGrain;
+    const std::int64_t begin = grains * me / team * kProbeGrain;
+    const std::int64_t end = me + 1 == team ? count : grains * (me + 1) / team * kProbeGrain;
+    total += loop(p + begin, end - begin);
+  }
+  sink = sink + total;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> values) {
+  std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+  return values[values.size() / 2];
+}
+
+}  // namespace
+
+ReadProbe::ReadProbe(std::int64_t bytes)
+    : buffer_(nullptr, std::free),
+      count_(std::max<std::int64_t>(kProbeGrain, bytes / 8 / kProbeGrain * kProbeGrain)) {
+  buffer_.reset(static_cast<double*>(std::aligned_alloc(64, static_cast<std::size_t>(count_) * 8)));
+  if (!buffer_) throw std::bad_alloc();
+  std::fill_n(buffer_.get(), count_, 1.0);
+}
+
+double ReadProbe::bandwidth(int threads, int passes) const {
   std::vector<double> seconds;
   volatile double sink = 0;
-  for (int k = 0; k < passes; ++k) {
-    const auto start = std::chrono::steady_clock::now();
-    sink = sink + pass();
-    const auto elapsed = std::chrono::steady_clock::now() - start;
-    seconds.push_back(std::chrono::duration<double>(elapsed).count());
+  for (int k = 0; k < passes; ++k)
+    seconds.push_back(timed_pass(buffer_.get(), count_, threads, sum_flavour, sink));
+  return static_cast<double>(bytes()) / median(seconds);
+}
+
+std::vector<ReadRate> ReadProbe::survey(int max_threads, int rounds) const {
+  const std::vector<NamedLoop> loops = read_loops();
+  std::vector<ReadRate> rates;
+  std::vector<std::vector<double>> seconds;
+  for (int threads = 1; threads <= max_threads; ++threads)
+    for (const NamedLoop& l : loops) {
+      rates.push_back({l.name, threads, 0, 0});
+      seconds.emplace_back();
+    }
+  volatile double sink = 0;
+  for (int round = 0; round < rounds; ++round) {
+    std::size_t k = 0;
+    for (int threads = 1; threads <= max_threads; ++threads)
+      for (const NamedLoop& l : loops)
+        seconds[k++].push_back(timed_pass(buffer_.get(), count_, threads, l.loop, sink));
   }
-  std::nth_element(seconds.begin(), seconds.begin() + passes / 2, seconds.end());
-  return static_cast<double>(count * 8) / seconds[passes / 2];
+  for (std::size_t k = 0; k < rates.size(); ++k) {
+    rates[k].median = static_cast<double>(bytes()) / median(seconds[k]);
+    rates[k].best =
+        static_cast<double>(bytes()) / *std::min_element(seconds[k].begin(), seconds[k].end());
+  }
+  return rates;
 }
 
 }  // namespace largestep::bench

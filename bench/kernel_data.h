@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "largestep/kernel/dataset.h"
 
@@ -11,7 +13,7 @@ namespace largestep::bench {
 
 struct CacheSizes {
   std::int64_t l1d = 0, l2 = 0, llc = 0;  // bytes
-  std::string source;                      // where the numbers came from, for the JSON context
+  std::string source;                     // where the numbers came from, for the JSON context
 };
 
 // sysconf's L1d, L2 and L3 sizes, with defaults (48 KiB, 1 MiB, 32 MiB) for any it does not
@@ -34,6 +36,13 @@ Dataset<double> make_sparse_data(std::int64_t n, std::int64_t d, std::int64_t no
 template <class Scalar>
 Vector<Scalar> make_dense_point(std::int64_t d, std::uint64_t seed);
 
+// One streaming read of the probe's buffer: which loop, on how many threads, and its rates.
+struct ReadRate {
+  std::string loop;  // "flavour" (this build's code), "avx2", "avx512", "avx2-nt" (see survey)
+  int threads = 1;
+  double median = 0, best = 0;  // bytes/s over the passes
+};
+
 // The read-bandwidth probe: a streaming sum over a buffer far bigger than the LLC, kept for the
 // life of the process so that it can be re-measured next to each out-of-cache benchmark (the
 // bandwidth of a shared machine drifts by tens of percent over minutes).
@@ -41,13 +50,24 @@ class ReadProbe {
  public:
   explicit ReadProbe(std::int64_t bytes);
 
-  std::int64_t bytes() const { return static_cast<std::int64_t>(buffer_.size()) * 8; }
+  std::int64_t bytes() const { return count_ * 8; }
 
-  // Bytes/s summed by `threads` threads (OpenMP builds; 1 otherwise): the median of `passes`.
+  // Bytes/s summed by `threads` threads (OpenMP builds; 1 otherwise) with this build's loop:
+  // the median of `passes`.
   double bandwidth(int threads, int passes = 7) const;
 
+  // The machine's read bandwidth as far as this process can reach it: every loop this CPU runs
+  // (this build's, and AVX2, AVX-512 and AVX2 non-temporal loads compiled for their targets
+  // whatever the build) on 1..max_threads threads, `rounds` interleaved passes each, so that a
+  // drift of the machine's load falls on all of them alike. The best pass of each is the
+  // machine's limit (load only ever lowers a pass); the median says how steady it was.
+  std::vector<ReadRate> survey(int max_threads, int rounds = 5) const;
+
  private:
-  Vector<double> buffer_;  // Eigen-allocated: aligned for the widest vector loads
+  // 64-byte aligned in every build (Eigen aligns to 16 in the baseline one): the explicit
+  // vector loops need it, and a misaligned AVX-512 load straddles two cache lines.
+  std::unique_ptr<double, void (*)(void*)> buffer_;
+  std::int64_t count_;
 };
 
 }  // namespace largestep::bench

@@ -2,7 +2,8 @@
 """Figure 6: throughput of the fused value-and-gradient kernel by build flavour and thread
 count (kernels_<preset>.json from bench_kernels): one panel per scalar type and cache level,
 bars = median GB/s over the repetitions, whiskers = min..max, black ticks = the bandwidth probe
-of the same build and thread count.
+of the same build and thread count, dashed line = the machine's read limit (the best streaming
+read over every build and thread count: one number, which the caption's ratio uses).
 
     fig_kernels.py DATA_DIR OUT.png
 """
@@ -13,7 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 import figure
-from kernels import LEVEL_ORDER, load_kernels, summary
+from kernels import LEVEL_ORDER, load_kernels, machine_read_gbps, summary
 from results import ResultError
 
 KERNEL = "fused"
@@ -26,6 +27,7 @@ def level_rank(level):
 
 def draw(data_dir, out_png):
     files = load_kernels(data_dir)
+    machine = machine_read_gbps(files)
     keys = [k for f in files for k in f.runs if k[0] == KERNEL]
     if not keys:
         raise ResultError(os.path.join(data_dir, "kernels_*.json"),
@@ -61,6 +63,8 @@ def draw(data_dir, out_png):
                     ax.plot([x - width / 2, x + width / 2], [probe, probe], "k-", lw=2)
                 if level == levels[-1] and scalar == scalars[0]:
                     best[(f.preset, th)] = (med, probe)
+        if machine is not None:
+            ax.axhline(machine, color="0.3", ls="--", lw=1)
         ax.set_xticks(range(len(files)), [f.preset for f in files], rotation=30, ha="right",
                       fontsize=7)
         ax.set_title(f"{scalar} {level}" + (f": n={shape}, d={d}" if shape else ""), fontsize=8)
@@ -68,6 +72,8 @@ def draw(data_dir, out_png):
     handles = [Patch(color=f"C{j}", label=f"{th} thread{'s' if th > 1 else ''}")
                for j, th in enumerate(threads)]
     handles.append(Line2D([], [], color="k", lw=2, label="bandwidth probe"))
+    if machine is not None:
+        handles.append(Line2D([], [], color="0.3", ls="--", lw=1, label="machine read limit"))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles))
     figure.save(fig, out_png, rect=(0, 0.05, 1, 1))
 
@@ -76,7 +82,11 @@ def draw(data_dir, out_png):
     if best:
         (preset, th), (med, probe) = max(best.items(), key=lambda kv: kv[1][0])
         (slow, slow_th), (slow_med, _) = min(best.items(), key=lambda kv: kv[1][0])
-        of_probe = f" ({figure.fmt_ratio(med, probe, '.2f')} of its probe)" if probe else ""
+        if machine is not None:
+            of_probe = (f" ({figure.fmt_ratio(med, machine, '.2f')} of the machine's read limit, "
+                        f"{machine:.3g} GB/s)")
+        else:
+            of_probe = f" ({figure.fmt_ratio(med, probe, '.2f')} of its probe)" if probe else ""
         look = (f"In {scalars[0]} {levels[-1]} the fastest is {preset} at {th} thread(s), "
                 f"{med:.3g} GB/s{of_probe}; the slowest {slow} at {slow_th} thread(s), "
                 f"{slow_med:.3g} GB/s")
@@ -86,7 +96,10 @@ def draw(data_dir, out_png):
         "Kernel throughput by build flavour and threads",
         f"The {KERNEL} value-and-gradient kernel (d = {d}) over {len(files)} build flavours: bar "
         f"= median over the repetitions (up to {reps}), whiskers = min..max; black ticks "
-        "= the memory-bandwidth probe of that build and thread count (reachable only in DRAM).",
+        "= the memory-bandwidth probe of that build and thread count (reachable only in DRAM)"
+        + ("; dashed line = the machine's read limit, the best streaming read over every build "
+           "and thread count, against which every build is compared." if machine is not None
+           else "."),
         look)
 
 

@@ -1,5 +1,6 @@
 """Loader for bench_kernels' Google Benchmark JSON, one file per build flavour
-(kernels_<preset>.json): per-repetition throughput of each kernel, and the bandwidth probe."""
+(kernels_<preset>.json): per-repetition throughput of each kernel, the bandwidth probe of each
+build, and the machine's read limit (one number for all builds)."""
 
 import glob
 import math
@@ -31,6 +32,25 @@ class KernelFile:
         except (TypeError, ValueError):
             return None
         return value if math.isfinite(value) else None
+
+
+def machine_read_gbps(files):
+    """The machine's read limit in GB/s, one number for every flavour: the machine_read_GBps that
+    scripts/flavours.sh stamps into each file (the best streaming read over the flavours), else
+    the best read_GBps_best of the files (a single bench_kernels run); None when no file has
+    either (files older than the read survey)."""
+    def number(value):
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            return None
+        return value if math.isfinite(value) and value > 0 else None
+
+    for key in ("machine_read_GBps", "read_GBps_best"):
+        values = [v for v in (number(f.context.get(key)) for f in files) if v is not None]
+        if values:
+            return max(values)
+    return None
 
 
 def parse_name(name):

@@ -116,6 +116,8 @@ def environment(doc, kernel_files):
     rows = [{"what": k, "value": env[k]} for k in sorted(env)]
     parts = [table(("what", "value"), rows)]
     probes = sorted({k for f in kernel_files for k in f.context if k.startswith("probe_GBps")})
+    probes += [k for k in ("read_GBps_best", "read_best_at", "machine_read_GBps",
+                           "machine_read_at") if any(k in f.context for f in kernel_files)]
     columns = ("file",) + KERNEL_CONTEXT + tuple(probes)
     rows = [{"file": os.path.basename(f.path), **{c: f.context.get(c, "") for c in columns[1:]}}
             for f in kernel_files]

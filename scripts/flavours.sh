@@ -3,6 +3,12 @@
 # scalar, release = baseline, avx2, native, native-openmp -> build/<preset>), runs it with
 # repetitions, writes one Google Benchmark JSON per flavour (its context names the flavour,
 # compiler, CPU and commit) and prints the speedups over scalar and the five target ratios.
+# Every bench_kernels run also surveys the machine's streaming read (several loops, 1..N
+# threads); the best over the flavours is the machine's read limit, written to
+# OUT/read_bandwidth.json and stamped into every kernels_<preset>.json (machine_read_GBps), so
+# that each flavour's kernel is compared with that one number (bench/machine_read.py).
+# OpenMP threads wait passively (OMP_WAIT_POLICY=passive unless set): on a loaded machine a
+# spinning team made 2-thread calls 40x slower than 1-thread ones.
 #
 #   scripts/flavours.sh [--repetitions 5] [--min-time 0.2] [--filter REGEX] [--out out/bench]
 #                       [--jobs N] [--llc-bytes N] [PRESET ...]
@@ -53,6 +59,7 @@ why_unsupported() {
 }
 
 mkdir -p "$out"
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 written=()
 for preset in "${presets[@]}"; do
   reason=$(why_unsupported "$preset")
@@ -86,4 +93,5 @@ if [ ${#written[@]} -eq 0 ]; then
   exit 1
 fi
 echo
+/usr/bin/python3 bench/machine_read.py "$out/read_bandwidth.json" "${written[@]}"
 /usr/bin/python3 bench/flavour_report.py "${written[@]}"

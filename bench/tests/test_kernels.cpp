@@ -123,8 +123,8 @@ void expect_identical_across_the_crossover() {
     const Dataset<Scalar> data = make_dense_data<Scalar>(n, d, 11);
     const LogisticObjective<Scalar> f(data, Scalar(kLambda));
     const Vector<Scalar> w = make_dense_point<Scalar>(d, 11);
-    const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
 #if defined(LARGESTEP_HAVE_OPENMP)
+    const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
     omp_set_num_threads(7);
     EXPECT_EQ(kernel_threads<Scalar>(n * d, blocks) > 1, n > small_rows) << n;
 #endif

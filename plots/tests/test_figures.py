@@ -103,6 +103,26 @@ class FigureTest(unittest.TestCase):
         self.assertIn("1 count(s) censored", caption.what)
         self.assertIn("1 point(s) failed", caption.what)
 
+    def test_kernel_throughput_is_compared_with_the_one_machine_read_limit(self):
+        # The fixtures' flavours have their own probes (29.3 and 21.3 GB/s on one thread) and a
+        # stamped machine_read_GBps of 40.043: the caption's ratio uses the latter.
+        caption, _ = self.drawn[fig_kernels]
+        self.assertIn("of the machine's read limit, 40 GB/s", caption.look)
+        self.assertIn("dashed line = the machine's read limit", caption.what)
+        # Files without the survey (older bench_kernels) fall back to each build's own probe.
+        data = self.scratch_data("kernels_without_machine_read")
+        for name in ("kernels_release.json", "kernels_native-openmp.json"):
+            path = os.path.join(data, name)
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+            for key in ("read_GBps_best", "read_best_at", "machine_read_GBps", "machine_read_at"):
+                doc["context"].pop(key)
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(doc, f)
+        caption, _ = self.draw(fig_kernels, data, "kernels_without_machine_read")
+        self.assertIn("of its probe)", caption.look)
+        self.assertNotIn("machine", caption.look + caption.what)
+
     def test_same_data_give_the_same_png_bytes(self):
         _, first = self.drawn[fig_phase]
         with open(first, "rb") as f:
