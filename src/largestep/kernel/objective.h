@@ -144,18 +144,26 @@ class LogisticObjective {
     if (blocks <= 1) {
       accumulate_rows(0, n, w, loss_sum, grad);
     } else {
-      // Kept per thread and reused (every column is overwritten): no heap in the call.
+      // Kept per thread and reused (every column is overwritten): no heap in the call. Only
+      // for machine types: a multiprecision number takes its precision when it is made, so
+      // those buffers are made fresh in each call, at the current precision.
       // References taken here: inside the parallel region a thread_local names each thread's own.
       static thread_local Mat partial_grad_buffer;
       static thread_local Vec partial_loss_buffer;
-      Mat& partial_grad = partial_grad_buffer;
-      Vec& partial_loss = partial_loss_buffer;
+      Mat fresh_grad;
+      Vec fresh_loss;
+      Mat& partial_grad = kReuseBuffers ? partial_grad_buffer : fresh_grad;
+      Vec& partial_loss = kReuseBuffers ? partial_loss_buffer : fresh_loss;
       partial_grad.resize(dim(), blocks);
       partial_loss.resize(blocks);
       // Each thread sums its blocks in its own (aligned) vector, then copies it to the block's
-      // column. An orphaned worksharing loop: with one thread it runs here, without a region.
+      // column. An orphaned worksharing loop: with one thread it runs here, without a parallel
+      // region.
       const auto sum_blocks = [&] {
-        Vec g(dim());
+        static thread_local Vec block_grad;
+        Vec fresh;
+        Vec& g = kReuseBuffers ? block_grad : fresh;
+        g.resize(dim());
 #if defined(LARGESTEP_HAVE_OPENMP)
 #pragma omp for schedule(static)
 #endif
@@ -260,6 +268,7 @@ class LogisticObjective {
   }
 
  private:
+  static constexpr bool kReuseBuffers = std::is_arithmetic_v<Scalar>;
   static constexpr int kMaxPanelRows = 64;
   using PanelVec = Eigen::Matrix<Scalar, Eigen::Dynamic, 1, Eigen::ColMajor, kMaxPanelRows, 1>;
   using Panel = Eigen::Array<Scalar, Eigen::Dynamic, 1, Eigen::ColMajor, kMaxPanelRows, 1>;
@@ -336,8 +345,10 @@ class LogisticObjective {
       // References taken here: inside the parallel region a thread_local names each thread's own.
       static thread_local Mat partial_grad_buffer;
       static thread_local Vec partial_loss_buffer;
-      Mat& partial_grad = partial_grad_buffer;
-      Vec& partial_loss = partial_loss_buffer;
+      Mat fresh_grad;  // as in value_and_gradient
+      Vec fresh_loss;
+      Mat& partial_grad = kReuseBuffers ? partial_grad_buffer : fresh_grad;
+      Vec& partial_loss = kReuseBuffers ? partial_loss_buffer : fresh_loss;
       partial_grad.setZero(dim(), chunks);
       partial_loss.setZero(chunks);
       const std::ptrdiff_t rows = (n + chunks - 1) / chunks;

@@ -11,14 +11,19 @@
 
 namespace largestep {
 
-// A parallel region costs a few microseconds (waking the team, the closing barrier): against the
-// 9-14 us of one L2-sized evaluation, two threads were slower than one. So a call gets another
-// thread only for every kMinEntriesPerThread entries of X (nonzeros for CSR data) it reads.
-// Measured with bench_kernels in the native-openmp build (fused kernel, d = 64 and 256, float
-// and double; --llc_bytes moves the LLC size class across the crossover, a build with
-// -DLARGESTEP_MIN_ENTRIES_PER_THREAD=1 times the forced 2 threads), see KERNEL_THREADS_MEASURED
-// below. The threshold is set where the least costly entries (float, d = 256) break even, so
-// that more threads are never slower on the others either.
+// A parallel region costs about 3.3 us on the project's 2-core machine when it is idle (waking
+// the team, the closing barrier), against 9-14 us for a whole L2-sized evaluation: there two
+// threads were slower than one. So a call gets another thread only for every
+// kMinEntriesPerThread entries of X it reads (nonzeros for CSR data: each costs more than a
+// dense entry, so the same count is on the safe side). The cheapest entries measured
+// (bench_kernels, native-openmp, one thread: float at d = 256, 0.09-0.12 ns an entry; double at
+// d = 64, 0.20-0.26 ns) make the 2 x 2^17 entries of the first 2-thread call at least 24 us of
+// one-thread work, 7 region costs: half of it on each core then beats one core by >= 1.5x.
+// The crossover itself could not be measured: with the machine's load average at 4-6 (other
+// builds), 2 threads forced on every size (-DLARGESTEP_MIN_ENTRIES_PER_THREAD=1, --llc_bytes
+// moving the LLC size class over 2^16..2^21 entries) were slower than 1 at nearly every size,
+// since the second core was never free; and with libgomp's default spinning wait 2-thread calls
+// took 18 ms instead of 0.02-0.4 ms (OMP_WAIT_POLICY=passive: 0.5-1.2x of one thread).
 #if defined(LARGESTEP_MIN_ENTRIES_PER_THREAD)
 inline constexpr std::ptrdiff_t kMinEntriesPerThread = LARGESTEP_MIN_ENTRIES_PER_THREAD;
 #else
