@@ -46,6 +46,17 @@ struct ReadRate {
 // The read-bandwidth probe: a streaming sum over a buffer far bigger than the LLC, kept for the
 // life of the process so that it can be re-measured next to each out-of-cache benchmark (the
 // bandwidth of a shared machine drifts by tens of percent over minutes).
+//
+// Why one build's probe read 29 GB/s and another's 18 (a full profile, baseline against native):
+// not its code. The baseline build's loop keeps 8 SSE2 sums (movupd + addpd), the native one 2
+// AVX-512 sums (vaddpd zmm from memory); both take 128 bytes an iteration in a few cycles, far
+// faster than DRAM delivers, and no AVX-512 clock penalty shows (the same pass rates). Passes
+// over 128 MiB on this shared machine switch between about 18 and 35 GB/s within seconds as
+// other processes' memory traffic comes and goes (consecutive passes: 15 20 29 33 33 34 37 42 42
+// 16 40 21 ...), and in one process the byte-identical AVX2 loop of survey() read 37 GB/s at
+// best in one run and 17.5 in the next. A median of 7 passes at start-up lands on either level,
+// whatever the build: hence survey(), the best of interleaved passes, and one number over the
+// flavours (scripts/flavours.sh).
 class ReadProbe {
  public:
   explicit ReadProbe(std::int64_t bytes);
