@@ -2,10 +2,13 @@
 # Builds the libFuzzer targets (preset fuzz: clang, ASan + UBSan, build/fuzz) and runs each for a
 # bounded time over a working copy of its seed corpus, then prints per target the executions run.
 #
-#   scripts/fuzz.sh [--seconds 60] [--jobs 1] [TARGET ...]
+#   scripts/fuzz.sh [--seconds 60] [--jobs 1] [--data-tests] [TARGET ...]
 #
 #   --seconds N  fuzzing time per target
 #   --jobs N     targets fuzzed at once (each is one process), and build jobs
+#   --data-tests first build and run the data units (readers, spec parser, generators, real
+#                datasets: CTest label `data`) in the same build, under the same ASan + UBSan:
+#                the test command's sanitizer pass, sharing the fuzzers' compiled data library
 #   TARGET       fuzz_libsvm, fuzz_csv, fuzz_dataset_spec, fuzz_weights, fuzz_cli (the default:
 #                these five), fuzz_results (on request: it builds most of the project, the
 #                multiprecision checker included, under the sanitizers: minutes)
@@ -21,11 +24,13 @@ cd "$(dirname "$0")/.."
 
 seconds=60
 jobs=1
+data_tests=0
 targets=()
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
+    --data-tests) data_tests=1; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     -*) echo "fuzz: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
@@ -45,8 +50,16 @@ fi
 
 build=build/fuzz
 nice -n 10 cmake --preset fuzz >/dev/null
-nice -n 10 cmake --build "$build" -j "$jobs" --target "${targets[@]}"
+build_targets=("${targets[@]}")
+[ "$data_tests" = 0 ] || build_targets+=(data_tests)
+nice -n 10 cmake --build "$build" -j "$jobs" --target "${build_targets[@]}"
 mkdir -p "$build/logs"
+if [ "$data_tests" = 1 ]; then
+  # As scripts/sanitize.sh runs them: every finding stops the test with a report.
+  ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    nice -n 10 ctest --test-dir "$build" -L data -j "$jobs" --no-tests=error --output-on-failure
+fi
 
 # Runs one target (the caller puts it in the background); "EXIT_CODE SECONDS" goes to
 # logs/<target>.status.

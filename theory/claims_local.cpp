@@ -17,6 +17,7 @@
 #include "largestep/core/gradient_descent.h"
 #include "largestep/core/registry.h"
 #include "largestep/data/dataset_spec.h"
+#include "largestep/reference/certified_mp.h"
 #include "largestep/reference/objective_mp.h"
 #include "largestep/reference/separability.h"
 #include "measurement_json.h"
@@ -155,7 +156,7 @@ E5FactorRun measure_e5_factor(const Dataset<double>& data, const MpReference& re
   const MpDigits precision(ref.digits);
   const Dataset<Mp> mp_data = data.cast<Mp>();
   const LogisticObjective<Mp> f(mp_data, Mp(ref.lambda));
-  const Vector<Mp> w_lambda = ref.w_mp();
+  const Vector<Mp> w_lambda = w_mp(ref);
   const Vector<Mp> v = top_eigenvector(f.hessian(w_lambda));
 
   E5FactorRun run;
@@ -174,7 +175,7 @@ E5FactorRun measure_e5_factor(const Dataset<double>& data, const MpReference& re
   one_step.eps = std::numeric_limits<double>::min();
   one_step.max_steps = 1;
   one_step.stop_when_settled = false;
-  const Mp f_star = ref.mp(ref.f_star);
+  const Mp f_star = Mp(ref.f_star);
   const Mp predicted(run.predicted);
   Vector<Mp> w = w_lambda + Mp(options.delta) * v;
   Mp deviation = v.dot(w - w_lambda);

@@ -40,7 +40,7 @@ MpRun run_mp(const Problem& problem, const SweepRun& run, SolverOptions options)
   options.eta = run.outcome->eta;
   options.max_steps = std::min(options.max_steps, 4 * run.outcome->result.steps + 1000);
   MpRun out;
-  out.result = gradient_descent<Mp>(f, ref.mp(ref.f_star), options);
+  out.result = gradient_descent<Mp>(f, Mp(ref.f_star), options);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -1,4 +1,5 @@
 #include "largestep/reference/certified.h"
+#include "largestep/reference/certified_mp.h"
 
 #include <fmt/format.h>
 
@@ -104,9 +105,8 @@ std::optional<MpReference> from_json(const nlohmann::json& j, std::uint64_t key)
 
 }  // namespace
 
-Mp MpReference::mp(const std::string& field_value) const { return Mp(field_value); }
-
-Vector<Mp> MpReference::w_mp() const {
+Vector<Mp> w_mp(const MpReference& reference) {
+  const std::vector<std::string>& w = reference.w;
   Vector<Mp> v(static_cast<std::ptrdiff_t>(w.size()));
   for (std::size_t j = 0; j < w.size(); ++j) v(static_cast<std::ptrdiff_t>(j)) = Mp(w[j]);
   return v;

@@ -8,7 +8,6 @@
 #include <string>
 
 #include "largestep/kernel/dataset.h"
-#include "largestep/reference/multiprecision.h"
 #include "largestep/reference/reference.h"
 #include "largestep/reference/scaled_reference.h"
 
@@ -59,9 +58,6 @@ struct MpReference {
   // The same numbers rounded to the nearest double (subnormals included; below the smallest
   // subnormal, 0), for double-precision runs and rules.
   Reference to_double() const;
-  // The numbers as Mp; call inside an MpDigits scope of at least `digits`.
-  Mp mp(const std::string& field_value) const;
-  Vector<Mp> w_mp() const;
 };
 
 // Newton in double first, then in Mp at `digits` decimal digits from there (quadratic

@@ -23,7 +23,7 @@ std::vector<WeightScore> score_weights(const Dataset<double>& data, const MpRefe
   const MpDigits precision(reference.digits);
   const Dataset<Mp> data_mp = data.cast<Mp>();
   const LogisticObjective<Mp> f_mp(data_mp, Mp(reference.lambda));
-  const Mp f_star_mp = reference.mp(reference.f_star);
+  const Mp f_star_mp = Mp(reference.f_star);
   std::vector<WeightScore> scores;
   for (const Vector<double>& w : weights) {
     if (w.size() != data.d())
