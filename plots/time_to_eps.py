@@ -23,6 +23,7 @@ class Timing:
     whether steps is only a lower bound (the horizon came first)."""
 
     seconds: list = field(default_factory=list)
+    cpu_seconds: list = field(default_factory=list)  # all threads; = seconds on an idle core
     steps: int = 0
     horizon_hit: bool = False
 
@@ -85,6 +86,9 @@ def _load(path):
                               f"{steps!r} is not a count")
         t = runs.setdefault(key, Timing())
         t.seconds.append(float(seconds) * _UNITS[unit])
+        cpu = b.get("cpu_time")
+        if is_number(cpu) and cpu >= 0:
+            t.cpu_seconds.append(float(cpu) * _UNITS[unit])
         t.steps = int(steps)
         t.horizon_hit = bool(b.get("horizon_hit"))
     return FlavourFile(path, m.group("preset"), threads, doc["context"], runs, skipped)
@@ -108,16 +112,20 @@ def load_time_to_eps(data_dir):
 
 
 def table(files):
-    """A markdown table: one row per experiment, seconds (steps) per flavour run."""
+    """A markdown table: one row per experiment, per flavour run the wall seconds, the CPU
+    seconds (all threads: on a shared machine the wall time grows, the CPU time much less) and
+    the settled steps."""
     keys = sorted({k for f in files for k in f.runs} | {k for f in files for k in f.skipped})
-    lines = ["| experiment | " + " | ".join(f.label for f in files) + " |",
+    lines = ["| experiment (wall / CPU seconds, steps) | " + " | ".join(f.label for f in files) +
+             " |",
              "|---" * (len(files) + 1) + "|"]
     for k in keys:
         cells = []
         for f in files:
             if k in f.runs:
                 t = f.runs[k]
-                cells.append(f"{t.median():.3g} s ({t.steps}{'+' if t.horizon_hit else ''})")
+                cpu = f" / {statistics.median(t.cpu_seconds):.3g}" if t.cpu_seconds else ""
+                cells.append(f"{t.median():.3g}{cpu} s ({t.steps}{'+' if t.horizon_hit else ''})")
             else:
                 cells.append("skipped" if k in f.skipped else "")
         lines.append(f"| {k[1]}/lambda={k[2]:.3g}/{k[3]}/{k[4]} | " + " | ".join(cells) + " |")
