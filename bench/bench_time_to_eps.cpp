@@ -19,6 +19,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(LARGESTEP_HAVE_OPENMP)
+#include <omp.h>
+#endif
+
 #include "bench_common.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/core/experiment.h"
@@ -108,6 +112,11 @@ int main(int argc, char** argv) {
   add_environment_context("time_to_eps");
   benchmark::AddCustomContext("deterministic_counters", kDeterministicCounters);
   benchmark::AddCustomContext("suites", suite_flag);
+#if defined(LARGESTEP_HAVE_OPENMP)
+  benchmark::AddCustomContext("omp_threads", std::to_string(omp_get_max_threads()));
+#else
+  benchmark::AddCustomContext("omp_threads", "1");
+#endif
   for (const Suite* suite : selected) {
     for (const Experiment& e : suite->experiments) {
       for (const Precision p : precisions) {

@@ -26,6 +26,7 @@ import fig_phase
 import fig_population
 import fig_scaling
 import fig_steps_vs_eta
+import fig_time_to_eps
 from html_links import check_links
 from kernels import load_kernels
 from results import (FIGURE_RUNS, RUNS_JSON, TRACE_PREFIX, TRACES, NotInData, ResultError,
@@ -37,9 +38,12 @@ from verdicts import VERDICT_VALUES, load_verdicts
 FIGURES = (("fig1_convergence.png", fig_convergence), ("fig2_steps_vs_eta.png", fig_steps_vs_eta),
            ("fig3_scaling.png", fig_scaling), ("fig4_phase.png", fig_phase),
            ("fig5_bifurcation.png", fig_bifurcation), ("fig6_kernels.png", fig_kernels),
-           ("fig7_population.png", fig_population), ("fig8_peers.png", fig_peers))
+           ("fig7_population.png", fig_population), ("fig8_peers.png", fig_peers),
+           ("fig9_time_to_eps.png", fig_time_to_eps))
 VERDICT_COLUMNS = ("claim", "dataset", "measured", "predicted", "verdict", "reason")
 PEER_COLUMNS = ("method", "dataset", "lambda", "final_gap", "seconds", "iterations", "status")
+# The main job's paper profile also compares the peers on real-size data, in its own directory.
+PEERS_REAL_SIZE = "peers-real-size"
 KERNEL_CONTEXT = ("flavour", "compiler", "cpu", "commit", "hardware_threads")
 STYLE = """body{font-family:sans-serif;max-width:72em;margin:1em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}
@@ -99,7 +103,7 @@ def figures(data_dir, out_dir, peers, log):
     return parts
 
 
-def peers_section(peers):
+def peers_section(peers, real_size=None):
     if peers is None:
         return ("<p>The peer comparison (LIBLINEAR, scikit-learn, numpy) was not run: the data "
                 "directory has no peers.csv or peers_trace.csv.</p>")
@@ -107,8 +111,14 @@ def peers_section(peers):
     def cell(value):
         return "" if value is None else f"{value:.4g}" if isinstance(value, float) else value
 
-    rows = [{c: cell(r[c]) for c in PEER_COLUMNS} for r in peers.rows]
-    return table(PEER_COLUMNS, rows)
+    def rows(p):
+        return [{c: cell(r[c]) for c in PEER_COLUMNS} for r in p.rows]
+
+    parts = [table(PEER_COLUMNS, rows(peers))]
+    if real_size is not None:
+        parts += [f"<h3>Real-size data ({PEERS_REAL_SIZE}/)</h3>",
+                  table(PEER_COLUMNS, rows(real_size))]
+    return "\n".join(parts)
 
 
 def environment(doc, kernel_files):
@@ -158,6 +168,7 @@ def build(data_dir, out_dir, log=sys.stderr):
     doc = load_verdicts(data_dir)
     kernel_files = load_kernels(data_dir)
     peers = load_peers(data_dir)
+    peers_real_size = load_peers(os.path.join(data_dir, PEERS_REAL_SIZE))
     # Every required file is validated before the first (slow) figure is drawn: both runner
     # directories (the claim suite's and the figures'), every trace their records name, the
     # traced runs of figure 1 and the bifurcation.
@@ -172,7 +183,7 @@ def build(data_dir, out_dir, log=sys.stderr):
     body = [f"<h1>{escape(title)}</h1>", summary(doc), "<h2>Verdicts</h2>",
             table(VERDICT_COLUMNS, doc["verdicts"], row_class=lambda v: v["verdict"]),
             "<h2>Figures</h2>", *figures(data_dir, out_dir, peers, log),
-            "<h2>Peer comparison</h2>", peers_section(peers),
+            "<h2>Peer comparison</h2>", peers_section(peers, peers_real_size),
             "<h2>Environment</h2>", environment(doc, kernel_files),
             "<h2>Data files</h2>", data_links(data_dir, out_dir, files)]
     page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -11,7 +11,15 @@
 # spinning team made 2-thread calls 40x slower than 1-thread ones.
 #
 #   scripts/flavours.sh [--repetitions 5] [--min-time 0.2] [--filter REGEX] [--out out/bench]
-#                       [--jobs N] [--llc-bytes N] [PRESET ...]
+#                       [--jobs N] [--llc-bytes N] [--time-to-eps SUITE [--no-kernels]]
+#                       [PRESET ...]
+#
+# --time-to-eps SUITE also runs bench_time_to_eps on that registry suite (e.g. realsize) in every
+# flavour, once (its runs take seconds to minutes each; the time is a single wall-clock run):
+# out/time_to_eps_<preset>.json, and for an OpenMP flavour one file per thread count,
+# time_to_eps_<preset>-t1.json .. -t<nproc>.json. Prints their table (plots/time_to_eps.py).
+# --no-kernels skips bench_kernels. The references the suite needs are computed on the first
+# flavour and read from the cache by the others (LARGESTEP_CACHE_DIR).
 #
 # A flavour this CPU cannot run (avx2 without avx2+fma in /proc/cpuinfo) or this compiler cannot
 # build (OpenMP missing) is skipped with a message. Needs what scripts/install-deps.sh installs.
@@ -25,6 +33,8 @@ out=out/bench
 jobs=$(nproc)
 bench_args=()
 presets=()
+time_to_eps=
+kernels=1
 while [ $# -gt 0 ]; do
   case $1 in
     --repetitions) repetitions=$2; shift 2 ;;
@@ -33,12 +43,21 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --llc-bytes) bench_args+=("--llc_bytes=$2"); shift 2 ;;
+    --time-to-eps) time_to_eps=${2:?--time-to-eps needs a suite name}; shift 2 ;;
+    --no-kernels) kernels=0; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     -*) echo "flavours: unknown option $1" >&2; exit 2 ;;
     *) presets+=("$1"); shift ;;
   esac
 done
 [ ${#presets[@]} -gt 0 ] || presets=(scalar release avx2 native native-openmp)
+if [ "$kernels" = 0 ] && [ -z "$time_to_eps" ]; then
+  echo "flavours: --no-kernels leaves nothing to run without --time-to-eps SUITE" >&2
+  exit 2
+fi
+targets=()
+[ "$kernels" = 0 ] || targets+=(bench_kernels)
+[ -z "$time_to_eps" ] || targets+=(bench_time_to_eps)
 
 cpu_flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
 has_flag() { [[ $cpu_flags == *" $1 "* ]]; }
@@ -61,6 +80,7 @@ why_unsupported() {
 mkdir -p "$out"
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 written=()
+tte_written=()
 for preset in "${presets[@]}"; do
   reason=$(why_unsupported "$preset")
   if [ -n "$reason" ]; then
@@ -70,10 +90,28 @@ for preset in "${presets[@]}"; do
   log="$out/kernels_$preset.log"
   echo "flavours: $preset: building build/$preset (log: $log)"
   if ! { cmake --preset "$preset" &&
-          cmake --build "build/$preset" -j "$jobs" --target bench_kernels; } >"$log" 2>&1; then
+          cmake --build "build/$preset" -j "$jobs" --target "${targets[@]}"; } >"$log" 2>&1; then
     echo "flavours: skipping $preset: the build failed (see $log)"
     continue
   fi
+  if [ -n "$time_to_eps" ]; then
+    thread_counts=(1)
+    [[ $preset != *openmp* ]] || thread_counts=($(seq 1 "$(nproc)"))
+    for threads in "${thread_counts[@]}"; do
+      tte="$out/time_to_eps_$preset.json"
+      [[ $preset != *openmp* ]] || tte="$out/time_to_eps_$preset-t$threads.json"
+      echo "flavours: $preset: running bench_time_to_eps --suite=$time_to_eps ($threads" \
+        "thread(s), load $(cut -d' ' -f1 /proc/loadavg))"
+      if ! OMP_NUM_THREADS=$threads "build/$preset/bench/bench_time_to_eps" \
+          --suite="$time_to_eps" --benchmark_min_time=0.01 --benchmark_out="$tte" \
+          --benchmark_out_format=json >>"$log" 2>&1; then
+        echo "flavours: $preset: bench_time_to_eps failed (see $log)" >&2
+        exit 1
+      fi
+      tte_written+=("$tte")
+    done
+  fi
+  [ "$kernels" = 1 ] || continue
   json="$out/kernels_$preset.json"
   load=$(cut -d' ' -f1 /proc/loadavg)
   echo "flavours: $preset: running bench_kernels ($repetitions repetitions, load $load)"
@@ -88,10 +126,13 @@ for preset in "${presets[@]}"; do
   written+=("$json")
 done
 
-if [ ${#written[@]} -eq 0 ]; then
+if [ $((${#written[@]} + ${#tte_written[@]})) -eq 0 ]; then
   echo "flavours: no flavour ran" >&2
   exit 1
 fi
 echo
-/usr/bin/python3 bench/machine_read.py "$out/read_bandwidth.json" "${written[@]}"
-/usr/bin/python3 bench/flavour_report.py "${written[@]}"
+if [ ${#written[@]} -gt 0 ]; then
+  /usr/bin/python3 bench/machine_read.py "$out/read_bandwidth.json" "${written[@]}"
+  /usr/bin/python3 bench/flavour_report.py "${written[@]}"
+fi
+[ ${#tte_written[@]} -eq 0 ] || /usr/bin/python3 plots/time_to_eps.py "$out"

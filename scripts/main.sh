@@ -7,8 +7,11 @@
 #
 # quick: the registry's quick suites (claims at lambda 1e-2 .. 1e-4; figures), kernels of this
 #        build only, peers timed once (minutes).
-# paper: the paper suites (lambda 1e-2 .. 1e-6), kernels in every build flavour, peers timed 5
-#        times (about 15 minutes).
+# paper: the paper suites (lambda 1e-2 .. 1e-6), kernels in every build flavour, the real-size
+#        suite (`realsize`: planted dense 10^6 x 100, sparse 10^6 x 2^20, fashion:1v8; classical,
+#        loc, best, Nesterov) timed to eps in every build flavour and OpenMP thread count
+#        (figure 9), peers timed 5 times on the small sets and once on fashion:1v8 and planted
+#        2*10^5 x 100 (an hour or more; 4 GB of memory).
 # The checker runs the claim suite once and writes its runs (data/runs.json, runs.csv, traces/)
 # and measurements; the figures and the verdicts read those same files. The figures' own runs
 # (suite figures-quick|figures-paper) go to data/figures/. The log counts the runs.
@@ -41,6 +44,7 @@ work=out/report.partial  # renamed to out/report at the end: a stopped run leave
 data=$work/data
 logs=out/logs
 stages=9
+[ "$suite" = quick ] || stages=10
 stage_number=0
 start=$SECONDS
 
@@ -72,8 +76,8 @@ kernels() {
       --benchmark_out="$data/kernels_release.json" --benchmark_out_format=json
   else
     bash scripts/flavours.sh --repetitions "$kernel_repetitions" --min-time "$kernel_min_time" \
-      --llc-bytes "$llc" --out "$work/flavours"
-    cp "$work"/flavours/kernels_*.json "$data/"
+      --llc-bytes "$llc" --time-to-eps realsize --out "$work/flavours"
+    cp "$work"/flavours/kernels_*.json "$work"/flavours/time_to_eps_*.json "$data/"
   fi
 }
 
@@ -105,6 +109,12 @@ stage kernel-benchmarks kernels
 stage peers /usr/bin/python3 peers/compare.py --out "$data" --largestep "$largestep" \
   --datasets digits:0v8 --datasets breast_cancer --datasets heart_scale --lambdas 1e-3,1e-5 \
   --repeats "$peer_repeats"
+if [ "$suite" = paper ]; then
+  # Real-size peers, timed once (a numpy GD run there takes minutes): their own directory.
+  stage peers-real-size /usr/bin/python3 peers/compare.py --out "$data/peers-real-size" \
+    --largestep "$largestep" --datasets fashion:1v8 --datasets 'planted:n=200000,d=100' \
+    --lambdas 1e-3 --repeats 1
+fi
 stage report /usr/bin/python3 plots/report.py --data "$data" --out "$work"
 rm -rf "$work/flavours" "$report"
 mv "$work" "$report"

@@ -2,7 +2,7 @@
 // the same objective (the data and lambda in double, w exactly as the working precision holds
 // it): at GD iterates of large stepsizes and at random w of norms 1e-3 .. 1e3, in float and
 // double, through both evaluations (value and value_and_gradient; n > 512 exercises the blocked
-// sum, d >= 8 rows the vectorized panels). The bound must hold at every point and must not be
+// sum, d >= 8 rows the vectorized panels; one CSR set, whose margins run over its nonzeros). The bound must hold at every point and must not be
 // loose: the geometric mean of bound / observed error stays below 1e3, the observed error taken
 // as at least u |f| (what rounding the exact value alone costs).
 #include <gtest/gtest.h>
@@ -118,9 +118,14 @@ void probe_random_points(const Prober<Scalar>& prober, std::ptrdiff_t d, const s
 
 template <class Scalar>
 Tally probe_everywhere() {
-  const std::vector<Dataset<double>> datasets = {make_oned(), make_hard(0.1), make_toy4(),
-                                                 make_planted({200, 10, 0.05, 1}),
-                                                 make_planted({1000, 12, 0.05, 2})};
+  // The CSR set's margins add 6 products where the bound for a dense row would count 4096.
+  const std::vector<Dataset<double>> datasets = {
+      make_oned(),
+      make_hard(0.1),
+      make_toy4(),
+      make_planted({200, 10, 0.05, 1}),
+      make_planted({1000, 12, 0.05, 2}),
+      make_sparse_planted({.n = 700, .d = 4096, .nonzeros = 6, .gamma = 1e-3, .seed = 4})};
   Tally tally;
   for (const Dataset<double>& data : datasets) {
     for (const double lambda : {1e-2, 1e-4}) {
@@ -180,6 +185,36 @@ TEST(ValueErrorBound, AFewUlpsOfFWouldNotBeABound) {
     worst = std::max(worst, error / (4 * std::numeric_limits<float>::epsilon() * computed));
   }
   EXPECT_GT(worst, 1.0) << "4 ulps of f bounded every error: the probes are too easy";
+}
+
+// A CSR row's margin adds its nonzeros only: the bound counts those (6 here), not d = 4096 as
+// the same rows stored dense must. Both hold against 50 digits; at ||w|| = 1e3, where the
+// margins' term dominates (lambda = 1e-8 keeps the regularizer's, which counts d, out of the
+// way), the CSR bound is hundreds of times smaller.
+TEST(ValueErrorBound, CsrMarginsCountTheirNonzerosNotTheColumns) {
+  const Dataset<double> csr =
+      make_sparse_planted({.n = 300, .d = 4096, .nonzeros = 6, .gamma = 1e-3, .seed = 5});
+  Dataset<double> dense = csr;
+  dense.X = RowMatrix<double>(csr.Xs);
+  dense.Xs = {};
+  dense.sparse = false;
+  const Prober<double> sparse_prober(csr, 1e-8), dense_prober(dense, 1e-8);
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> normal;
+  Vector<double> w(csr.d());
+  for (std::ptrdiff_t j = 0; j < w.size(); ++j) w(j) = normal(rng);
+  w *= 1e3 / w.norm();
+  Tally tally;
+  sparse_prober.probe(w, "csr", tally);
+  dense_prober.probe(w, "dense", tally);
+  ASSERT_FALSE(HasFatalFailure());
+  Vector<double> grad(w.size());
+  const double v = sparse_prober.objective().value_and_gradient(w, grad);
+  const double csr_bound =
+      ValueErrorBound<double>(sparse_prober.objective(), Evaluation::value_and_gradient)(v, w.norm());
+  const double dense_bound =
+      ValueErrorBound<double>(dense_prober.objective(), Evaluation::value_and_gradient)(v, w.norm());
+  EXPECT_LT(csr_bound * 100, dense_bound);
 }
 
 }  // namespace

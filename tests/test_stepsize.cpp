@@ -2,10 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <string>
 #include <set>
 
 #include "largestep/data/dataset_spec.h"
 #include "largestep/core/experiment.h"
+#include "largestep/core/methods.h"
 #include "largestep/data/generators.h"
 #include "largestep/core/registry.h"
 #include "largestep/core/stepsize.h"
@@ -74,7 +77,7 @@ TEST(StepsizeRule, BestIsNoWorseThanAnyGridPoint) {
 }
 
 TEST(Registry, SuitesHaveUniqueNamesAndValidEntries) {
-  for (const char* name : {"quick", "paper"}) {
+  for (const char* name : {"quick", "paper", "realsize"}) {
     const Suite& suite = find_suite(name);
     EXPECT_FALSE(suite.experiments.empty());
     std::set<std::string> names;
@@ -87,6 +90,24 @@ TEST(Registry, SuitesHaveUniqueNamesAndValidEntries) {
     }
   }
   EXPECT_THROW(find_suite("nope"), std::invalid_argument);
+}
+
+// The real-size suite times classical, loc, best and Nesterov on each of its datasets, none of
+// which needs the margin certificate (minutes at 10^6 rows), on data past any cache.
+TEST(Registry, RealSizeSuiteRunsFourMethodsWithoutCertificatesOnLargeData) {
+  std::map<std::string, std::multiset<std::string>> methods;
+  for (const Experiment& e : find_suite("realsize").experiments) {
+    methods[e.dataset].insert(e.method());
+    EXPECT_FALSE(rule_method(e.spec.rule->kind).oracles.contains(Oracle::gamma)) << e.name;
+    EXPECT_EQ(e.spec.options.eps, 1e-8) << e.name;
+    EXPECT_FALSE(e.keep_trace) << e.name;
+  }
+  ASSERT_EQ(methods.size(), 3u);
+  for (const auto& [dataset, m] : methods) {
+    EXPECT_EQ(m, (std::multiset<std::string>{"best", "classical", "loc", "nesterov"})) << dataset;
+    const DatasetSpec spec = parse_dataset_spec(dataset);
+    if (spec.kind == "planted") EXPECT_EQ(spec.params.at("n"), "1000000") << dataset;
+  }
 }
 
 TEST(Registry, PaperSuiteSweepsNineLambdasFromOneHundredthToOneMillionth) {

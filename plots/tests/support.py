@@ -41,16 +41,20 @@ def largestep():
     return path
 
 
-def copy_data(dst, peers=False):
+def copy_data(dst, peers=False, time_to_eps=False):
     """The generated data directory copied to dst (so a test may break it), its verdicts.json
     replaced by the committed fixture (edited to hold a failing and an inconclusive verdict,
     HTML in a reason, and S10 points censored and failed), with or without the optional peer
-    comparison (a synthetic fixture)."""
+    comparison (a synthetic fixture) and the time-to-eps files of the paper profile (trimmed
+    from real bench_time_to_eps output)."""
     shutil.copytree(generated_data(), dst)
     shutil.copy(os.path.join(FIXTURES, "verdicts.json"), dst)
     if peers:
         for name in os.listdir(os.path.join(FIXTURES, "peers")):
             shutil.copy(os.path.join(FIXTURES, "peers", name), dst)
+    if time_to_eps:
+        for name in os.listdir(os.path.join(FIXTURES, "time_to_eps")):
+            shutil.copy(os.path.join(FIXTURES, "time_to_eps", name), dst)
     return dst
 
 

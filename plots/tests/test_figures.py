@@ -20,6 +20,7 @@ import fig_phase
 import fig_population
 import fig_scaling
 import fig_steps_vs_eta
+import fig_time_to_eps
 import figure
 from results import NotInData, ResultError
 from solver_runs import load_methods, load_run_table
@@ -46,8 +47,9 @@ class FigureTest(unittest.TestCase):
         png = os.path.join(cls.tmp, "out", (name or module.__name__) + ".png")
         return module.draw(data, png), png
 
-    def scratch_data(self, name, peers=False):
-        return support.copy_data(os.path.join(self.tmp, name), peers=peers)
+    def scratch_data(self, name, peers=False, time_to_eps=False):
+        return support.copy_data(os.path.join(self.tmp, name), peers=peers,
+                                 time_to_eps=time_to_eps)
 
     def test_every_figure_writes_a_png_with_a_two_line_caption(self):
         for module, (caption, png) in self.drawn.items():
@@ -65,6 +67,55 @@ class FigureTest(unittest.TestCase):
     def test_peers_figure_without_peers_is_not_in_data(self):
         with self.assertRaises(NotInData):
             fig_peers.draw(self.data, os.path.join(self.tmp, "p.png"))
+
+    def test_time_to_eps_figure_without_its_files_is_not_in_data(self):
+        with self.assertRaises(NotInData):
+            fig_time_to_eps.draw(self.data, os.path.join(self.tmp, "t.png"))
+
+    def time_to_eps_medians(self, data):
+        """Seconds (median over repetitions) by (file, benchmark), read with json alone."""
+        out = {}
+        for name in os.listdir(data):
+            if not name.startswith("time_to_eps_"):
+                continue
+            with open(os.path.join(data, name)) as f:
+                doc = json.load(f)
+            scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+            times = {}
+            for b in doc["benchmarks"]:
+                if b.get("run_type") != "aggregate" and not b.get("error_occurred"):
+                    times.setdefault(b["run_name"], []).append(b["real_time"] * scale[b["time_unit"]])
+            for bench, values in times.items():
+                values.sort()
+                m = len(values) // 2
+                out[(name, bench)] = values[m] if len(values) % 2 else (values[m - 1] + values[m]) / 2
+        return out
+
+    def test_time_to_eps_figure_states_the_largest_gain_over_the_baseline(self):
+        data = self.scratch_data("with_time_to_eps", time_to_eps=True)
+        caption, png = self.draw(fig_time_to_eps, data)
+        support.assert_png(self, png)
+        medians = self.time_to_eps_medians(data)
+        base = {b: s for (f, b), s in medians.items() if f == "time_to_eps_release.json"}
+        gains = [base[b] / s for (f, b), s in medians.items()
+                 if f != "time_to_eps_release.json" and b in base]
+        if gains:
+            self.assertIn(f"{max(gains):.2f}x", caption.look)
+        else:
+            self.assertIn("only flavour", caption.look)
+        self.assertNotIn("nan", caption.look + caption.what)
+
+    def test_time_to_eps_figure_refuses_a_time_that_is_not_a_time(self):
+        data = self.scratch_data("bad_time_to_eps", time_to_eps=True)
+        path = os.path.join(data, "time_to_eps_release.json")
+        with open(path) as f:
+            doc = json.load(f)
+        doc["benchmarks"][0]["real_time"] = -1
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        with self.assertRaises(ResultError) as e:
+            fig_time_to_eps.draw(data, os.path.join(self.tmp, "t.png"))
+        self.assertIn("time_to_eps_release.json", str(e.exception))
 
     def test_population_figure_without_s10_is_not_in_data(self):
         data = self.scratch_data("without_s10")

@@ -108,9 +108,11 @@ class ReportTest(unittest.TestCase):
 
     def test_seven_figures_and_a_progress_line_each_without_peers(self):
         self.assertEqual(len(self.page.images), 7)
-        self.assertEqual(self.log.count("report: figure "), 7)
+        self.assertEqual(self.log.count("report: figure "), 8)  # 7 drawn, figure 9 not drawn
+        self.assertIn("report: figure 9 not drawn: ", self.log)
         self.assertIn("peer comparison (LIBLINEAR, scikit-learn, numpy) was not run",
                       self.page.text)
+        self.assertIn("<h3>Figure 9</h3><p>Not drawn: ", self.page.text)
 
     def test_summary_counts_and_verdict_table_come_first(self):
         self.assertIn("3 pass, 1 fail, 2 inconclusive", self.page.text)
@@ -143,6 +145,25 @@ class ReportTest(unittest.TestCase):
         self.assertIn("figures/fig8_peers.png", page.images)
         self.assertIn("sklearn-lbfgs", page.text)
         self.assertTrue(any(h.startswith("../elsewhere/") for h in page.links))
+
+    def test_paper_profile_files_give_figure_9_and_the_real_size_peer_table(self):
+        data = support.copy_data(os.path.join(self.scratch.name, "paper_data"), peers=True,
+                                 time_to_eps=True)
+        real_size = os.path.join(data, report.PEERS_REAL_SIZE)
+        os.makedirs(real_size)
+        for name in ("peers.csv", "peers_trace.csv"):
+            with open(os.path.join(support.FIXTURES, "peers", name), encoding="utf-8") as f:
+                text = f.read()
+            with open(os.path.join(real_size, name), "w", encoding="utf-8") as f:
+                f.write(text.replace("hard:gamma=0.1", "fashion:1v8"))
+        out = os.path.join(self.scratch.name, "report_paper")
+        page, log = build(data, out)
+        self.assert_links_resolve(page, out)
+        self.assertEqual(len(page.images), 9)
+        self.assertIn("figures/fig9_time_to_eps.png", page.images)
+        self.assertIn(f"Real-size data ({report.PEERS_REAL_SIZE}/)", page.text)
+        self.assertIn("fashion:1v8", page.text)
+        self.assertIn("../paper_data/time_to_eps_release.json", page.links)
 
     def test_check_links_rejects_a_missing_target_and_an_external_link(self):
         html = os.path.join(self.scratch.name, "links.html")

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <span>
 #include <stdexcept>
 
 #include "largestep/core/stepsize.h"
@@ -23,6 +24,14 @@ constexpr Method kMethods[] = {
     {"classical", SolverKind::gd}, {"s2", SolverKind::gd},   {"s3", SolverKind::gd},
     {"loc", SolverKind::gd},       {"best", SolverKind::gd}, {"classical", SolverKind::nesterov},
 };
+// On real-size data the rules that need no margin certificate (which costs minutes there):
+// time to eps across build flavours and threads, where the data no longer fits a cache.
+constexpr Method kRealSizeMethods[] = {
+    {"classical", SolverKind::gd},
+    {"loc", SolverKind::gd},
+    {"best", SolverKind::gd},
+    {"classical", SolverKind::nesterov},
+};
 
 // S4 and S9 look at the edge-of-stability phase, which only large stepsizes have: those runs
 // keep their traces; classical GD and Nesterov need none.
@@ -38,15 +47,16 @@ RunSpec gd_spec(std::optional<StepsizeRule> rule, std::optional<double> eta, std
 }
 
 void add_sweep(Suite& suite, std::string_view label, std::string_view dataset,
-               const std::vector<double>& lambdas, std::int64_t horizon) {
+               const std::vector<double>& lambdas, std::int64_t horizon,
+               std::span<const Method> methods = kMethods, bool keep_traces = true) {
   for (const double lambda : lambdas) {
-    for (const Method& m : kMethods) {
+    for (const Method& m : methods) {
       RunSpec spec = gd_spec(parse_rule(m.rule), std::nullopt, horizon);
       spec.solver = m.solver;
       const std::string method = m.solver == SolverKind::gd ? std::string(m.rule) : to_string(m.solver);
       suite.experiments.push_back(
           make_experiment(fmt::format("{}/lambda={:.3g}/{}", label, lambda, method), dataset,
-                          lambda, spec, m.solver == SolverKind::gd && traced(m.rule)));
+                          lambda, spec, keep_traces && m.solver == SolverKind::gd && traced(m.rule)));
     }
   }
 }
@@ -107,7 +117,30 @@ std::vector<Suite> build_suites() {
   const std::vector<double> lambdas = log_spaced_lambdas(2, 6, 2);
   add_sweep(paper, "hard0.1", "hard:gamma=0.1", lambdas, 20'000'000);
   add_sweep(paper, "planted", "planted:d=10,gamma=0.05,n=200,seed=1", lambdas, 20'000'000);
-  return {quick, paper, figures_suite(quick, "quick"), figures_suite(paper, "paper")};
+
+  // Real-size data (the full profile of the main job, bench_time_to_eps in every flavour): one
+  // lambda each, where classical GD takes about a hundred to a few hundred steps (kappa 40 to
+  // 100), so that a flavour's runs take minutes. No traces: a trace of 10^6-row runs says nothing the small
+  // suites' do not.
+  Suite real_size{"realsize",
+                  "real-size data: planted dense 10^6 x 100, sparse 10^6 x 2^20 (32 nonzeros a "
+                  "row), fashion:1v8 (12,000 x 784); classical, loc, best, Nesterov; tens of "
+                  "minutes a build flavour",
+                  {},
+                  false};
+  add_sweep(real_size, "planted1e6", "planted:n=1000000,d=100,gamma=0.05,seed=1", {1e-4},
+            100'000, kRealSizeMethods, false);
+  // Random sparse rows are nearly orthogonal: lambda_max(X^T X)/(4n) is about 1e-6, so only a
+  // lambda below it gives the classical stepsize work to do (kappa about 10 at 1e-7; at 1e-8,
+  // kappa 100, classical GD takes 455 steps of a third of a second).
+  add_sweep(real_size, "sparse1e6", "planted:n=1000000,d=1048576,nnz=32,gamma=0.0001,seed=1",
+            {1e-7}, 100'000, kRealSizeMethods, false);
+  add_sweep(real_size, "fashion1v8", "fashion:1v8", {1e-3}, 100'000, kRealSizeMethods, false);
+  return {quick,
+          paper,
+          figures_suite(quick, "quick"),
+          figures_suite(paper, "paper"),
+          std::move(real_size)};
 }
 
 std::vector<std::string> canonical(std::initializer_list<std::string_view> specs) {

@@ -446,7 +446,9 @@ enum class Evaluation { value, value_and_gradient };
 // against f of the data and lambda as given in double (a float run rounds both to float: that is
 // included). With u = epsilon/2 of Scalar, gamma_k = k u / (1 - k u), R = max ||x_i||, r = ||w||,
 // L the loss part of f and Reg = lambda ||w||^2 / 2:
-//   margins      |fl(z_i) - z_i| <= delta = gamma_{d+1} R r: d products, d - 1 sums, x's rounding
+//   margins      |fl(z_i) - z_i| <= delta = gamma_{m+1} R r: m products, m - 1 sums, x's rounding,
+//                where m = d for dense data and the most nonzeros of a row for CSR data (a CSR
+//                row's dot product runs over its nonzeros only)
 //   loss terms   |l(fl z) - l(z)| <= delta e^delta s(-z), and s(-z) = |l'(z)| <= min(1, l(z)/ln 2);
 //                l itself is evaluated to kLossUlps u relative (exp, log1p, or Eigen's
 //                vectorized exp and log with the log1p correction: a few ulps each)
@@ -477,8 +479,8 @@ class ValueErrorBound {
     const std::ptrdiff_t depth = how == Evaluation::value ? n : f.gradient_sum_depth();
     const double a = kLossUlps * u + gamma(static_cast<double>(depth) + 1);
     const double norm_up = 1 + gamma(d + 2);  // ||w|| as computed, rounded up
-    delta_per_norm_ =
-        gamma(d + 1) * static_cast<double>(f.data().max_row_norm()) * norm_up * norm_up;
+    delta_per_norm_ = gamma(static_cast<double>(row_depth(f.data())) + 1) *
+                      static_cast<double>(f.data().max_row_norm()) * norm_up * norm_up;
     reg_per_norm2_ = static_cast<double>(f.lambda()) / 2 * norm_up * norm_up;
     reg_gamma_ = gamma(d + 4);
     // A gamma_k with k u >= 1 is undefined: the precision cannot bound this evaluation at all.
@@ -506,6 +508,17 @@ class ValueErrorBound {
   }
 
  private:
+  // The most products a margin adds: d, or for CSR data the most nonzeros of a row (one O(n)
+  // pass per bound, against the O(nnz) of each evaluation it bounds).
+  static std::ptrdiff_t row_depth(const Dataset<Scalar>& data) {
+    if (!data.sparse) return data.d();
+    std::ptrdiff_t most = 0;
+    const auto* outer = data.Xs.outerIndexPtr();
+    for (std::ptrdiff_t i = 0; i < data.n(); ++i)
+      most = std::max<std::ptrdiff_t>(most, outer[i + 1] - outer[i]);
+    return most;
+  }
+
   double delta_per_norm_ = 0, reg_per_norm2_ = 0, reg_gamma_ = 0, a_ = 0, loss_scale_ = 0;
   double underflow_ = 0;
 };
