@@ -24,6 +24,17 @@ class DataRows {
   double label(std::ptrdiff_t i) const { return data_.y(i); }
   bool sparse() const { return data_.sparse; }
 
+  // The most entries any row stores: d when dense, the largest nonzero count of a CSR row. A
+  // margin is a sum of that many products, so its rounding bounds grow with it, not with d.
+  std::ptrdiff_t max_row_terms() const {
+    if (!data_.sparse) return data_.d();
+    std::ptrdiff_t most = 0;
+    const int* outer = data_.Xs.outerIndexPtr();
+    for (std::ptrdiff_t i = 0; i < data_.n(); ++i)
+      most = std::max<std::ptrdiff_t>(most, outer[i + 1] - outer[i]);
+    return most;
+  }
+
   // z_k = y_i <x_i, w> for the rows i = begin + k of [begin, end).
   void margins(std::ptrdiff_t begin, std::ptrdiff_t end, const Vector<double>& w,
                Eigen::Ref<Vector<double>> z) const {
@@ -34,9 +45,8 @@ class DataRows {
   // out += X_b^T r.
   void add_transpose_times(std::ptrdiff_t begin, std::ptrdiff_t end,
                            const Eigen::Ref<const Vector<double>>& r, Vector<double>& out) const {
-    data_.with_matrix([&](const auto& X) {
-      out.noalias() += X.middleRows(begin, end - begin).transpose() * r;
-    });
+    data_.with_matrix(
+        [&](const auto& X) { out.noalias() += X.middleRows(begin, end - begin).transpose() * r; });
   }
 
   // out += X_b^T diag(c) X_b (lower triangle only): the rows scaled by sqrt(c_k) >= 0, then a
@@ -52,7 +62,7 @@ class DataRows {
   // Margins in double-double of w = w_hi + w_lo: y_i sum_j x_ij w_j with the products x_ij w_hi_j
   // exact (two_prod) and summed by TwoSum, every rounding error collected in a second double
   // (Ogita, Rump and Oishi's Dot2, without its final rounding). The error is at most
-  // margin_error_factor(d) u^2 sum_j |x_ij w_j|.
+  // margin_error_factor(k) u^2 sum_j |x_ij w_j|, k the row's stored entries (max_row_terms()).
   void margins_dd(std::ptrdiff_t begin, std::ptrdiff_t end, const std::vector<double>& w_hi,
                   const std::vector<double>& w_lo, DoubleDouble* z) const {
     for (std::ptrdiff_t i = begin; i < end; ++i) {
@@ -70,9 +80,9 @@ class DataRows {
       z[i - begin] = data_.y(i) > 0 ? zi : -zi;
     }
   }
-  static double margin_error_factor(std::ptrdiff_t d) {
-    const double dd = static_cast<double>(d);
-    return 1.01 * (2 * dd + 2) * (dd + 3);
+  static double margin_error_factor(std::ptrdiff_t terms) {
+    const double k = static_cast<double>(terms);
+    return 1.01 * (2 * k + 2) * (k + 3);
   }
 
   // acc_j += sum_k r_k x_{begin+k, j} as compensated sums: acc_hi by TwoSum, every rounding error
@@ -93,6 +103,25 @@ class DataRows {
       }
     }
   }
+  // The columns a CSR block touches, each once (in `columns`; `seen`, d flags all false on entry
+  // and on return after clear_columns): the only accumulators add_transpose_times_dd changed, so
+  // that folding a block's sums costs its nonzeros, not d. Dense data touches every column.
+  void touched_columns(std::ptrdiff_t begin, std::ptrdiff_t end, std::vector<char>& seen,
+                       std::vector<int>& columns) const {
+    columns.clear();
+    if (!data_.sparse) {
+      columns.resize(static_cast<std::size_t>(d()));
+      for (std::ptrdiff_t j = 0; j < d(); ++j) columns[j] = static_cast<int>(j);
+      return;
+    }
+    const int* inner = data_.Xs.innerIndexPtr();
+    for (int k = data_.Xs.outerIndexPtr()[begin]; k < data_.Xs.outerIndexPtr()[end]; ++k) {
+      if (seen[inner[k]]) continue;
+      seen[inner[k]] = 1;
+      columns.push_back(inner[k]);
+    }
+  }
+
   static double gradient_error_factor(std::ptrdiff_t m) {
     const double mm = static_cast<double>(m);
     return 1.01 * (mm + 3) * (mm + 3);

@@ -234,6 +234,10 @@ ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<Dou
     w_lo[j] = w[j].lo;
   }
   std::vector<DoubleDouble> z(block), r(block), grad_sum(d);
+  // The columns a block touched: only their accumulators are folded and reset (a CSR block of
+  // 1024 rows touches ~32K of d = 2^20 columns; folding all d per block cost more than the rows).
+  std::vector<char> seen(rows.sparse() ? static_cast<std::size_t>(d) : 0);
+  std::vector<int> columns;
   DoubleDouble loss_sum;
   for_blocks(n, block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
     rows.margins_dd(b, e, w_hi, w_lo, z.data());
@@ -247,11 +251,13 @@ ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<Dou
         loss_lo += t.lo + q.loss.lo;
       }
     }
-    std::fill(acc_hi.begin(), acc_hi.end(), 0.0);
-    std::fill(acc_lo.begin(), acc_lo.end(), 0.0);
     rows.add_transpose_times_dd(b, e, r.data(), acc_hi, acc_lo);
-    for (std::ptrdiff_t j = 0; j < d; ++j)
+    rows.touched_columns(b, e, seen, columns);
+    for (const int j : columns) {
       grad_sum[j] = grad_sum[j] + two_sum(acc_hi[j], acc_lo[j]);
+      acc_hi[j] = acc_lo[j] = 0;
+      if (rows.sparse()) seen[j] = 0;
+    }
     loss_sum = loss_sum + two_sum(loss_hi, loss_lo);
   });
   ExtendedEvaluation out;
@@ -267,6 +273,25 @@ ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<Dou
     out.value = out.loss + out.regularizer;
   }
   return out;
+}
+
+// h_min of hess f(w_lambda) = (1/n) X^T diag(c) X + lambda I, given a Ritz value `value` within
+// `uncertainty` of it: the Hessian is >= lambda I, so h_min lies in [max(lambda, value - dh),
+// value + dh]; returns that interval's midpoint and sets `uncertainty` to its half width. When
+// n < d, X has a null space, on which the Hessian is lambda I: h_min = lambda exactly (the
+// 16-step Lanczos of d = 2^20 could not resolve the bottom of the spectrum to lambda's scale); the
+// uncertainty left is the 18-digit decimal of lambda's, below 5e-18 lambda.
+double h_min_within_bounds(double value, double& uncertainty, double lambda, bool rank_deficient) {
+  if (rank_deficient) {
+    uncertainty = 1e-17 * lambda;
+    return lambda;
+  }
+  if (value - uncertainty >= lambda) return value;
+  const double upper = std::max(lambda, value + uncertainty);
+  const double mid = lambda + (upper - lambda) / 2;
+  // The 18-digit decimal of mid is off by up to 5e-18 mid, and the ends may be h_min itself.
+  uncertainty = std::max(mid - lambda, upper - mid) * (1 + 4 * kU) + 1e-17 * mid;
+  return mid;
 }
 
 double norm(const std::vector<DoubleDouble>& v) {
@@ -354,15 +379,16 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const double w_norm = norm(w) * (1 + (d + 4) * kU);
   const double blocks = std::ceil(static_cast<double>(n) / static_cast<double>(dd_block));
   // The margins: Dot2's compensation error, sum_j |x_ij w_j| <= ||x_i|| ||w||.
-  const double margin_error = DataRows::margin_error_factor(d) * kU2 * r_max * w_norm;
+  // A margin sums a row's stored entries: d of a dense row, its nonzeros in CSR.
+  const std::ptrdiff_t row_terms = rows.max_row_terms();
+  const double margin_error = DataRows::margin_error_factor(row_terms) * kU2 * r_max * w_norm;
   // Each row's l' and l: the margin's error (|l'| <= 1, |l''| <= 1/4), __float128's evaluation
   // (a few ulps of 113 bits through exp, log1p, the sum and the quotient) and the rounding to
   // double-double (u^2 relative), plus underflow below double's normal range.
   const double row_error = 16 * kQuadU + 2 * kU2;
   const double underflow = 4 * std::numeric_limits<double>::min();
   // The sums: Sum2 within a block of m rows, double-double adds across the blocks, the division.
-  const double sum_error =
-      DataRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
+  const double sum_error = DataRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
   const double grad_error = (sum_error + margin_error / 4 + row_error) * r_max +
                             8 * kU2 * (lambda * w_norm + grad_norm) + underflow * std::sqrt(d);
   const double loss = std::max(0.0, final_eval.loss.to_double()) * (1 + 1e-10);
@@ -412,14 +438,15 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // k = d (the margin) + m (the block's sum) + the blocks + a few (c_i, the scalings); in norm
   // at most gamma_k R^2 mean(c) + 2 u lambda for a unit v.
   const double mean_c = c.sum() / static_cast<double>(n) * (1 + 1e-10);
-  const double hv_error = gamma(static_cast<double>(d + options.rows_per_block) + hv_blocks + 16) *
-                              r_max * r_max * mean_c +
-                          4 * kU * lambda;
+  const double hv_error =
+      gamma(static_cast<double>(row_terms + options.rows_per_block) + hv_blocks + 16) * r_max *
+          r_max * mean_c +
+      4 * kU * lambda;
   // w rounded to double is within u ||w|| of w, which is within ||grad f(w)|| / lambda of
   // w_lambda (lambda-strong convexity); the double margins behind c are off by at most
   // gamma_{d+2} R ||w||, which moves c as much as a shift of w by gamma_{d+2} ||w|| would.
   const double w_distance =
-      (2 * kU + gamma(static_cast<double>(d) + 2)) * w_norm + grad_up / lambda;
+      (2 * kU + gamma(static_cast<double>(row_terms) + 2)) * w_norm + grad_up / lambda;
   const double hessian_shift = kMaxThirdDerivative * r_max * r_max * r_max * w_distance;
   const auto bound = [&](RitzPair& p, double& uncertainty) {
     const Vector<double> ay = apply(p.vector);
@@ -430,7 +457,8 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   bound(ritz.min, result.h_min_uncertainty);
   const double h_max = ritz.max.value, dh = result.h_max_uncertainty;
   result.h_max = decimal(h_max);
-  result.h_min = decimal(ritz.min.value);
+  result.h_min =
+      decimal(h_min_within_bounds(ritz.min.value, result.h_min_uncertainty, lambda, n < d));
   result.eta_loc = decimal(2 / h_max);
   // |2/h - 2/h'| <= 2 dh / (h (h - dh)) for |h - h'| <= dh < h.
   result.eta_loc_uncertainty = dh < h_max ? 2 * dh / (h_max * (h_max - dh)) * (1 + 4 * kU)
