@@ -49,6 +49,35 @@ class DataRows {
         [&](const auto& X) { out.noalias() += X.middleRows(begin, end - begin).transpose() * r; });
   }
 
+  // out += sum_i c_i <x_i, v> x_i over the CSR rows of [begin, end), c indexed by row: each
+  // row's nonzeros are read once, for <x_i, v> and, still in L1, for the update of out (the
+  // blocked margins-then-transpose of hessian_times reads every row twice). Rounding: <x_i, v>
+  // sums max_row_terms() products and out_j one term per row of column j (at most
+  // max_column_terms() over the whole pass).
+  void add_weighted_normal_times(std::ptrdiff_t begin, std::ptrdiff_t end, const Vector<double>& c,
+                                 const Vector<double>& v, Vector<double>& out) const {
+    if (!data_.sparse) throw std::logic_error("add_weighted_normal_times: CSR data only");
+    const int* outer = data_.Xs.outerIndexPtr();
+    const int* inner = data_.Xs.innerIndexPtr();
+    const double* values = data_.Xs.valuePtr();
+    for (std::ptrdiff_t i = begin; i < end; ++i) {
+      double z = 0;
+      for (int k = outer[i]; k < outer[i + 1]; ++k) z += values[k] * v(inner[k]);
+      const double t = c(i) * z;
+      for (int k = outer[i]; k < outer[i + 1]; ++k) out(inner[k]) += t * values[k];
+    }
+  }
+
+  // The most nonzeros of any column (CSR; n when dense): how many terms a column's sum over all
+  // rows adds.
+  std::ptrdiff_t max_column_terms() const {
+    if (!data_.sparse) return data_.n();
+    std::vector<int> count(static_cast<std::size_t>(data_.d()), 0);
+    const int* inner = data_.Xs.innerIndexPtr();
+    for (std::ptrdiff_t k = 0; k < data_.Xs.nonZeros(); ++k) ++count[inner[k]];
+    return count.empty() ? 0 : *std::max_element(count.begin(), count.end());
+  }
+
   // out += X_b^T diag(c) X_b (lower triangle only): the rows scaled by sqrt(c_k) >= 0, then a
   // symmetric rank-k update (half the flops of a general product). `scratch` holds the block.
   void add_weighted_gram(std::ptrdiff_t begin, std::ptrdiff_t end,

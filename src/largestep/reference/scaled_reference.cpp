@@ -72,6 +72,12 @@ Matrix<double> dense_hessian(const DataRows& rows, const Vector<double>& c, doub
 Vector<double> hessian_times(const DataRows& rows, const Vector<double>& c, double lambda,
                              const Vector<double>& v, std::ptrdiff_t block) {
   Vector<double> out = Vector<double>::Zero(rows.d());
+  if (rows.sparse()) {  // one pass over the nonzeros, row by row
+    rows.add_weighted_normal_times(0, rows.n(), c, v, out);
+    out /= static_cast<double>(rows.n());
+    out += lambda * v;
+    return out;
+  }
   Vector<double> t(block);
   for_blocks(rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
     Eigen::Ref<Vector<double>> tb = t.head(e - b);
@@ -374,7 +380,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
 
   // 3. f(w) in double-double, and the bracket widened by the evaluation's own rounding.
   if (options.progress) options.progress(3, kStages, "f(w) in double-double and its bracket");
-  const ExtendedEvaluation final_eval =
+  ExtendedEvaluation final_eval =
       have_value ? std::move(at_w) : evaluate_extended(rows, w, lambda, true, dd_block);
   const double w_norm = norm(w) * (1 + (d + 4) * kU);
   const double blocks = std::ceil(static_cast<double>(n) / static_cast<double>(dd_block));
@@ -405,8 +411,10 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const DoubleDouble lower = final_eval.value - DoubleDouble(ends + gap_term);
   const DoubleDouble upper = final_eval.value + DoubleDouble(ends);
   result.bracket_width = (2 * ends + gap_term) * (1 + 4 * kU);
-  for (const DoubleDouble& x : w) result.w.push_back(decimal(x));
   result.f_star = decimal(final_eval.value);
+  // The d-sized gradients (16 MB each at d = 2^20) are done with: room for the Lanczos basis.
+  std::vector<DoubleDouble>().swap(final_eval.gradient);
+  std::vector<DoubleDouble>().swap(at_w.gradient);
   result.f_star_lower = decimal(lower);
   result.f_star_upper = decimal(upper);
   // An upper bound on the true ||grad f(w)||, the computed norm plus its error bound: what the
@@ -435,12 +443,15 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   result.lanczos_steps = ritz.steps;
   const double hv_blocks = std::ceil(static_cast<double>(n) / options.rows_per_block);
   // |fl(H v) - H v| <= gamma_k (1/n) sum_i c_i |x_i| (|x_i|^T |v|) + 2 u lambda |v| componentwise,
-  // k = d (the margin) + m (the block's sum) + the blocks + a few (c_i, the scalings); in norm
-  // at most gamma_k R^2 mean(c) + 2 u lambda for a unit v.
+  // k = the row's terms (the margin) + the terms of a column's sum (dense: m in the block, then
+  // the blocks; CSR, one pass: the column's nonzeros) + a few (c_i, the scalings); in norm at most
+  // gamma_k R^2 mean(c) + 2 u lambda for a unit v.
+  const double column_sum_terms = rows.sparse()
+                                      ? static_cast<double>(rows.max_column_terms())
+                                      : static_cast<double>(options.rows_per_block) + hv_blocks;
   const double mean_c = c.sum() / static_cast<double>(n) * (1 + 1e-10);
   const double hv_error =
-      gamma(static_cast<double>(row_terms + options.rows_per_block) + hv_blocks + 16) * r_max *
-          r_max * mean_c +
+      gamma(static_cast<double>(row_terms) + column_sum_terms + 16) * r_max * r_max * mean_c +
       4 * kU * lambda;
   // w rounded to double is within u ||w|| of w, which is within ||grad f(w)|| / lambda of
   // w_lambda (lambda-strong convexity); the double margins behind c are off by at most
@@ -489,6 +500,9 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
     gram_max = top.vector.dot(gram_times(top.vector));  // the Rayleigh quotient
   }
   result.smoothness = decimal(lambda + gram_max / (4 * static_cast<double>(n)));
+  // w as decimals last: at d = 2^20 they take 76 MB, which the Lanczos bases above need.
+  result.w.reserve(w.size());
+  for (const DoubleDouble& x : w) result.w.push_back(decimal(x));
   return result;
 }
 
