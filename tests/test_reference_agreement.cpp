@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <iostream>
 #include <random>
 #include <string>
@@ -157,6 +158,72 @@ TEST(ReferenceAgreement, TheBracketIsNotAlwaysTrue) {
   EXPECT_GT(Mp(exact.f_star), Mp(scaled.f_star_upper) - 10 * width);
   EXPECT_LT(Mp(exact.f_star), Mp(scaled.f_star_lower) + 10 * width);
   EXPECT_FALSE(Mp(exact.f_star) <= Mp(scaled.f_star_upper) - 10 * width);
+}
+
+// The columns of a CSR matrix that hold a nonzero, in order.
+std::vector<int> nonzero_columns(const Dataset<double>& sparse) {
+  const int* inner = sparse.Xs.innerIndexPtr();
+  std::vector<int> used(inner, inner + sparse.Xs.nonZeros());
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  return used;
+}
+
+// Those columns as a dense matrix: the same problem (a column of zeros leaves f unchanged and has
+// w_lambda_j = 0), small enough for the 100-digit reference.
+Dataset<double> compacted(const Dataset<double>& sparse) {
+  const std::vector<int> used = nonzero_columns(sparse);
+  std::vector<std::ptrdiff_t> position(static_cast<std::size_t>(sparse.d()), -1);
+  for (std::size_t k = 0; k < used.size(); ++k) position[used[k]] = static_cast<std::ptrdiff_t>(k);
+  Dataset<double> dense;
+  dense.X = RowMatrix<double>::Zero(sparse.n(), static_cast<std::ptrdiff_t>(used.size()));
+  for (std::ptrdiff_t i = 0; i < sparse.n(); ++i)
+    for (SparseRowMatrix<double>::InnerIterator it(sparse.Xs, i); it; ++it)
+      dense.X(i, position[it.col()]) = it.value();
+  dense.y = sparse.y;
+  dense.spec = sparse.spec + " (nonzero columns)";
+  return dense;
+}
+
+TEST(ReferenceAgreement, WideCsrDataGetsATightBracketAndTheExactHmin) {
+  // d = 2^18 columns, 3 nonzeros a row: the margins' rounding bound follows a row's 3 terms, not
+  // d (with d it alone was 2 d^2 u^2 ||w|| ~ 1e-20 ||w||, wider than the target), and n < d makes
+  // h_min = lambda exactly (X has a null space). The independent reference: the 100-digit MPFR
+  // reference of the same problem on its nonzero columns only.
+  const Dataset<double> sparse = make_dataset("planted:n=60,d=262144,nnz=3,gamma=0.0001,seed=3");
+  ASSERT_TRUE(sparse.sparse);
+  const Dataset<double> dense = compacted(sparse);
+  ASSERT_LT(dense.d(), 200);
+  for (const double lambda : {1e-3, 1e-5}) {
+    const MpReference exact = compute_reference_mp(dense, lambda, kDigits);
+    const ScaledResult s = compute_reference_scaled(sparse, lambda);
+    const MpDigits precision(kDigits);
+    const Mp f_exact(exact.f_star);
+    EXPECT_GE(f_exact, Mp(s.f_star_lower)) << lambda;
+    EXPECT_LE(f_exact, Mp(s.f_star_upper)) << lambda;
+    EXPECT_LE(Mp(s.bracket_width), Mp(1e-20) * f_exact) << lambda;
+    // w agrees on the nonzero columns and is 0 elsewhere, within the gradient bounds.
+    const std::vector<int> used = nonzero_columns(sparse);
+    Mp distance2(0);
+    std::size_t k = 0;
+    for (std::ptrdiff_t j = 0; j < sparse.d(); ++j) {
+      const bool nonzero = k < used.size() && used[k] == j;
+      const Mp t = Mp(s.w[j]) - (nonzero ? Mp(exact.w[k++]) : Mp(0));
+      distance2 += t * t;
+    }
+    EXPECT_EQ(k, used.size());
+    EXPECT_LE(sqrt(distance2),
+              (Mp(exact.grad_norm) + 2 * Mp(s.grad_norm)) / Mp(lambda) + Mp(1e-30));
+    // h_min = lambda, to the printing of lambda in 18 digits (5e-18 relative).
+    EXPECT_EQ(std::stod(s.h_min), lambda);
+    EXPECT_LE(s.h_min_uncertainty, 1e-17 * lambda) << lambda;
+    EXPECT_LE(abs(Mp(exact.h_min) - Mp(s.h_min)),
+              Mp(exact.h_min_uncertainty) + Mp(s.h_min_uncertainty))
+        << lambda;
+    EXPECT_LE(abs(Mp(exact.h_max) - Mp(s.h_max)),
+              Mp(exact.h_max_uncertainty) + Mp(s.h_max_uncertainty))
+        << lambda;
+  }
 }
 
 // A random symmetric matrix with a known spectrum: Q diag(eigenvalues) Q^T.

@@ -1,15 +1,18 @@
 // Tests for the certified reference's numbers and its on-disk cache: every number reads back to
 // the nearest double, subnormals included, and a cache record that was edited is recomputed,
 // never trusted.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "largestep/data/generators.h"
 #include "largestep/reference/certified.h"
+#include "largestep/reference/disk_cache.h"
 #include "scoped_env.h"
 #include "temp_dir.h"
 
@@ -123,6 +126,31 @@ TEST(ReferenceCache, ARecordWithoutChecksumOrOfAnotherFormatIsRecomputed) {
   write_json(file, grad);
   EXPECT_EQ(cached_reference_mp(data, 1e-3).grad_norm, truth.grad_norm);
   EXPECT_EQ(read_json(file), good);
+}
+
+TEST(RecordChecksum, IsFnv1aOfTheCompactDumpWithoutTheChecksumAndTheWriteIsDumpIndentedByOne) {
+  // The checksum and the write stream the record in pieces; the reference here is the whole
+  // text, as records were always hashed and written: FNV-1a of "largestep-KIND-FORMAT\n" and
+  // dump() of the record without "checksum"; the file is dump(1) and a newline.
+  nlohmann::json record = {{"w", std::vector<std::string>(70000, "-1.2345678901234567e-02")},
+                           {"f_star", "6.7e-01"},
+                           {"name \"quoted\" \u00e9", 1.5},
+                           {"nested", {{"a", {1, 2, 3}}, {"b", nullptr}}},
+                           {"checksum", "to be ignored"}};
+  nlohmann::json without = record;
+  without.erase("checksum");
+  const std::string text = "largestep-reference-7\n" + without.dump();
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  EXPECT_EQ(disk_cache::record_checksum(record, "reference", 7), fmt::format("{:016x}", h));
+  EXPECT_NE(disk_cache::record_checksum(record, "reference", 8), fmt::format("{:016x}", h));
+
+  TempDir dir;
+  const fs::path path = fs::path(dir.path("sub")) / "record.json";
+  disk_cache::write_record(path, record);
+  std::ifstream in(path, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(written, record.dump(1) + "\n");
 }
 
 }  // namespace

@@ -5,6 +5,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <iomanip>
+#include <ostream>
+#include <streambuf>
 
 #include "largestep/kernel/output.h"
 
@@ -27,6 +31,52 @@ std::uint64_t step(std::uint64_t lane, std::uint64_t word) {
   lane = (lane ^ word) * kMultiplier;
   return lane ^ (lane >> 29);
 }
+
+// An output stream's buffer that hands what is written to `sink` in pieces of up to 64 KB:
+// nlohmann's operator<< prints a record through it, so that neither the checksum nor the write of
+// a reference with a 2^20-entry w holds the record's whole text (tens of MB) at once.
+class ChunkedSink : public std::streambuf {
+ public:
+  explicit ChunkedSink(std::function<void(std::string_view)> sink) : sink_(std::move(sink)) {
+    setp(buffer_, buffer_ + sizeof buffer_);
+  }
+  ChunkedSink(const ChunkedSink&) = delete;
+  ChunkedSink& operator=(const ChunkedSink&) = delete;
+
+ protected:
+  int_type overflow(int_type c) override {
+    drain();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* text, std::streamsize count) override {
+    if (count > epptr() - pptr()) drain();
+    if (count >= epptr() - pptr()) {
+      sink_(std::string_view(text, static_cast<std::size_t>(count)));
+    } else {
+      std::memcpy(pptr(), text, static_cast<std::size_t>(count));
+      pbump(static_cast<int>(count));
+    }
+    return count;
+  }
+  int sync() override {
+    drain();
+    return 0;
+  }
+
+ private:
+  void drain() {
+    if (pptr() > pbase())
+      sink_(std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())));
+    setp(buffer_, buffer_ + sizeof buffer_);
+  }
+
+  std::function<void(std::string_view)> sink_;
+  char buffer_[1 << 16];
+};
 
 }  // namespace
 
@@ -88,11 +138,29 @@ std::filesystem::path record_path(std::string_view kind, std::uint64_t key) {
   return directory() / fmt::format("{}-{:016x}.json", kind, key);
 }
 
-std::string record_checksum(nlohmann::json record, std::string_view kind, int format) {
-  record.erase("checksum");
-  const std::string text = fmt::format("largestep-{}-{}\n{}", kind, format, record.dump());
+std::string record_checksum(const nlohmann::json& record, std::string_view kind, int format) {
   std::uint64_t h = 1469598103934665603ULL;
-  for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  ChunkedSink sink([&h](std::string_view text) {
+    for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  });
+  std::ostream out(&sink);
+  out << fmt::format("largestep-{}-{}\n", kind, format);
+  // record.dump() without "checksum", printed member by member (no copy of the record): the
+  // compact dump of an object is {"key":value,...} in key order, keys escaped as strings are.
+  if (record.is_object()) {
+    out << '{';
+    bool first = true;
+    for (auto it = record.begin(); it != record.end(); ++it) {
+      if (it.key() == "checksum") continue;
+      if (!first) out << ',';
+      first = false;
+      out << nlohmann::json(it.key()) << ':' << it.value();
+    }
+    out << '}';
+  } else {
+    out << record;
+  }
+  out.flush();
   return fmt::format("{:016x}", h);
 }
 
@@ -135,7 +203,13 @@ void write_record(const std::filesystem::path& path, const nlohmann::json& recor
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
   try {
-    write_output(path.string(), record.dump(1) + "\n");
+    // record.dump(1) + "\n", streamed: operator<< indents by the stream's width.
+    OutputFile file(path.string());
+    ChunkedSink sink([&file](std::string_view text) { file.write(text); });
+    std::ostream out(&sink);
+    out << std::setw(1) << record << '\n';
+    out.flush();
+    file.commit();
   } catch (const std::exception&) {
     // A read-only cache only costs time: the result is still correct.
   }

@@ -48,7 +48,7 @@ std::filesystem::path record_path(std::string_view kind, std::uint64_t key);
 // the keys and prints doubles in their shortest round-trip form, so a record read back dumps to
 // the same text). FORMAT is the version of the code that writes records of this kind: bumping it
 // makes every record of the kind recomputed.
-std::string record_checksum(nlohmann::json record, std::string_view kind, int format);
+std::string record_checksum(const nlohmann::json& record, std::string_view kind, int format);
 
 // The record with "key", "format" and "checksum" added.
 nlohmann::json seal(nlohmann::json record, std::string_view kind, int format, std::uint64_t key);

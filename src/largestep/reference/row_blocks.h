@@ -24,6 +24,17 @@ class DataRows {
   double label(std::ptrdiff_t i) const { return data_.y(i); }
   bool sparse() const { return data_.sparse; }
 
+  // The most entries any row stores: d when dense, the largest nonzero count of a CSR row. A
+  // margin is a sum of that many products, so its rounding bounds grow with it, not with d.
+  std::ptrdiff_t max_row_terms() const {
+    if (!data_.sparse) return data_.d();
+    std::ptrdiff_t most = 0;
+    const int* outer = data_.Xs.outerIndexPtr();
+    for (std::ptrdiff_t i = 0; i < data_.n(); ++i)
+      most = std::max<std::ptrdiff_t>(most, outer[i + 1] - outer[i]);
+    return most;
+  }
+
   // z_k = y_i <x_i, w> for the rows i = begin + k of [begin, end).
   void margins(std::ptrdiff_t begin, std::ptrdiff_t end, const Vector<double>& w,
                Eigen::Ref<Vector<double>> z) const {
@@ -34,9 +45,37 @@ class DataRows {
   // out += X_b^T r.
   void add_transpose_times(std::ptrdiff_t begin, std::ptrdiff_t end,
                            const Eigen::Ref<const Vector<double>>& r, Vector<double>& out) const {
-    data_.with_matrix([&](const auto& X) {
-      out.noalias() += X.middleRows(begin, end - begin).transpose() * r;
-    });
+    data_.with_matrix(
+        [&](const auto& X) { out.noalias() += X.middleRows(begin, end - begin).transpose() * r; });
+  }
+
+  // out += sum_i c_i <x_i, v> x_i over the CSR rows of [begin, end), c indexed by row: each
+  // row's nonzeros are read once, for <x_i, v> and, still in L1, for the update of out (the
+  // blocked margins-then-transpose of hessian_times reads every row twice). Rounding: <x_i, v>
+  // sums max_row_terms() products and out_j one term per row of column j (at most
+  // max_column_terms() over the whole pass).
+  void add_weighted_normal_times(std::ptrdiff_t begin, std::ptrdiff_t end, const Vector<double>& c,
+                                 const Vector<double>& v, Vector<double>& out) const {
+    if (!data_.sparse) throw std::logic_error("add_weighted_normal_times: CSR data only");
+    const int* outer = data_.Xs.outerIndexPtr();
+    const int* inner = data_.Xs.innerIndexPtr();
+    const double* values = data_.Xs.valuePtr();
+    for (std::ptrdiff_t i = begin; i < end; ++i) {
+      double z = 0;
+      for (int k = outer[i]; k < outer[i + 1]; ++k) z += values[k] * v(inner[k]);
+      const double t = c(i) * z;
+      for (int k = outer[i]; k < outer[i + 1]; ++k) out(inner[k]) += t * values[k];
+    }
+  }
+
+  // The most nonzeros of any column (CSR; n when dense): how many terms a column's sum over all
+  // rows adds.
+  std::ptrdiff_t max_column_terms() const {
+    if (!data_.sparse) return data_.n();
+    std::vector<int> count(static_cast<std::size_t>(data_.d()), 0);
+    const int* inner = data_.Xs.innerIndexPtr();
+    for (std::ptrdiff_t k = 0; k < data_.Xs.nonZeros(); ++k) ++count[inner[k]];
+    return count.empty() ? 0 : *std::max_element(count.begin(), count.end());
   }
 
   // out += X_b^T diag(c) X_b (lower triangle only): the rows scaled by sqrt(c_k) >= 0, then a
@@ -52,7 +91,7 @@ class DataRows {
   // Margins in double-double of w = w_hi + w_lo: y_i sum_j x_ij w_j with the products x_ij w_hi_j
   // exact (two_prod) and summed by TwoSum, every rounding error collected in a second double
   // (Ogita, Rump and Oishi's Dot2, without its final rounding). The error is at most
-  // margin_error_factor(d) u^2 sum_j |x_ij w_j|.
+  // margin_error_factor(k) u^2 sum_j |x_ij w_j|, k the row's stored entries (max_row_terms()).
   void margins_dd(std::ptrdiff_t begin, std::ptrdiff_t end, const std::vector<double>& w_hi,
                   const std::vector<double>& w_lo, DoubleDouble* z) const {
     for (std::ptrdiff_t i = begin; i < end; ++i) {
@@ -70,9 +109,9 @@ class DataRows {
       z[i - begin] = data_.y(i) > 0 ? zi : -zi;
     }
   }
-  static double margin_error_factor(std::ptrdiff_t d) {
-    const double dd = static_cast<double>(d);
-    return 1.01 * (2 * dd + 2) * (dd + 3);
+  static double margin_error_factor(std::ptrdiff_t terms) {
+    const double k = static_cast<double>(terms);
+    return 1.01 * (2 * k + 2) * (k + 3);
   }
 
   // acc_j += sum_k r_k x_{begin+k, j} as compensated sums: acc_hi by TwoSum, every rounding error
@@ -93,6 +132,25 @@ class DataRows {
       }
     }
   }
+  // The columns a CSR block touches, each once (in `columns`; `seen`, d flags all false on entry
+  // and on return after clear_columns): the only accumulators add_transpose_times_dd changed, so
+  // that folding a block's sums costs its nonzeros, not d. Dense data touches every column.
+  void touched_columns(std::ptrdiff_t begin, std::ptrdiff_t end, std::vector<char>& seen,
+                       std::vector<int>& columns) const {
+    columns.clear();
+    if (!data_.sparse) {
+      columns.resize(static_cast<std::size_t>(d()));
+      for (std::ptrdiff_t j = 0; j < d(); ++j) columns[j] = static_cast<int>(j);
+      return;
+    }
+    const int* inner = data_.Xs.innerIndexPtr();
+    for (int k = data_.Xs.outerIndexPtr()[begin]; k < data_.Xs.outerIndexPtr()[end]; ++k) {
+      if (seen[inner[k]]) continue;
+      seen[inner[k]] = 1;
+      columns.push_back(inner[k]);
+    }
+  }
+
   static double gradient_error_factor(std::ptrdiff_t m) {
     const double mm = static_cast<double>(m);
     return 1.01 * (mm + 3) * (mm + 3);

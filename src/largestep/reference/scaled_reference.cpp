@@ -72,6 +72,12 @@ Matrix<double> dense_hessian(const DataRows& rows, const Vector<double>& c, doub
 Vector<double> hessian_times(const DataRows& rows, const Vector<double>& c, double lambda,
                              const Vector<double>& v, std::ptrdiff_t block) {
   Vector<double> out = Vector<double>::Zero(rows.d());
+  if (rows.sparse()) {  // one pass over the nonzeros, row by row
+    rows.add_weighted_normal_times(0, rows.n(), c, v, out);
+    out /= static_cast<double>(rows.n());
+    out += lambda * v;
+    return out;
+  }
   Vector<double> t(block);
   for_blocks(rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
     Eigen::Ref<Vector<double>> tb = t.head(e - b);
@@ -234,6 +240,10 @@ ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<Dou
     w_lo[j] = w[j].lo;
   }
   std::vector<DoubleDouble> z(block), r(block), grad_sum(d);
+  // The columns a block touched: only their accumulators are folded and reset (a CSR block of
+  // 1024 rows touches ~32K of d = 2^20 columns; folding all d per block cost more than the rows).
+  std::vector<char> seen(rows.sparse() ? static_cast<std::size_t>(d) : 0);
+  std::vector<int> columns;
   DoubleDouble loss_sum;
   for_blocks(n, block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
     rows.margins_dd(b, e, w_hi, w_lo, z.data());
@@ -247,11 +257,13 @@ ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<Dou
         loss_lo += t.lo + q.loss.lo;
       }
     }
-    std::fill(acc_hi.begin(), acc_hi.end(), 0.0);
-    std::fill(acc_lo.begin(), acc_lo.end(), 0.0);
     rows.add_transpose_times_dd(b, e, r.data(), acc_hi, acc_lo);
-    for (std::ptrdiff_t j = 0; j < d; ++j)
+    rows.touched_columns(b, e, seen, columns);
+    for (const int j : columns) {
       grad_sum[j] = grad_sum[j] + two_sum(acc_hi[j], acc_lo[j]);
+      acc_hi[j] = acc_lo[j] = 0;
+      if (rows.sparse()) seen[j] = 0;
+    }
     loss_sum = loss_sum + two_sum(loss_hi, loss_lo);
   });
   ExtendedEvaluation out;
@@ -267,6 +279,25 @@ ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<Dou
     out.value = out.loss + out.regularizer;
   }
   return out;
+}
+
+// h_min of hess f(w_lambda) = (1/n) X^T diag(c) X + lambda I, given a Ritz value `value` within
+// `uncertainty` of it: the Hessian is >= lambda I, so h_min lies in [max(lambda, value - dh),
+// value + dh]; returns that interval's midpoint and sets `uncertainty` to its half width. When
+// n < d, X has a null space, on which the Hessian is lambda I: h_min = lambda exactly (the
+// 16-step Lanczos of d = 2^20 could not resolve the bottom of the spectrum to lambda's scale); the
+// uncertainty left is the 18-digit decimal of lambda's, below 5e-18 lambda.
+double h_min_within_bounds(double value, double& uncertainty, double lambda, bool rank_deficient) {
+  if (rank_deficient) {
+    uncertainty = 1e-17 * lambda;
+    return lambda;
+  }
+  if (value - uncertainty >= lambda) return value;
+  const double upper = std::max(lambda, value + uncertainty);
+  const double mid = lambda + (upper - lambda) / 2;
+  // The 18-digit decimal of mid is off by up to 5e-18 mid, and the ends may be h_min itself.
+  uncertainty = std::max(mid - lambda, upper - mid) * (1 + 4 * kU) + 1e-17 * mid;
+  return mid;
 }
 
 double norm(const std::vector<DoubleDouble>& v) {
@@ -330,7 +361,11 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
       options.progress(2, kStages,
                        fmt::format("refinement in double-double: step {}, ||grad f|| = {:.3g}",
                                    k + 1, grad_norm));
-    const Vector<double> delta = system.solve(-rounded(at_w.gradient), 1e-12);
+    // A pass shrinks the gradient by about CG's relative residual: 1e-8 takes the 1e-19 of
+    // Newton's floor below 1e-26, where grad^2 / (2 lambda) is negligible against f's rounding,
+    // and costs about 2/3 of the CG steps of 1e-12 (on which the bracket does not depend: it is
+    // evaluated at whatever w the passes reach); a gradient still large gets more passes.
+    const Vector<double> delta = system.solve(-rounded(at_w.gradient), 1e-8);
     std::vector<DoubleDouble> trial = w;
     for (std::ptrdiff_t j = 0; j < d; ++j) trial[j] = trial[j] + delta(j);
     ExtendedEvaluation at_trial = evaluate_extended(rows, trial, lambda, true, dd_block);
@@ -349,20 +384,21 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
 
   // 3. f(w) in double-double, and the bracket widened by the evaluation's own rounding.
   if (options.progress) options.progress(3, kStages, "f(w) in double-double and its bracket");
-  const ExtendedEvaluation final_eval =
+  ExtendedEvaluation final_eval =
       have_value ? std::move(at_w) : evaluate_extended(rows, w, lambda, true, dd_block);
   const double w_norm = norm(w) * (1 + (d + 4) * kU);
   const double blocks = std::ceil(static_cast<double>(n) / static_cast<double>(dd_block));
   // The margins: Dot2's compensation error, sum_j |x_ij w_j| <= ||x_i|| ||w||.
-  const double margin_error = DataRows::margin_error_factor(d) * kU2 * r_max * w_norm;
+  // A margin sums a row's stored entries: d of a dense row, its nonzeros in CSR.
+  const std::ptrdiff_t row_terms = rows.max_row_terms();
+  const double margin_error = DataRows::margin_error_factor(row_terms) * kU2 * r_max * w_norm;
   // Each row's l' and l: the margin's error (|l'| <= 1, |l''| <= 1/4), __float128's evaluation
   // (a few ulps of 113 bits through exp, log1p, the sum and the quotient) and the rounding to
   // double-double (u^2 relative), plus underflow below double's normal range.
   const double row_error = 16 * kQuadU + 2 * kU2;
   const double underflow = 4 * std::numeric_limits<double>::min();
   // The sums: Sum2 within a block of m rows, double-double adds across the blocks, the division.
-  const double sum_error =
-      DataRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
+  const double sum_error = DataRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
   const double grad_error = (sum_error + margin_error / 4 + row_error) * r_max +
                             8 * kU2 * (lambda * w_norm + grad_norm) + underflow * std::sqrt(d);
   const double loss = std::max(0.0, final_eval.loss.to_double()) * (1 + 1e-10);
@@ -379,8 +415,10 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const DoubleDouble lower = final_eval.value - DoubleDouble(ends + gap_term);
   const DoubleDouble upper = final_eval.value + DoubleDouble(ends);
   result.bracket_width = (2 * ends + gap_term) * (1 + 4 * kU);
-  for (const DoubleDouble& x : w) result.w.push_back(decimal(x));
   result.f_star = decimal(final_eval.value);
+  // The d-sized gradients (16 MB each at d = 2^20) are done with: room for the Lanczos basis.
+  std::vector<DoubleDouble>().swap(final_eval.gradient);
+  std::vector<DoubleDouble>().swap(at_w.gradient);
   result.f_star_lower = decimal(lower);
   result.f_star_upper = decimal(upper);
   // An upper bound on the true ||grad f(w)||, the computed norm plus its error bound: what the
@@ -409,17 +447,21 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   result.lanczos_steps = ritz.steps;
   const double hv_blocks = std::ceil(static_cast<double>(n) / options.rows_per_block);
   // |fl(H v) - H v| <= gamma_k (1/n) sum_i c_i |x_i| (|x_i|^T |v|) + 2 u lambda |v| componentwise,
-  // k = d (the margin) + m (the block's sum) + the blocks + a few (c_i, the scalings); in norm
-  // at most gamma_k R^2 mean(c) + 2 u lambda for a unit v.
+  // k = the row's terms (the margin) + the terms of a column's sum (dense: m in the block, then
+  // the blocks; CSR, one pass: the column's nonzeros) + a few (c_i, the scalings); in norm at most
+  // gamma_k R^2 mean(c) + 2 u lambda for a unit v.
+  const double column_sum_terms = rows.sparse()
+                                      ? static_cast<double>(rows.max_column_terms())
+                                      : static_cast<double>(options.rows_per_block) + hv_blocks;
   const double mean_c = c.sum() / static_cast<double>(n) * (1 + 1e-10);
-  const double hv_error = gamma(static_cast<double>(d + options.rows_per_block) + hv_blocks + 16) *
-                              r_max * r_max * mean_c +
-                          4 * kU * lambda;
+  const double hv_error =
+      gamma(static_cast<double>(row_terms) + column_sum_terms + 16) * r_max * r_max * mean_c +
+      4 * kU * lambda;
   // w rounded to double is within u ||w|| of w, which is within ||grad f(w)|| / lambda of
   // w_lambda (lambda-strong convexity); the double margins behind c are off by at most
   // gamma_{d+2} R ||w||, which moves c as much as a shift of w by gamma_{d+2} ||w|| would.
   const double w_distance =
-      (2 * kU + gamma(static_cast<double>(d) + 2)) * w_norm + grad_up / lambda;
+      (2 * kU + gamma(static_cast<double>(row_terms) + 2)) * w_norm + grad_up / lambda;
   const double hessian_shift = kMaxThirdDerivative * r_max * r_max * r_max * w_distance;
   const auto bound = [&](RitzPair& p, double& uncertainty) {
     const Vector<double> ay = apply(p.vector);
@@ -430,7 +472,8 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   bound(ritz.min, result.h_min_uncertainty);
   const double h_max = ritz.max.value, dh = result.h_max_uncertainty;
   result.h_max = decimal(h_max);
-  result.h_min = decimal(ritz.min.value);
+  result.h_min =
+      decimal(h_min_within_bounds(ritz.min.value, result.h_min_uncertainty, lambda, n < d));
   result.eta_loc = decimal(2 / h_max);
   // |2/h - 2/h'| <= 2 dh / (h (h - dh)) for |h - h'| <= dh < h.
   result.eta_loc_uncertainty = dh < h_max ? 2 * dh / (h_max * (h_max - dh)) * (1 + 4 * kU)
@@ -461,6 +504,9 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
     gram_max = top.vector.dot(gram_times(top.vector));  // the Rayleigh quotient
   }
   result.smoothness = decimal(lambda + gram_max / (4 * static_cast<double>(n)));
+  // w as decimals last: at d = 2^20 they take 76 MB, which the Lanczos bases above need.
+  result.w.reserve(w.size());
+  for (const DoubleDouble& x : w) result.w.push_back(decimal(x));
   return result;
 }
 
