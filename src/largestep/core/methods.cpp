@@ -29,12 +29,19 @@ double loc_eta(const RuleContext& c, double fraction) { return fraction * c.eta_
 
 double fixed_eta(const RuleContext&, double eta) { return eta; }
 
-// The solvers, from w with the options' eta; the trace observer only when there is one, so that
-// untraced runs compile it away.
+// The solvers, from w with the options' eta; the trace observer and the progress meter only when
+// there is one, so that runs without them compile them away (the loop of a run without either is
+// the loop bench/ counts).
 
 template <class Scalar>
 SolverResult run_gd(const LogisticObjective<Scalar>& f, double f_star, const SolverOptions& options,
-                    double, Vector<Scalar>& w, const TraceCallback& trace) {
+                    double, Vector<Scalar>& w, const TraceCallback& trace,
+                    const RunStatusSink& progress) {
+  if (progress) {
+    ProgressMeter meter(progress, options);
+    return trace ? gradient_descent(f, f_star, options, w, trace, meter)
+                 : gradient_descent(f, f_star, options, w, NoObserver{}, meter);
+  }
   return trace ? gradient_descent(f, f_star, options, w, trace)
                : gradient_descent(f, f_star, options, w);
 }
@@ -42,7 +49,12 @@ SolverResult run_gd(const LogisticObjective<Scalar>& f, double f_star, const Sol
 template <class Scalar>
 SolverResult run_nesterov(const LogisticObjective<Scalar>& f, double f_star,
                           const SolverOptions& options, double momentum, Vector<Scalar>& w,
-                          const TraceCallback& trace) {
+                          const TraceCallback& trace, const RunStatusSink& progress) {
+  if (progress) {
+    ProgressMeter meter(progress, options);
+    return trace ? nesterov(f, f_star, options, momentum, w, trace, meter)
+                 : nesterov(f, f_star, options, momentum, w, NoObserver{}, meter);
+  }
   return trace ? nesterov(f, f_star, options, momentum, w, trace)
                : nesterov(f, f_star, options, momentum, w);
 }
