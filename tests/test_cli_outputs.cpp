@@ -250,9 +250,9 @@ TEST(CliOutputs, TheOutputPathIsCheckedBeforeAnyWork) {
 // every 5 s between them, never a line per item: 3000 bifurcation stepsizes printed 3000 lines.
 TEST(CliOutputs, ProgressInALogIsThrottled) {
   const TempDir dir;
-  const CliOutcome o = run_cli(
-      "bifurcation --lambda 1e-2 --count 3000 --steps 20 --last 2 --progress --out " +
-      dir.path("b.csv"));
+  const CliOutcome o =
+      run_cli("bifurcation --lambda 1e-2 --count 3000 --steps 20 --last 2 --progress --out " +
+              dir.path("b.csv"));
   ASSERT_EQ(o.code, 0) << o.output.substr(0, 2000);
   std::size_t lines = 0;
   for (std::size_t at = o.output.find("/3000]"); at != std::string::npos;

@@ -87,8 +87,8 @@ TEST(CliProgress, ReadingAFileShowsTheBytesRead) {
   const Streams quiet = run_split("data describe libsvm:" + file, dir);
   ASSERT_EQ(shown.code, 0) << shown.err;
   ASSERT_EQ(quiet.code, 0) << quiet.err;
-  EXPECT_TRUE(contains(shown.err, "data: 100% of " + std::to_string(text.size()) + " bytes of " +
-                                      file + " read"))
+  EXPECT_TRUE(contains(
+      shown.err, "data: 100% of " + std::to_string(text.size()) + " bytes of " + file + " read"))
       << shown.err;
   EXPECT_EQ(quiet.err, "");
   EXPECT_EQ(without_times(shown.out), without_times(quiet.out));  // the certificate's time

@@ -398,9 +398,8 @@ TEST(Progress, AMeterChangesNoResultAndReportsTheFirstAndLastStep) {
     const SolverResult with =
         accelerated ? nesterov(f, ref.f_star, options, momentum, w, NoObserver{}, meter)
                     : gradient_descent(f, ref.f_star, options, w, NoObserver{}, meter);
-    const SolverResult without = accelerated
-                                     ? nesterov(f, ref.f_star, options, momentum, plain_w)
-                                     : gradient_descent(f, ref.f_star, options, plain_w);
+    const SolverResult without = accelerated ? nesterov(f, ref.f_star, options, momentum, plain_w)
+                                             : gradient_descent(f, ref.f_star, options, plain_w);
     EXPECT_EQ(w, plain_w);
     EXPECT_EQ(with.steps, without.steps);
     EXPECT_EQ(with.settled.value, without.settled.value);
@@ -438,12 +437,13 @@ TEST(Progress, RunReportsEachSolveOfTheBestGrid) {
   const RunOutcome without = run(p, spec);
   EXPECT_EQ(with.eta, without.eta);
   EXPECT_EQ(with.result.settled.value, without.result.settled.value);
-  const auto lasts = std::count_if(heard.begin(), heard.end(), [](const RunStatus& s) { return s.last; });
+  const auto lasts =
+      std::count_if(heard.begin(), heard.end(), [](const RunStatus& s) { return s.last; });
   EXPECT_EQ(static_cast<std::size_t>(lasts), with.grid.size());
   for (const auto& [eta, count] : with.grid)
-    EXPECT_TRUE(std::any_of(heard.begin(), heard.end(),
-                            [eta = eta](const RunStatus& s) { return s.last && s.eta == eta; }))
-        << eta;
+    EXPECT_TRUE(std::any_of(heard.begin(), heard.end(), [eta = eta](const RunStatus& s) {
+      return s.last && s.eta == eta;
+    })) << eta;
 }
 
 }  // namespace

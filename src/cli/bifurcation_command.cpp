@@ -12,13 +12,13 @@
 #include <memory>
 
 #include "cli_common.h"
-#include "progress.h"
 #include "largestep/core/experiment.h"
 #include "largestep/core/gradient_descent.h"
 #include "largestep/core/result_io.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/kernel/output.h"
 #include "largestep/reference/certified.h"
+#include "progress.h"
 #include "run_options.h"
 
 namespace largestep::cli {

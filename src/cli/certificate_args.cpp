@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "cli_common.h"
-#include "progress.h"
 #include "largestep/core/certificates.h"
+#include "progress.h"
 
 namespace largestep::cli {
 

@@ -6,11 +6,11 @@
 
 #include "certificate_args.h"
 #include "cli_common.h"
-#include "progress.h"
 #include "largestep/core/describe.h"
 #include "largestep/core/result_io.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/data/libsvm_writer.h"
+#include "progress.h"
 
 namespace largestep::cli {
 namespace {

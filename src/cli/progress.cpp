@@ -79,10 +79,11 @@ ReferenceSolver ProgressDisplays::reference() const {
 RunStatusSink ProgressDisplays::run(Progress& display, std::string prefix, bool ends) const {
   if (!shown_) return {};
   return [&display, prefix = std::move(prefix), ends](const RunStatus& s) {
-    display.show(fmt::format("{}: step {} of {}, f = {:.10g}, gap = {:.3g}, eta = {:.4g}, {:.1f} s{}",
-                             prefix, s.t, s.max_steps, s.value, s.gap, s.eta, s.seconds,
-                             s.last ? " (stopped)" : ""),
-                 ends && (s.t == 0 || s.last));
+    display.show(
+        fmt::format("{}: step {} of {}, f = {:.10g}, gap = {:.3g}, eta = {:.4g}, {:.1f} s{}",
+                    prefix, s.t, s.max_steps, s.value, s.gap, s.eta, s.seconds,
+                    s.last ? " (stopped)" : ""),
+        ends && (s.t == 0 || s.last));
   };
 }
 

@@ -1,11 +1,12 @@
 // largestep reference --data SPEC --lambda L [--digits D] [--method auto|mpfr|scaled] [--json]
 #include <fmt/format.h>
+
 #include <memory>
 
 #include "cli_common.h"
-#include "progress.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/reference/certified.h"
+#include "progress.h"
 
 namespace largestep::cli {
 namespace {

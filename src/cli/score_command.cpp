@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "cli_common.h"
-#include "progress.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/data/weights_reader.h"
 #include "largestep/kernel/risk.h"
 #include "largestep/reference/certified.h"
 #include "largestep/reference/score.h"
+#include "progress.h"
 
 namespace largestep::cli {
 namespace {

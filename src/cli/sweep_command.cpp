@@ -7,7 +7,6 @@
 
 #include "certificate_args.h"
 #include "cli_common.h"
-#include "progress.h"
 #include "largestep/core/experiment.h"
 #include "largestep/core/methods.h"
 #include "largestep/core/registry.h"
@@ -16,6 +15,7 @@
 #include "largestep/data/dataset_spec.h"
 #include "largestep/data/text.h"
 #include "largestep/reference/certified.h"
+#include "progress.h"
 #include "run_options.h"
 
 namespace largestep::cli {
