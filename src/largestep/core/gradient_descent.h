@@ -26,7 +26,7 @@ inline double gd_divergence_radius(double eta, double lambda, double max_row_nor
 template <class Scalar, TraceObserver Observer = NoObserver, class Meter = NoProgress>
 SolverResult gradient_descent(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
                               const SolverOptions& options, Vector<Scalar>& w,
-                              Observer&& observe = {}, Meter&& meter = {}) {
+                              Observer&& observe = {}, Meter meter = {}) {
   using std::isfinite;
   options.validate();
   RunTracker<Scalar> tracker(options, f_star, options.eta >= options.eta_loc);

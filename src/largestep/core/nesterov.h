@@ -27,7 +27,7 @@ inline constexpr double kNesterovDivergenceFactor = 1e12;
 template <class Scalar, TraceObserver Observer = NoObserver, class Meter = NoProgress>
 SolverResult nesterov(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
                       const SolverOptions& options, double momentum, Vector<Scalar>& w,
-                      Observer&& observe = {}, Meter&& meter = {}) {
+                      Observer&& observe = {}, Meter meter = {}) {
   using std::isfinite;
   options.validate();
   if (!(momentum >= 0 && momentum < 1))
