@@ -121,8 +121,10 @@ TEST(Cli, SweepWritesOneCsvRowPerLambdaAndRule) {
   const std::string out = (std::filesystem::temp_directory_path() /
                            ("largestep_cli_sweep_" + std::to_string(getpid()) + ".csv"))
                               .string();
-  const Outcome o =
-      run_cli("sweep --data hard:gamma=0.1 --lambdas 1e-2,1e-3 --rules classical,s2 --out " + out);
+  const Outcome o = run_cli(
+      "sweep --data hard:gamma=0.1 --lambdas 1e-2,1e-3 --rules classical,s2 --progress "
+      "--out " +
+      out);
   ASSERT_EQ(o.code, 0) << o.output;
   EXPECT_NE(o.output.find("[4/4]"), std::string::npos) << o.output;  // progress on stderr
   std::ifstream in(out);

@@ -219,13 +219,13 @@ TEST(CliOutputs, TheOutputPathIsCheckedBeforeAnyWork) {
   const TempDir dir;
   const std::string missing = dir.path("nodir/x/out.csv");
   const CliOutcome sweep =
-      run_cli("sweep --data hard --lambdas 1e-2,1e-3 --etas 1,2 --out " + missing);
+      run_cli("sweep --data hard --lambdas 1e-2,1e-3 --etas 1,2 --progress --out " + missing);
   EXPECT_EQ(sweep.code, 2) << sweep.output;
   EXPECT_TRUE(contains(sweep.output, "directory '" + dir.path("nodir/x") + "' does not exist"))
       << sweep.output;
   EXPECT_FALSE(contains(sweep.output, "[1/4]")) << sweep.output;
 
-  const CliOutcome bifurcation = run_cli("bifurcation --lambda 1e-2 --out " + missing);
+  const CliOutcome bifurcation = run_cli("bifurcation --lambda 1e-2 --progress --out " + missing);
   EXPECT_EQ(bifurcation.code, 2) << bifurcation.output;
   EXPECT_FALSE(contains(bifurcation.output, "[1/")) << bifurcation.output;
 
@@ -237,7 +237,7 @@ TEST(CliOutputs, TheOutputPathIsCheckedBeforeAnyWork) {
 
   // Directory outputs: created with their parents, unless a file is in the way.
   const std::string file = dir.write("file", "x");
-  const CliOutcome suite = run_cli("sweep --suite quick --out " + file + "/sub");
+  const CliOutcome suite = run_cli("sweep --suite quick --progress --out " + file + "/sub");
   EXPECT_EQ(suite.code, 2) << suite.output;
   EXPECT_TRUE(contains(suite.output, "cannot create directory")) << suite.output;
   EXPECT_FALSE(contains(suite.output, "[1/")) << suite.output;
@@ -246,12 +246,13 @@ TEST(CliOutputs, TheOutputPathIsCheckedBeforeAnyWork) {
   EXPECT_FALSE(contains(verify.output, "verify: ")) << verify.output;  // no measurement started
 }
 
-// In a log (stderr not a terminal) progress is the first and last item and a line every 5 s
-// between them, never a line per item: 3000 bifurcation stepsizes printed 3000 lines.
+// In a log (stderr not a terminal, with --progress) progress is the first and last item and a line
+// every 5 s between them, never a line per item: 3000 bifurcation stepsizes printed 3000 lines.
 TEST(CliOutputs, ProgressInALogIsThrottled) {
   const TempDir dir;
-  const CliOutcome o = run_cli("bifurcation --lambda 1e-2 --count 3000 --steps 20 --last 2 --out " +
-                               dir.path("b.csv"));
+  const CliOutcome o =
+      run_cli("bifurcation --lambda 1e-2 --count 3000 --steps 20 --last 2 --progress --out " +
+              dir.path("b.csv"));
   ASSERT_EQ(o.code, 0) << o.output.substr(0, 2000);
   std::size_t lines = 0;
   for (std::size_t at = o.output.find("/3000]"); at != std::string::npos;

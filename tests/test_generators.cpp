@@ -3,6 +3,7 @@
 // >= gamma w.r.t. planted_direction, seeded, uniform in the ball outside the slab).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "data_error_message.h"
 #include "largestep/data/generators.h"
+#include "largestep/kernel/progress.h"
 #include "scoped_env.h"
 
 namespace largestep {
@@ -317,6 +319,52 @@ TEST(Planted, ARequestBeyondMemoryIsRefusedWithItsSize) {
       EXPECT_NE(tall.find(part), std::string::npos) << tall;
     EXPECT_NO_THROW(make_planted({1000, 10, 0.05, 1}));  // 88 kB
   }
+}
+
+// A progress sink hears the rows drawn, ending at n, a bounded number of times (not once a row),
+// and changes no row: the same data, bit for bit, as without it.
+struct Heard {
+  std::vector<std::int64_t> done;
+  std::int64_t total = -1;
+  std::string what;
+  ProgressSink sink() {
+    return [this](std::int64_t d, std::int64_t t, const std::string& w) {
+      done.push_back(d);
+      total = t;
+      what = w;
+    };
+  }
+};
+
+void expect_rows_heard(const Heard& heard, std::int64_t n) {
+  ASSERT_FALSE(heard.done.empty());
+  EXPECT_EQ(heard.total, n);
+  EXPECT_EQ(heard.done.back(), n);
+  EXPECT_TRUE(std::is_sorted(heard.done.begin(), heard.done.end()));
+  EXPECT_EQ(std::count(heard.done.begin(), heard.done.end(), n), 1);  // the end is told once
+  EXPECT_LE(static_cast<std::int64_t>(heard.done.size()), ProgressCounter::kReports + 1);
+  EXPECT_NE(heard.what.find("rows"), std::string::npos) << heard.what;
+}
+
+TEST(Planted, ProgressHearsTheRowsAndChangesNoRow) {
+  Heard heard;
+  const Dataset<double> with = make_planted({5000, 7, 0.05, 3}, heard.sink());
+  const Dataset<double> without = make_planted({5000, 7, 0.05, 3});
+  EXPECT_EQ(with.X, without.X);
+  EXPECT_EQ(with.y, without.y);
+  expect_rows_heard(heard, 5000);
+  EXPECT_GE(heard.done.size(), 100u);  // about total / kReports rows apart
+
+  Heard sparse;
+  const Dataset<double> a = make_sparse_planted({3000, 1000, 4, 1e-4, 5}, sparse.sink());
+  const Dataset<double> b = make_sparse_planted({3000, 1000, 4, 1e-4, 5});
+  EXPECT_TRUE(a.Xs.isApprox(b.Xs, 0.0));
+  EXPECT_EQ(a.y, b.y);
+  expect_rows_heard(sparse, 3000);
+
+  Heard one;
+  (void)make_planted({1, 3, 0.05, 1}, one.sink());  // fewer rows than reports: each row, once
+  EXPECT_EQ(one.done, std::vector<std::int64_t>{1});
 }
 
 }  // namespace

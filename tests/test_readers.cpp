@@ -2,6 +2,7 @@
 // DataError that names the path, the line and the problem.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +20,11 @@ namespace largestep {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A LIBSVM line of row i: label +-1 and two features.
+std::string fmt_row(int i) {
+  return std::to_string(i % 2 == 0 ? 1 : -1) + " 1:" + std::to_string(i % 7) + " 3:0.25\n";
+}
 
 // A file with the given contents in a fresh temporary directory, removed at the end of the test.
 class TempFile {
@@ -219,6 +225,43 @@ TEST(Readers, ReadsFromAStreamAsFromAFileAndNamesTheStreamInErrors) {
   std::istringstream bad_csv("2,1\n");
   EXPECT_TRUE(mentions(error_of([&] { read_csv(bad_csv, "memory", options); }),
                        {"memory:1: ", "label not -1 or +1 (2)"}));
+}
+
+// A progress sink hears the bytes read of the stream's length, ending at the whole length once,
+// and changes nothing read; a stream that cannot tell its length is read silently.
+TEST(Readers, ProgressHearsTheBytesReadAndChangesNothing) {
+  std::string libsvm;
+  for (int i = 0; i < 3000; ++i) libsvm += fmt_row(i);
+  std::vector<std::int64_t> done;
+  std::int64_t total = -1;
+  ReadOptions options;
+  options.progress = [&](std::int64_t d, std::int64_t t, const std::string& what) {
+    done.push_back(d);
+    total = t;
+    EXPECT_NE(what.find("bytes of memory read"), std::string::npos) << what;
+  };
+  std::istringstream in(libsvm), plain_in(libsvm);
+  const Dataset<double> with = read_libsvm(in, "memory", options);
+  const Dataset<double> without = read_libsvm(plain_in, "memory");
+  EXPECT_EQ(with.X, without.X);
+  EXPECT_EQ(with.y, without.y);
+  ASSERT_FALSE(done.empty());
+  EXPECT_EQ(total, static_cast<std::int64_t>(libsvm.size()));
+  EXPECT_EQ(done.back(), total);
+  EXPECT_EQ(std::count(done.begin(), done.end(), total), 1);
+  EXPECT_TRUE(std::is_sorted(done.begin(), done.end()));
+  EXPECT_LE(static_cast<std::int64_t>(done.size()), ProgressCounter::kReports + 1);
+
+  // CSV from a file, without a final newline: the count still ends at the file's size.
+  const TempFile file("1,0.5,2\n-1,3,4");
+  CsvOptions csv;
+  csv.label_column = CsvOptions::LabelColumn::first;
+  done.clear();
+  csv.read.progress = options.progress;
+  std::ifstream csv_in(file.path());
+  const Dataset<double> data = read_csv(csv_in, "memory", csv);
+  EXPECT_EQ(data.n(), 2);
+  EXPECT_EQ(done, (std::vector<std::int64_t>{8, 14}));  // each line (few bytes), the end once
 }
 
 // ---- Bad files: one test per error class ----

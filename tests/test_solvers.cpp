@@ -11,6 +11,7 @@
 #include "largestep/core/experiment.h"
 #include "largestep/core/gradient_descent.h"
 #include "largestep/core/nesterov.h"
+#include "largestep/core/solver_progress.h"
 #include "largestep/data/generators.h"
 #include "largestep/kernel/logistic.h"
 #include "largestep/reference/reference.h"
@@ -378,6 +379,71 @@ TEST(Termination, ParsesEveryNameBack) {
         Termination::diverged, Termination::non_finite})
     EXPECT_EQ(parse_termination(to_string(t)), t);
   EXPECT_THROW(parse_termination("settled"), std::invalid_argument);
+}
+
+// A run with a progress meter is the same run: the same counts, gaps and iterate, bit for bit.
+// The meter reports step 0, then now and then (never once a step: its clock is read on a
+// countdown), and the last step with `last` set.
+TEST(Progress, AMeterChangesNoResultAndReportsTheFirstAndLastStep) {
+  const Dataset<double> data = make_planted({200, 5, 0.1, 3});
+  const LogisticObjective<double> f(data, 1e-4);
+  const Reference ref = compute_reference_double(data, 1e-4);
+  for (const bool accelerated : {false, true}) {
+    SCOPED_TRACE(accelerated ? "nesterov" : "gd");
+    const SolverOptions options = to_horizon(accelerated ? 1 / ref.smoothness : 50, 40000);
+    std::vector<RunStatus> heard;
+    ProgressMeter meter([&heard](const RunStatus& s) { heard.push_back(s); }, options);
+    Vector<double> w = Vector<double>::Zero(5), plain_w = Vector<double>::Zero(5);
+    const double momentum = nesterov_momentum(ref.smoothness / 1e-4);
+    const SolverResult with =
+        accelerated ? nesterov(f, ref.f_star, options, momentum, w, NoObserver{}, meter)
+                    : gradient_descent(f, ref.f_star, options, w, NoObserver{}, meter);
+    const SolverResult without = accelerated ? nesterov(f, ref.f_star, options, momentum, plain_w)
+                                             : gradient_descent(f, ref.f_star, options, plain_w);
+    EXPECT_EQ(w, plain_w);
+    EXPECT_EQ(with.steps, without.steps);
+    EXPECT_EQ(with.settled.value, without.settled.value);
+    EXPECT_EQ(with.first_hit.value, without.first_hit.value);
+    EXPECT_EQ(with.increases, without.increases);
+    EXPECT_EQ(with.final_gap, without.final_gap);
+    EXPECT_EQ(with.termination, without.termination);
+
+    ASSERT_GE(heard.size(), 2u);
+    EXPECT_EQ(heard.front().t, 0);
+    EXPECT_FALSE(heard.front().last);
+    EXPECT_TRUE(heard.back().last);
+    EXPECT_EQ(heard.back().t, with.steps);
+    EXPECT_EQ(heard.back().gap, with.final_gap);
+    EXPECT_EQ(heard.back().max_steps, 40000);
+    EXPECT_EQ(heard.back().eta, options.eta);
+    // A report a tenth of a second at most (and the first and last): 40000 steps of 200 x 5 take
+    // milliseconds, so a report per step would be thousands.
+    const double seconds = heard.back().seconds;
+    EXPECT_LE(static_cast<double>(heard.size()), 3 + seconds / 0.1) << seconds;
+    for (std::size_t k = 1; k < heard.size(); ++k) {
+      EXPECT_LT(heard[k - 1].t, heard[k].t);
+      EXPECT_LE(heard[k - 1].seconds, heard[k].seconds);
+    }
+  }
+}
+
+// run() passes its sink to every solve: `best` once per grid point, each naming its eta.
+TEST(Progress, RunReportsEachSolveOfTheBestGrid) {
+  const Problem p = make_problem(make_hard(0.1), 1e-3, compute_reference_double);
+  RunSpec spec;
+  spec.rule = parse_rule("best");
+  std::vector<RunStatus> heard;
+  const RunOutcome with = run(p, spec, {}, [&heard](const RunStatus& s) { heard.push_back(s); });
+  const RunOutcome without = run(p, spec);
+  EXPECT_EQ(with.eta, without.eta);
+  EXPECT_EQ(with.result.settled.value, without.result.settled.value);
+  const auto lasts =
+      std::count_if(heard.begin(), heard.end(), [](const RunStatus& s) { return s.last; });
+  EXPECT_EQ(static_cast<std::size_t>(lasts), with.grid.size());
+  for (const auto& [eta, count] : with.grid)
+    EXPECT_TRUE(std::any_of(heard.begin(), heard.end(), [eta = eta](const RunStatus& s) {
+      return s.last && s.eta == eta;
+    })) << eta;
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "largestep/data/dataset_spec.h"
 #include "largestep/kernel/output.h"
 #include "largestep/reference/certified.h"
+#include "progress.h"
 #include "run_options.h"
 
 namespace largestep::cli {
@@ -33,6 +34,7 @@ struct BifurcationArgs {
   std::string data = "oned", out = "-";
   double lambda = 0, from = 0.8, to = 1.6;
   std::int64_t count = 161, steps = 4000, last = 64;
+  bool progress = false;
 };
 
 void validate(const BifurcationArgs& a) {
@@ -54,7 +56,8 @@ void validate(const BifurcationArgs& a) {
 int bifurcation_command(const BifurcationArgs& a) {
   validate(a);
   check_output("--out", a.out, dataset_inputs("--data", a.data));
-  const Problem problem = make_problem(make_dataset(a.data), a.lambda);
+  const ProgressDisplays displays(a.progress);
+  const Problem problem = make_problem(displays.make_dataset(a.data), a.lambda);
   if (problem.data.d() != 1)
     throw UsageError(fmt::format("bifurcation needs one-dimensional data (d = 1); {} has d = {}",
                                  problem.data.spec, problem.data.d()));
@@ -65,7 +68,7 @@ int bifurcation_command(const BifurcationArgs& a) {
   columns.insert(columns.end(), kProvenanceColumns.begin(), kProvenanceColumns.end());
   OutputFile out(a.out);
   out.write(csv_header(columns));
-  Progress progress(static_cast<std::size_t>(a.count));
+  Progress progress(static_cast<std::size_t>(a.count), displays.shown());
   for (std::int64_t k = 0; k < a.count; ++k) {
     const double fraction = a.count == 1 ? a.from
                                          : a.from + (a.to - a.from) * static_cast<double>(k) /
@@ -133,6 +136,7 @@ void add_bifurcation_command(CLI::App& app, Action& action) {
   cmd->add_option("--out", a->out,
                   "Output CSV file ('-': standard output), written as the runs end")
       ->capture_default_str();
+  add_progress_flag(*cmd, a->progress);
   cmd->callback([a, &action] { action = [a] { return bifurcation_command(*a); }; });
 }
 

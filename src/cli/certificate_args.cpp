@@ -1,19 +1,19 @@
 #include "certificate_args.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <memory>
 
 #include "cli_common.h"
 #include "largestep/core/certificates.h"
+#include "progress.h"
 
 namespace largestep::cli {
 
 // The progress line, and whether anything was shown on it (so that finishing prints nothing
 // when the certificate came from the cache).
 struct CertificateArgs::Display {
-  explicit Display(std::size_t total) : progress(total) {}
+  explicit Display(std::size_t total) : progress(total, true) {}
   Progress progress;
   bool shown = false;
 };
@@ -24,14 +24,13 @@ void CertificateArgs::add_to(CLI::App& command) {
                       "rules that use gamma and `data describe` need it); past it, the margin "
                       "certified so far, and the certificate is cached with its budget")
       ->default_str(fmt::format("{}", seconds));
-  command.add_flag("--progress", progress,
-                   "Show progress on stderr even when it is not a terminal");
+  add_progress_flag(command, progress);
 }
 
 CertificateOptions CertificateArgs::options() const {
   CertificateOptions o;
   o.separability.max_seconds = check_positive("--certificate-seconds", seconds);
-  if (progress || ::isatty(STDERR_FILENO)) {
+  if (progress_shown(progress)) {
     if (!display_)
       display_ = std::make_shared<Display>(static_cast<std::size_t>(o.separability.max_iterations));
     o.separability.progress = [display = display_](const SeparabilityProgress& p) {

@@ -12,8 +12,9 @@ namespace largestep::cli {
 
 struct CertificateArgs {
   double seconds = 60;
-  bool progress = false;
+  bool progress = false;  // --progress, which every long command has (progress.h)
 
+  // Adds --certificate-seconds and --progress.
   void add_to(CLI::App& command);
   // Cached, within the budget, with a progress display on stderr when stderr is a terminal or
   // with --progress; call finish_progress() once the certificate is done.

@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
-#include <iostream>
 
 #include "largestep/data/dataset_spec.h"
 #include "largestep/data/real_datasets.h"
@@ -65,21 +63,5 @@ void prepare_output_dir(const std::string& option, const std::string& dir) {
 }
 
 void emit(const std::string& path, const std::string& content) { write_output(path, content); }
-
-void Progress::update(std::size_t done, const std::string& what) {
-  const bool tty = ::isatty(STDERR_FILENO);
-  // A log (stderr not a terminal) gets the first and last item and at most one line every few
-  // seconds between them; a terminal is rewritten at most ten times a second.
-  const auto now = std::chrono::steady_clock::now();
-  const auto every = tty ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
-  if (done != 1 && done != total_ && now - last_ < every) return;
-  last_ = now;
-  std::cerr << fmt::format("{}[{}/{}] {}{}", tty ? "\r\033[K" : "", done, total_, what, tty ? "" : "\n")
-            << std::flush;
-}
-
-void Progress::finish() {
-  if (::isatty(STDERR_FILENO)) std::cerr << "\n";
-}
 
 }  // namespace largestep::cli

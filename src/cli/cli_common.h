@@ -1,8 +1,8 @@
-// What the subcommands of `largestep` share: registration, usage errors, outputs, progress.
+// What the subcommands of `largestep` share: registration, usage errors, outputs (the progress
+// display: progress.h).
 #pragma once
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -52,18 +52,5 @@ void prepare_output_dir(const std::string& option, const std::string& dir);
 
 // Writes `content` to `path` ("-": standard output) through the one output function (output.h).
 void emit(const std::string& path, const std::string& content);
-
-// A one-line progress display on stderr, rewritten in place when stderr is a terminal; in a log,
-// the first and last item and a line every 5 s between them.
-class Progress {
- public:
-  explicit Progress(std::size_t total) : total_(total) {}
-  void update(std::size_t done, const std::string& what);
-  void finish();
-
- private:
-  std::size_t total_;
-  std::chrono::steady_clock::time_point last_{};
-};
 
 }  // namespace largestep::cli

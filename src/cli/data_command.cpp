@@ -10,6 +10,7 @@
 #include "largestep/core/result_io.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/data/libsvm_writer.h"
+#include "progress.h"
 
 namespace largestep::cli {
 namespace {
@@ -23,6 +24,7 @@ struct DescribeArgs {
 
 struct ExportArgs {
   std::string spec, out;
+  bool progress = false;
 };
 
 // "yes" with the certified margin, "no" only when proved exactly; otherwise whether the best
@@ -88,7 +90,8 @@ void add_data_command(CLI::App& app, Action& action) {
     action = [args, lambda_option] {
       std::optional<double> lambda;
       if (lambda_option->count() > 0) lambda = check_positive("--lambda", args->lambda);
-      const Dataset<double> data = make_dataset(args->spec);
+      const Dataset<double> data =
+          ProgressDisplays(args->certificate.progress).make_dataset(args->spec);
       const DatasetSummary summary = describe(data, lambda, args->certificate.options());
       args->certificate.finish_progress();
       if (args->json) {
@@ -113,10 +116,12 @@ void add_data_command(CLI::App& app, Action& action) {
                    "File to write (atomically; - for standard output). Values are %.17g: reading "
                    "it back with libsvm:FILE,scale=none gives the same rows bit for bit")
       ->required();
+  add_progress_flag(*export_cmd, export_args->progress);
   export_cmd->callback([export_args, &action] {
     action = [export_args] {
       check_output("--out", export_args->out, dataset_inputs("the spec", export_args->spec));
-      emit(export_args->out, libsvm_text(make_dataset(export_args->spec)));
+      const ProgressDisplays displays(export_args->progress);
+      emit(export_args->out, libsvm_text(displays.make_dataset(export_args->spec)));
       return 0;
     };
   });

@@ -1,10 +1,12 @@
 // largestep reference --data SPEC --lambda L [--digits D] [--method auto|mpfr|scaled] [--json]
 #include <fmt/format.h>
+
 #include <memory>
 
 #include "cli_common.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/reference/certified.h"
+#include "progress.h"
 
 namespace largestep::cli {
 namespace {
@@ -15,6 +17,7 @@ struct ReferenceArgs {
   std::int64_t digits = kDefaultDigits;
   std::string method = "auto";
   bool json = false;
+  bool progress = false;
 };
 
 std::string reference_text(const MpReference& r) {
@@ -53,20 +56,14 @@ void add_reference_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({"auto", "mpfr", "scaled"}))
       ->default_str("auto");
   cmd->add_flag("--json", a->json, "Print JSON; numbers are decimal strings at full precision");
+  add_progress_flag(*cmd, a->progress);
   cmd->callback([a, &action] {
     action = [a] {
       check_positive("--lambda", a->lambda);
-      const Dataset<double> data = make_dataset(a->data);
-      Progress progress(5);
-      bool shown = false;
-      const ReferenceProgress report = [&](int stage, int, const std::string& what) {
-        progress.update(static_cast<std::size_t>(stage), what);
-        shown = true;
-      };
-      const MpReference r =
-          cached_reference_mp(data, a->lambda, static_cast<unsigned>(a->digits),
-                              parse_reference_method(a->method), report);
-      if (shown) progress.finish();
+      const ProgressDisplays displays(a->progress);
+      const Dataset<double> data = displays.make_dataset(a->data);
+      const MpReference r = displays.reference_mp(data, a->lambda, static_cast<unsigned>(a->digits),
+                                                  parse_reference_method(a->method));
       if (a->json) {
         emit("-", to_json(r).dump(2) + "\n");
       } else {

@@ -13,6 +13,7 @@
 #include "largestep/data/dataset_spec.h"
 #include "largestep/kernel/output.h"
 #include "largestep/reference/certified.h"
+#include "progress.h"
 #include "run_options.h"
 
 namespace largestep::cli {
@@ -107,8 +108,10 @@ int run_command(const RunArgs& a) {
     throw UsageError("give a stepsize: --eta X or --rule NAME (see --help)");
   }
   if (a.has_trace) check_output("--trace", a.trace, dataset_inputs("--data", a.data));
-  const Problem problem = make_problem(make_dataset(a.data), check_positive("--lambda", a.lambda),
-                                       certified_reference, a.certificate.certifier());
+  const ProgressDisplays displays(a.certificate.progress);
+  const Problem problem =
+      make_problem(displays.make_dataset(a.data), check_positive("--lambda", a.lambda),
+                   displays.reference(), a.certificate.certifier());
   check_eps_above_floor(problem, spec);  // exit 2 naming the floor
 
   // The trace goes to disk as the run produces it: memory stays that of the run, however long.
@@ -119,9 +122,12 @@ int run_command(const RunArgs& a) {
     trace_file->write(trace_csv_header());
     trace = [&trace_file](const TracePoint& p) { trace_file->write(trace_csv_row(p)); };
   }
+  // A status line a second in a log; on a terminal, the line rewritten in place.
+  Progress display(0, displays.shown(), std::chrono::seconds(1));
   const auto start = std::chrono::steady_clock::now();
-  const RunOutcome outcome = run(problem, spec, trace);
+  const RunOutcome outcome = run(problem, spec, trace, displays.run(display));
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  display.finish();
   if (trace_file) trace_file->commit();
   if (a.json) {
     emit("-", run_record(problem, spec, outcome).dump(2) + "\n");

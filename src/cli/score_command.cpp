@@ -11,6 +11,7 @@
 #include "largestep/kernel/risk.h"
 #include "largestep/reference/certified.h"
 #include "largestep/reference/score.h"
+#include "progress.h"
 
 namespace largestep::cli {
 namespace {
@@ -20,6 +21,7 @@ struct ScoreArgs {
   double lambda = 0;
   bool json = false;
   bool risk = false;
+  bool progress = false;
 };
 
 // The double fields of a score with their exact counterparts, and why a double may be missing.
@@ -147,12 +149,14 @@ void add_score_command(CLI::App& app, Action& action) {
   cmd->add_flag("--json", a->json,
                 "Print JSON: f_star (decimal string) and per vector value, gap, gap_exact, "
                 "grad_norm, gap_bound");
+  add_progress_flag(*cmd, a->progress);
   cmd->callback([a, &action] {
     action = [a] {
       if (!a->risk && a->lambda == 0)
         throw UsageError("score needs --lambda (f and f* depend on it), or --risk");
       if (!a->risk) check_positive("--lambda", a->lambda);
-      const Dataset<double> data = make_dataset(a->data);
+      const ProgressDisplays displays(a->progress);
+      const Dataset<double> data = displays.make_dataset(a->data);
       const std::vector<Vector<double>> weights = read_weights(a->weights, data.d());
       if (a->risk) {
         std::vector<Risk> risks;
@@ -160,7 +164,7 @@ void add_score_command(CLI::App& app, Action& action) {
         emit("-", a->json ? risk_json(data, risks).dump(2) + "\n" : risk_text(data, risks));
         return 0;
       }
-      const MpReference ref = cached_reference_mp(data, a->lambda);
+      const MpReference ref = displays.reference_mp(data, a->lambda);
       const std::vector<WeightScore> scores = score_weights(data, ref, weights);
       emit("-",
            a->json ? score_json(data, ref, scores).dump(2) + "\n" : score_text(data, ref, scores));

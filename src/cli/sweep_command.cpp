@@ -15,6 +15,7 @@
 #include "largestep/data/dataset_spec.h"
 #include "largestep/data/text.h"
 #include "largestep/reference/certified.h"
+#include "progress.h"
 #include "run_options.h"
 
 namespace largestep::cli {
@@ -84,16 +85,19 @@ int suite_command(const SweepArgs& a) {
   for (Experiment& e : suite.experiments) e = a.common.applied_to(std::move(e));
   prepare_output_dir("--out", a.out);
   for (const char* file : {"runs.json", "runs.csv"}) check_output("--out", a.out + "/" + file);
-  ProblemCache problems(certified_reference, a.certificate.certifier());
+  const ProgressDisplays displays(a.certificate.progress);
+  ProblemCache problems(displays.reference(), a.certificate.certifier(), displays.data());
   refuse_eps_below_floor(suite.experiments, problems);
-  Progress progress(suite.experiments.size());
-  const std::vector<SuiteRun> runs =
-      run_suite(suite, problems, [&progress](std::size_t done, std::size_t, const SuiteRun& r) {
+  Progress progress(suite.experiments.size(), displays.shown());
+  const std::vector<SuiteRun> runs = run_suite(
+      suite, problems,
+      [&progress](std::size_t done, std::size_t, const SuiteRun& r) {
         progress.update(done, r.outcome ? fmt::format("{}: settled {} ({})", r.experiment.name,
                                                       r.outcome->result.settled.str(),
                                                       to_string(r.outcome->result.termination))
                                         : fmt::format("{}: skipped ({})", r.experiment.name, r.skipped));
-      });
+      },
+      displays.run(progress, "sweep: current run", false));
   progress.finish();
   write_suite_runs(a.out, suite, runs, problems);
   fmt::print(stderr, "sweep: {} runs of suite '{}' written to {}/runs.json, runs.csv and traces/\n",
@@ -115,14 +119,17 @@ int sweep_command(const SweepArgs& a) {
   const std::vector<Experiment> jobs = jobs_from_flags(a);
   check_output("--out", a.out, dataset_inputs("--data", a.data));
   const std::vector<std::string>& columns = kRunColumns;
-  ProblemCache problems(certified_reference, a.certificate.certifier());
+  const ProgressDisplays displays(a.certificate.progress);
+  ProblemCache problems(displays.reference(), a.certificate.certifier(), displays.data());
   refuse_eps_below_floor(jobs, problems);
   nlohmann::json records = nlohmann::json::array();
   std::string csv = csv_header(columns);
-  Progress progress(jobs.size());
+  Progress progress(jobs.size(), displays.shown());
   for (std::size_t k = 0; k < jobs.size(); ++k) {
     const Experiment& job = jobs[k];
-    const RunOutcome outcome = run(job, problems);
+    const RunOutcome outcome =
+        run(job, problems, {},
+            displays.run(progress, fmt::format("[{}/{}] running", k + 1, jobs.size()), false));
     const nlohmann::json record = run_record(problems.get(job.dataset, job.lambda), job.spec, outcome);
     csv += csv_row(record, columns);
     records.push_back(record);

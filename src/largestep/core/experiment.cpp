@@ -39,23 +39,25 @@ double gap_floor(const Problem& problem, const Dataset<Scalar>& data, const Solv
 // whether a count can settle, solver.h) come from the problem.
 template <class Scalar>
 SolverResult solve(const Problem& problem, const Dataset<Scalar>& data, const SolverFactory& solver,
-                   SolverOptions options, double momentum, const TraceCallback& trace) {
+                   SolverOptions options, double momentum, const TraceCallback& trace,
+                   const RunStatusSink& progress) {
   const LogisticObjective<Scalar> f(data, Scalar(problem.lambda));
   Vector<Scalar> w = Vector<Scalar>::Zero(data.d());
   options.reference_bracket = reference_error(problem);
   if (solver.unstable_from_eta_loc) options.eta_loc = problem.reference.eta_loc;
   SolverResult result =
-      solver.runner<Scalar>()(f, problem.reference.f_star, options, momentum, w, trace);
+      solver.runner<Scalar>()(f, problem.reference.f_star, options, momentum, w, trace, progress);
   result.gap_floor = gap_floor(problem, data, solver);
   return result;
 }
 
 SolverResult solve(const Problem& problem, Precision precision, SolverKind kind,
-                   SolverOptions options, double momentum, const TraceCallback& trace) {
+                   SolverOptions options, double momentum, const TraceCallback& trace,
+                   const RunStatusSink& progress) {
   const SolverFactory& solver = solver_method(kind).solver();
   if (precision == Precision::single)
-    return solve(problem, problem.data.cast<float>(), solver, options, momentum, trace);
-  return solve(problem, problem.data, solver, options, momentum, trace);
+    return solve(problem, problem.data.cast<float>(), solver, options, momentum, trace, progress);
+  return solve(problem, problem.data, solver, options, momentum, trace, progress);
 }
 
 // Fewer settled steps is better; a count cut off by the horizon loses to any measured one.
@@ -134,7 +136,8 @@ Precision parse_precision(std::string_view text) {
   throw std::invalid_argument(fmt::format("unknown scalar '{}' (known: float, double)", text));
 }
 
-RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback& trace) {
+RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback& trace,
+               const RunStatusSink& progress) {
   if (spec.rule.has_value() == spec.eta.has_value())
     throw std::invalid_argument("give exactly one of a stepsize rule and a fixed eta");
   // The certificate only for a rule that needs gamma: it is the costliest part of a problem.
@@ -149,7 +152,8 @@ RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback&
     out.rule = spec.rule->str();
     for (const double eta : best_grid(context)) {
       options.eta = eta;
-      const SolverResult r = solve(problem, spec.precision, spec.solver, options, out.momentum, {});
+      const SolverResult r =
+          solve(problem, spec.precision, spec.solver, options, out.momentum, {}, progress);
       out.grid.emplace_back(eta, r.settled);
       if (out.grid.size() == 1 || better(r.settled, out.result.settled)) {
         out.eta = eta;
@@ -158,7 +162,8 @@ RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback&
     }
     if (trace) {  // rerun the winner with the trace; the run is deterministic, so it is the same
       options.eta = out.eta;
-      out.result = solve(problem, spec.precision, spec.solver, options, out.momentum, trace);
+      out.result =
+          solve(problem, spec.precision, spec.solver, options, out.momentum, trace, progress);
     }
     return out;
   }
@@ -171,7 +176,7 @@ RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback&
     out.rule = spec.rule->str();
   }
   options.eta = out.eta;
-  out.result = solve(problem, spec.precision, spec.solver, options, out.momentum, trace);
+  out.result = solve(problem, spec.precision, spec.solver, options, out.momentum, trace, progress);
   return out;
 }
 
@@ -200,13 +205,16 @@ const Problem& ProblemCache::get(const std::string& dataset, double lambda) {
   const auto key = std::make_pair(dataset, lambda);
   auto it = problems_.find(key);
   if (it == problems_.end())
-    it = problems_.emplace(key, make_problem(make_dataset(dataset), lambda, reference_, certifier_))
+    it = problems_
+             .emplace(key, make_problem(make_dataset(dataset, data_progress_), lambda, reference_,
+                                        certifier_))
              .first;
   return it->second;
 }
 
-RunOutcome run(const Experiment& experiment, ProblemCache& problems, const TraceCallback& trace) {
-  return run(problems.get(experiment.dataset, experiment.lambda), experiment.spec, trace);
+RunOutcome run(const Experiment& experiment, ProblemCache& problems, const TraceCallback& trace,
+               const RunStatusSink& progress) {
+  return run(problems.get(experiment.dataset, experiment.lambda), experiment.spec, trace, progress);
 }
 
 }  // namespace largestep

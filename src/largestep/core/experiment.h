@@ -11,10 +11,12 @@
 #include <utility>
 
 #include "largestep/kernel/dataset.h"
+#include "largestep/kernel/progress.h"
 #include "largestep/reference/certified.h"
 #include "largestep/reference/reference.h"
 #include "largestep/reference/separability.h"
 #include "largestep/core/solver.h"
+#include "largestep/core/solver_progress.h"
 #include "largestep/core/stepsize.h"
 
 namespace largestep {
@@ -106,7 +108,10 @@ using TraceCallback = std::function<void(const TracePoint&)>;
 
 // Runs one solver from w_0 = 0 with the stepsize of the spec's rule or eta (Nesterov: usually
 // the classical rule) and, for Nesterov, momentum (sqrt(kappa) - 1)/(sqrt(kappa) + 1).
-RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback& trace = {});
+// `progress` hears each solve's status now and then (solver_progress.h; `best` solves once per
+// grid point, its status names the eta); it changes no result.
+RunOutcome run(const Problem& problem, const RunSpec& spec, const TraceCallback& trace = {},
+               const RunStatusSink& progress = {});
 
 // One experiment: a dataset, a lambda and what to run on it (solver, rule or eta, scalar, eps,
 // horizon). Built only through make_experiment, so every Experiment is valid.
@@ -131,20 +136,24 @@ Experiment make_experiment(std::string name, std::string_view dataset, double la
 // References stay valid for the cache's lifetime.
 class ProblemCache {
  public:
+  // `data_progress` hears how far generating or reading each dataset is (make_dataset).
   explicit ProblemCache(ReferenceSolver reference = certified_reference,
-                        Certifier certifier = plain_certificate)
-      : reference_(std::move(reference)), certifier_(std::move(certifier)) {}
+                        Certifier certifier = plain_certificate, ProgressSink data_progress = {})
+      : reference_(std::move(reference)),
+        certifier_(std::move(certifier)),
+        data_progress_(std::move(data_progress)) {}
   const Problem& get(const std::string& dataset, double lambda);
   std::size_t size() const { return problems_.size(); }
 
  private:
   ReferenceSolver reference_;
   Certifier certifier_;
+  ProgressSink data_progress_;
   std::map<std::pair<std::string, double>, Problem> problems_;
 };
 
 // Runs an experiment on its problem from the cache.
 RunOutcome run(const Experiment& experiment, ProblemCache& problems,
-               const TraceCallback& trace = {});
+               const TraceCallback& trace = {}, const RunStatusSink& progress = {});
 
 }  // namespace largestep

@@ -7,6 +7,7 @@
 
 #include "largestep/kernel/objective.h"
 #include "largestep/core/solver.h"
+#include "largestep/core/solver_progress.h"
 
 namespace largestep {
 
@@ -20,11 +21,12 @@ inline double gd_divergence_radius(double eta, double lambda, double max_row_nor
 }
 
 // Runs GD from w (in: w_0; out: the last iterate) and measures gaps against f_star, each with its
-// error bound (solver.h). At eta >= options.eta_loc no count settles (E5).
-template <class Scalar, TraceObserver Observer = NoObserver>
+// error bound (solver.h). At eta >= options.eta_loc no count settles (E5). `meter` hears the
+// progress (solver_progress.h); the default costs nothing.
+template <class Scalar, TraceObserver Observer = NoObserver, class Meter = NoProgress>
 SolverResult gradient_descent(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
                               const SolverOptions& options, Vector<Scalar>& w,
-                              Observer&& observe = {}) {
+                              Observer&& observe = {}, Meter meter = {}) {
   using std::isfinite;
   options.validate();
   RunTracker<Scalar> tracker(options, f_star, options.eta >= options.eta_loc);
@@ -42,7 +44,11 @@ SolverResult gradient_descent(const LogisticObjective<Scalar>& f, const GapScala
         tracker.next(t, value, value_error(static_cast<double>(value), w_norm), options.max_steps,
                      [&] { return w_norm > radius; });
     observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
-    if (stop) return tracker.finish(*stop, t, static_cast<double>(grad.norm()), w_norm);
+    if (stop) {
+      meter.last(t, tracker.so_far());
+      return tracker.finish(*stop, t, static_cast<double>(grad.norm()), w_norm);
+    }
+    meter.step(t, tracker.so_far());
     w.noalias() -= eta * grad;
   }
 }

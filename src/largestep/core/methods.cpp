@@ -9,6 +9,7 @@
 
 #include "largestep/core/gradient_descent.h"
 #include "largestep/core/nesterov.h"
+#include "largestep/core/solvers_with_progress.h"
 
 namespace largestep {
 namespace {
@@ -30,11 +31,15 @@ double loc_eta(const RuleContext& c, double fraction) { return fraction * c.eta_
 double fixed_eta(const RuleContext&, double eta) { return eta; }
 
 // The solvers, from w with the options' eta; the trace observer only when there is one, so that
-// untraced runs compile it away.
+// untraced runs compile it away. A run with a progress sink goes to the solvers with a meter,
+// compiled apart (solvers_with_progress.h) so that this unit, and its inlining of the loop bench/
+// counts, stays as it was.
 
 template <class Scalar>
 SolverResult run_gd(const LogisticObjective<Scalar>& f, double f_star, const SolverOptions& options,
-                    double, Vector<Scalar>& w, const TraceCallback& trace) {
+                    double, Vector<Scalar>& w, const TraceCallback& trace,
+                    const RunStatusSink& progress) {
+  if (progress) return gradient_descent_with_progress(f, f_star, options, w, trace, progress);
   return trace ? gradient_descent(f, f_star, options, w, trace)
                : gradient_descent(f, f_star, options, w);
 }
@@ -42,7 +47,8 @@ SolverResult run_gd(const LogisticObjective<Scalar>& f, double f_star, const Sol
 template <class Scalar>
 SolverResult run_nesterov(const LogisticObjective<Scalar>& f, double f_star,
                           const SolverOptions& options, double momentum, Vector<Scalar>& w,
-                          const TraceCallback& trace) {
+                          const TraceCallback& trace, const RunStatusSink& progress) {
+  if (progress) return nesterov_with_progress(f, f_star, options, momentum, w, trace, progress);
   return trace ? nesterov(f, f_star, options, momentum, w, trace)
                : nesterov(f, f_star, options, momentum, w);
 }

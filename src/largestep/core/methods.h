@@ -16,6 +16,7 @@
 
 #include "largestep/core/experiment.h"
 #include "largestep/core/solver.h"
+#include "largestep/core/solver_progress.h"
 #include "largestep/core/stepsize.h"
 #include "largestep/kernel/objective.h"
 
@@ -60,11 +61,13 @@ using ConstantStepsize = double (*)(const RuleContext& context, double parameter
 using GridSearch = std::vector<double> (*)(const RuleContext& context);
 
 // What runs a solver from w (in: w_0, out: the last iterate) in each working precision; a null
-// trace costs nothing. `momentum` is the one the run computed for the problem (Nesterov's).
+// trace or progress sink costs nothing. `momentum` is the one the run computed for the problem
+// (Nesterov's).
 template <class Scalar>
 using SolverRunner = SolverResult (*)(const LogisticObjective<Scalar>& f, double f_star,
                                       const SolverOptions& options, double momentum,
-                                      Vector<Scalar>& w, const TraceCallback& trace);
+                                      Vector<Scalar>& w, const TraceCallback& trace,
+                                      const RunStatusSink& progress);
 
 struct SolverFactory {
   SolverRunner<float> single = nullptr;

@@ -8,6 +8,7 @@
 
 #include "largestep/kernel/objective.h"
 #include "largestep/core/solver.h"
+#include "largestep/core/solver_progress.h"
 
 namespace largestep {
 
@@ -21,11 +22,12 @@ inline double nesterov_momentum(double kappa) {
 inline constexpr double kNesterovDivergenceFactor = 1e12;
 
 // Runs Nesterov's method from w (in: w_0; out: the last iterate). Each step costs two passes over
-// the data: f(w_t) for the gap and grad f(y_t) for the step.
-template <class Scalar, TraceObserver Observer = NoObserver>
+// the data: f(w_t) for the gap and grad f(y_t) for the step. `meter` hears the progress
+// (solver_progress.h); the default costs nothing.
+template <class Scalar, TraceObserver Observer = NoObserver, class Meter = NoProgress>
 SolverResult nesterov(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
                       const SolverOptions& options, double momentum, Vector<Scalar>& w,
-                      Observer&& observe = {}) {
+                      Observer&& observe = {}, Meter meter = {}) {
   using std::isfinite;
   options.validate();
   if (!(momentum >= 0 && momentum < 1))
@@ -50,7 +52,11 @@ SolverResult nesterov(const LogisticObjective<Scalar>& f, const GapScalar<Scalar
       return tracker.so_far().final_gap > divergence_gap;
     });
     observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
-    if (stop) return tracker.finish(*stop, t, static_cast<double>(grad.norm()), w_norm);
+    if (stop) {
+      meter.last(t, tracker.so_far());
+      return tracker.finish(*stop, t, static_cast<double>(grad.norm()), w_norm);
+    }
+    meter.step(t, tracker.so_far());
     previous = w;
     w = y - eta * grad;
   }

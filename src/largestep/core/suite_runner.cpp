@@ -12,12 +12,12 @@
 namespace largestep {
 namespace {
 
-SuiteRun run_one(Experiment experiment, ProblemCache& problems) {
+SuiteRun run_one(Experiment experiment, ProblemCache& problems, const RunStatusSink& status) {
   SuiteRun r{std::move(experiment), std::nullopt, "", {}};
   TraceCallback trace;
   if (r.experiment.keep_trace) trace = [&r](const TracePoint& p) { r.trace.push_back(p); };
   try {
-    r.outcome = run(r.experiment, problems, trace);
+    r.outcome = run(r.experiment, problems, trace, status);
   } catch (const std::invalid_argument& e) {  // a rule that needs a margin on non-separable data
     r.skipped = e.what();
     r.trace.clear();
@@ -38,11 +38,11 @@ std::vector<double> eos_stepsizes(const Problem& problem) {
 }
 
 std::vector<SuiteRun> run_suite(const Suite& suite, ProblemCache& problems,
-                                const RunProgress& progress) {
+                                const RunProgress& progress, const RunStatusSink& status) {
   std::vector<SuiteRun> runs;
   std::size_t total = suite.experiments.size();
   for (const Experiment& e : suite.experiments) {
-    runs.push_back(run_one(e, problems));
+    runs.push_back(run_one(e, problems, status));
     if (progress) progress(runs.size(), total, runs.back());
   }
   if (!suite.eos_stepsizes) return runs;
@@ -66,7 +66,7 @@ std::vector<SuiteRun> run_suite(const Suite& suite, ProblemCache& problems,
       runs.push_back(run_one(
           make_experiment(fmt::format("eos/{}/lambda={:.3g}/eta={:.6g}", dataset, lambda, eta),
                           dataset, lambda, spec, true),
-          problems));
+          problems, status));
       if (progress) progress(runs.size(), total, runs.back());
     }
   }

@@ -36,8 +36,9 @@ using RunProgress = std::function<void(std::size_t done, std::size_t total, cons
 
 // Runs every experiment of the suite once, in order, then (eos_stepsizes) the edge-of-stability
 // runs of each (dataset, lambda), named "<dataset label>/lambda=L/fixed:eta=E" and traced.
+// `progress` hears each finished run, `status` how the current one stands (solver_progress.h).
 std::vector<SuiteRun> run_suite(const Suite& suite, ProblemCache& problems,
-                                const RunProgress& progress = {});
+                                const RunProgress& progress = {}, const RunStatusSink& status = {});
 
 // Writes DIR/runs.json, DIR/runs.csv and DIR/traces/ (see above), creating DIR.
 void write_suite_runs(const std::string& dir, const Suite& suite, const std::vector<SuiteRun>& runs,

@@ -233,7 +233,7 @@ DatasetSpec parse_dataset_spec(std::string_view text) {
   return spec;
 }
 
-Dataset<double> make_dataset(const DatasetSpec& spec) {
+Dataset<double> make_dataset(const DatasetSpec& spec, const ProgressSink& progress) {
   Dataset<double> data;
   if (spec.kind == "oned") {
     data = make_oned(number(spec, "x"));
@@ -246,15 +246,20 @@ Dataset<double> make_dataset(const DatasetSpec& spec) {
     if (seed < 0) throw DataError(fmt::format("dataset 'planted': seed must be >= 0, got {}", seed));
     if (spec.params.contains("nnz"))
       data = make_sparse_planted({integer(spec, "n"), integer(spec, "d"), integer(spec, "nnz"),
-                                  number(spec, "gamma"), static_cast<std::uint64_t>(seed)});
+                                  number(spec, "gamma"), static_cast<std::uint64_t>(seed)},
+                                 progress);
     else
       data = make_planted({integer(spec, "n"), integer(spec, "d"), number(spec, "gamma"),
-                           static_cast<std::uint64_t>(seed)});
+                           static_cast<std::uint64_t>(seed)},
+                          progress);
   } else if (spec.kind == "libsvm") {
-    data = read_libsvm(spec.path, read_options(spec));
+    ReadOptions options = read_options(spec);
+    options.progress = progress;
+    data = read_libsvm(spec.path, options);
   } else if (spec.kind == "csv") {
     CsvOptions options;
     options.read = read_options(spec);
+    options.read.progress = progress;
     options.label_column = spec.params.at("label") == "first" ? CsvOptions::LabelColumn::first
                                                               : CsvOptions::LabelColumn::last;
     options.header = spec.params.at("header") == "yes";
@@ -266,7 +271,8 @@ Dataset<double> make_dataset(const DatasetSpec& spec) {
     if (split == spec.params.end() || (split->second != "train" && split->second != "test"))
       malformed_value(spec, "split");
     data = load_fashion(FashionClasses::parse(spec.path),
-                        split->second == "test" ? FashionSplit::test : FashionSplit::train);
+                        split->second == "test" ? FashionSplit::test : FashionSplit::train,
+                        std::string(kFashionDir), progress);
   } else if (spec.kind == "breast_cancer") {
     data = load_breast_cancer();
   } else if (spec.kind == "heart_scale") {
@@ -279,7 +285,9 @@ Dataset<double> make_dataset(const DatasetSpec& spec) {
   return data;
 }
 
-Dataset<double> make_dataset(std::string_view text) { return make_dataset(parse_dataset_spec(text)); }
+Dataset<double> make_dataset(std::string_view text, const ProgressSink& progress) {
+  return make_dataset(parse_dataset_spec(text), progress);
+}
 
 std::string dataset_spec_help() {
   std::string out;

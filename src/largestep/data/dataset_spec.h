@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "largestep/kernel/dataset.h"
+#include "largestep/kernel/progress.h"
 
 namespace largestep {
 
@@ -26,9 +27,10 @@ struct DatasetSpec {
 // `hard` and of `hard:gamma=0.10` is `hard:gamma=0.1`. Does not touch the file system.
 DatasetSpec parse_dataset_spec(std::string_view text);
 
-// Builds (or reads) the dataset; its `spec` field is the canonical spec.
-Dataset<double> make_dataset(const DatasetSpec& spec);
-Dataset<double> make_dataset(std::string_view text);
+// Builds (or reads) the dataset; its `spec` field is the canonical spec. `progress` hears how far
+// generating planted data, reading a LIBSVM or CSV file, or streaming Fashion-MNIST is.
+Dataset<double> make_dataset(const DatasetSpec& spec, const ProgressSink& progress = {});
+Dataset<double> make_dataset(std::string_view text, const ProgressSink& progress = {});
 
 // One line per dataset kind, for --help texts.
 std::string dataset_spec_help();

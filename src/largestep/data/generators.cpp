@@ -202,7 +202,7 @@ Vector<double> planted_direction(std::int64_t d, std::uint64_t seed) {
   return random.unit_vector(d);
 }
 
-Dataset<double> make_planted(const PlantedOptions& options) {
+Dataset<double> make_planted(const PlantedOptions& options, const ProgressSink& progress) {
   const auto [n, d, gamma, seed] = options;
   if (n < 1) throw DataError(fmt::format("planted: n must be >= 1, got {}", n));
   if (!(gamma > 0 && gamma < 1))
@@ -214,9 +214,10 @@ Dataset<double> make_planted(const PlantedOptions& options) {
   Dataset<double> data;
   data.X.resize(n, d);
   data.y.resize(n);
+  ProgressCounter rows_done(progress, n, "rows of planted data generated");
   // The acceptance rate is the ball's mass outside the slab |<x, w*>| < gamma, checked above; the
   // cap on draws only guarantees the loop ends.
-  for (std::int64_t i = 0; i < n; ++i) {
+  for (std::int64_t i = 0; i < n; rows_done(++i)) {
     for (std::int64_t draws = 0;; ++draws) {
       if (draws == kMaxDrawsPerRow)
         throw DataError(fmt::format(
@@ -256,7 +257,8 @@ void draw_sparse(PortableRandom& random, const Vector<double>& w_star, std::int6
 
 }  // namespace
 
-Dataset<double> make_sparse_planted(const SparsePlantedOptions& options) {
+Dataset<double> make_sparse_planted(const SparsePlantedOptions& options,
+                                    const ProgressSink& progress) {
   const auto [n, d, k, gamma, seed] = options;
   if (n < 1) throw DataError(fmt::format("planted: n must be >= 1, got {}", n));
   if (d < 1) throw DataError(fmt::format("planted: d must be >= 1, got {}", d));
@@ -306,7 +308,8 @@ Dataset<double> make_sparse_planted(const SparsePlantedOptions& options) {
   int* inner = data.Xs.innerIndexPtr();
   double* value = data.Xs.valuePtr();
   outer[0] = 0;
-  for (std::int64_t i = 0; i < n; ++i) {
+  ProgressCounter rows_done(progress, n, "rows of sparse planted data generated");
+  for (std::int64_t i = 0; i < n; rows_done(++i)) {
     for (std::int64_t draws = 0;; ++draws) {
       if (draws == kMaxDrawsPerRow)
         throw DataError(fmt::format("planted: row {} not drawn after {} tries; use a smaller gamma",

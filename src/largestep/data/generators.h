@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "largestep/kernel/dataset.h"
+#include "largestep/kernel/progress.h"
 
 namespace largestep {
 
@@ -39,8 +40,8 @@ inline constexpr double kPlantedMaxGaussians = 1e10;
 // Before drawing anything, throws DataError when X does not fit in the available memory
 // (resource_limits.h), when the expected draws per row exceed kPlantedMaxExpectedDrawsPerRow
 // (naming the largest gamma for this d, and the largest d for this gamma), or when the expected
-// Gaussian draws exceed kPlantedMaxGaussians.
-Dataset<double> make_planted(const PlantedOptions& options);
+// Gaussian draws exceed kPlantedMaxGaussians. `progress` hears the rows drawn so far.
+Dataset<double> make_planted(const PlantedOptions& options, const ProgressSink& progress = {});
 
 struct SparsePlantedOptions {
   std::int64_t n = 1000;
@@ -57,8 +58,10 @@ struct SparsePlantedOptions {
 // Before drawing, throws DataError when the CSR matrix does not fit in memory or in 32-bit
 // indices, when nonzeros > d, and when a pilot of kSparsePilotRows draws (its own stream) puts the
 // expected draws per row above kPlantedMaxExpectedDrawsPerRow, naming a gamma that would do.
+// `progress` hears the rows drawn so far.
 inline constexpr std::int64_t kSparsePilotRows = 4096;
-Dataset<double> make_sparse_planted(const SparsePlantedOptions& options);
+Dataset<double> make_sparse_planted(const SparsePlantedOptions& options,
+                                    const ProgressSink& progress = {});
 
 // log P(|<x, w*>| >= gamma) for x uniform in the unit ball of R^d: the acceptance rate of
 // make_planted's rejection sampling, a Beta tail (t^2 ~ Beta(1/2, (d + 1)/2)), in logarithms so

@@ -149,14 +149,50 @@ std::ifstream open_file(const std::string& path) {
   return in;
 }
 
+// The bytes left in `in` from where it stands, when it can tell (a file, a string); else 0.
+std::int64_t remaining_bytes(std::istream& in) {
+  const std::istream::pos_type start = in.tellg();
+  if (start == std::istream::pos_type(-1)) return 0;
+  in.seekg(0, std::ios::end);
+  const std::istream::pos_type end = in.tellg();
+  in.seekg(start);
+  if (end == std::istream::pos_type(-1) || !in) {
+    in.clear();
+    in.seekg(start);
+    return 0;
+  }
+  return static_cast<std::int64_t>(end - start);
+}
+
+// The bytes read of a stream, for a progress display: counted from the lines (no clock, no
+// system call per line). Silent when there is no sink or the stream's length is unknown.
+class BytesRead {
+ public:
+  BytesRead(std::istream& in, const ProgressSink& sink, const std::string& path)
+      : total_(sink ? remaining_bytes(in) : 0),
+        counter_(total_ > 0 ? sink : kNoSink, total_, "bytes of " + path + " read") {}
+  void line(std::size_t bytes) {
+    done_ = std::min(total_, done_ + static_cast<std::int64_t>(bytes) + 1);  // + the newline
+    counter_(done_);
+  }
+  void finish() { counter_(total_); }
+
+ private:
+  static inline const ProgressSink kNoSink{};
+  std::int64_t total_ = 0, done_ = 0;
+  ProgressCounter counter_;
+};
+
 // Reads the next line with comments (when `comment` is set), whitespace and a UTF-8 byte-order
 // mark (spreadsheet exports write one) removed. Returns false at the end of the file.
 bool next_line(std::istream& in, std::string& text, std::string_view& line, Where& where,
-               char comment) {
+               char comment, BytesRead& bytes) {
   if (!std::getline(in, text)) {
     if (in.bad()) fail_file(where.path, "read error");
+    bytes.finish();
     return false;
   }
+  bytes.line(text.size());
   ++where.line;
   line = text;
   if (where.line == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
@@ -211,9 +247,10 @@ Dataset<double> read_libsvm(std::istream& in, const std::string& path,
   std::vector<double> values;
   long long d = 0;
   Where where{path};
+  BytesRead bytes(in, options.progress, path);
   std::string text;
   std::string_view line;
-  while (next_line(in, text, line, where, '#')) {
+  while (next_line(in, text, line, where, '#', bytes)) {
     if (line.empty()) continue;
     std::vector<std::string_view> tokens;
     for (const std::string_view token : split(line, " \t")) {
@@ -318,9 +355,10 @@ Dataset<double> read_csv(std::istream& in, const std::string& path, const CsvOpt
   long first_line = 0;
   bool skip_header = options.header;
   Where where{path};
+  BytesRead bytes(in, options.read.progress, path);
   std::string text;
   std::string_view line;
-  while (next_line(in, text, line, where, '\0')) {
+  while (next_line(in, text, line, where, '\0', bytes)) {
     if (line.empty()) continue;
     if (skip_header) {
       skip_header = false;

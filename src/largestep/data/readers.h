@@ -7,6 +7,7 @@
 #include <string>
 
 #include "largestep/kernel/dataset.h"
+#include "largestep/kernel/progress.h"
 
 namespace largestep {
 
@@ -30,6 +31,8 @@ struct ReadOptions {
   // CSR when at most kAutoSparseDensity of the n * d entries are stored and n * d is above
   // kAutoSparseMinEntries (small data stays dense, bit for bit as before) or above max_entries.
   enum class Storage { automatic, dense, csr } storage = Storage::automatic;
+  // Hears the bytes read of the stream's length (when the stream can tell it: files can).
+  ProgressSink progress;
 };
 
 inline constexpr double kAutoSparseDensity = 0.1;

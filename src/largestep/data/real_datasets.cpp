@@ -155,8 +155,10 @@ std::vector<signed char> fashion_signs(const FashionClasses& classes, const std:
 // pixels per image and of chosen images through `start(d, chosen)`, called before any visit.
 template <class Start, class Visit>
 void for_each_fashion_row(const std::vector<signed char>& signs, const FashionFiles& files,
-                          Start&& start, Visit&& visit) {
+                          const ProgressSink& progress, Start&& start, Visit&& visit) {
   require_fashion_file(files.images);
+  ProgressCounter images_read(progress, static_cast<std::int64_t>(signs.size()),
+                              "images of " + files.images + " read");
   const auto chosen = static_cast<std::ptrdiff_t>(
       std::count_if(signs.begin(), signs.end(), [](signed char s) { return s != 0; }));
   // p / 255 for every byte p: a table, not a division per pixel (the same doubles).
@@ -176,6 +178,7 @@ void for_each_fashion_row(const std::vector<signed char>& signs, const FashionFi
         start(static_cast<std::ptrdiff_t>(shape.pixels()), chosen);
       },
       [&](std::int64_t i, const std::uint8_t* pixels) {
+        images_read(i + 1);
         const signed char sign = signs[static_cast<std::size_t>(i)];
         if (sign == 0) return;
         for (std::size_t j = 0; j < row.size(); ++j) row[j] = kPixel[pixels[j]];
@@ -288,7 +291,8 @@ FashionFiles fashion_files(FashionSplit split, const std::string& dir) {
   return {prefix + "-images-idx3-ubyte.gz", prefix + "-labels-idx1-ubyte.gz"};
 }
 
-double fashion_scale(const FashionClasses& classes, const std::string& dir) {
+double fashion_scale(const FashionClasses& classes, const std::string& dir,
+                     const ProgressSink& progress) {
   const FashionFiles files = fashion_files(FashionSplit::train, dir);
   const std::vector<signed char> signs = fashion_signs(classes, files.labels);
   // The rows go through a block of the same matrix type, and the same Eigen expression, as
@@ -303,7 +307,7 @@ double fashion_scale(const FashionClasses& classes, const std::string& dir) {
     filled = 0;
   };
   for_each_fashion_row(
-      signs, files, [&](std::ptrdiff_t d, std::ptrdiff_t) { block.resize(kBlock, d); },
+      signs, files, progress, [&](std::ptrdiff_t d, std::ptrdiff_t) { block.resize(kBlock, d); },
       [&](const double* row, signed char) {
         block.row(filled++) = Eigen::Map<const Eigen::RowVectorXd>(row, block.cols());
         if (filled == kBlock) flush();
@@ -313,13 +317,13 @@ double fashion_scale(const FashionClasses& classes, const std::string& dir) {
 }
 
 Dataset<double> load_fashion(const FashionClasses& classes, FashionSplit split,
-                             const std::string& dir) {
+                             const std::string& dir, const ProgressSink& progress) {
   const FashionFiles files = fashion_files(split, dir);
   const std::vector<signed char> signs = fashion_signs(classes, files.labels);
   Dataset<double> data;
   std::ptrdiff_t i = 0;
   for_each_fashion_row(
-      signs, files,
+      signs, files, progress,
       [&](std::ptrdiff_t d, std::ptrdiff_t n) {
         if (n == 0)
           throw DataError(fmt::format("{}: no images of classes {}", files.labels, classes.str()));
@@ -337,7 +341,7 @@ Dataset<double> load_fashion(const FashionClasses& classes, FashionSplit split,
     scale_rows_by_max_norm(data);
     return data;
   }
-  const double scale = fashion_scale(classes, dir);
+  const double scale = fashion_scale(classes, dir, progress);
   if (!detail::norm_in_safe_range(scale))
     throw DataError(
         fmt::format("{}: the training images of classes {} are all blank (largest "

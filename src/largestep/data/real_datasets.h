@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "largestep/kernel/dataset.h"
+#include "largestep/kernel/progress.h"
 
 namespace largestep {
 
@@ -72,13 +73,16 @@ FashionFiles fashion_files(FashionSplit split, const std::string& dir = std::str
 // classes, so that a weight vector learnt on the training rows sees test rows on the scale it was
 // learnt on (their largest norm is then near 1, not exactly 1). Only the chosen rows are held in
 // memory; the files are streamed. `dir` holds the four files (a test's synthetic ones; any image
-// size is accepted there, the labels must be 0..9).
+// size is accepted there, the labels must be 0..9). `progress` hears the images read of each
+// image file streamed (the test split also streams the training images, for its scale).
 Dataset<double> load_fashion(const FashionClasses& classes, FashionSplit split,
-                             const std::string& dir = std::string(kFashionDir));
+                             const std::string& dir = std::string(kFashionDir),
+                             const ProgressSink& progress = {});
 
 // The factor the rows of the chosen classes are divided by, in both splits: the largest norm of
 // their training images, pixels / 255.
 double fashion_scale(const FashionClasses& classes,
-                     const std::string& dir = std::string(kFashionDir));
+                     const std::string& dir = std::string(kFashionDir),
+                     const ProgressSink& progress = {});
 
 }  // namespace largestep
