@@ -100,10 +100,10 @@ stage build build
 checker_status=0
 stage checker "$largestep" verify --suite "$suite" --out "$data" || checker_status=$?
 stage methods-table write_methods
-stage figure-runs "$largestep" sweep --suite "figures-$suite" --out "$data/figures"
+stage figure-runs "$largestep" sweep --suite "figures-$suite" --out "$data/figures" --progress
 echo "main: runs: $(runs "$data") of the claim suite '$suite' + $(runs "$data/figures") of \
 figures-$suite, each experiment once" >&2
-stage bifurcation "$largestep" bifurcation --data oned --lambda 1e-3 --from 0.8 --to 1.6 \
+stage bifurcation "$largestep" bifurcation --progress --data oned --lambda 1e-3 --from 0.8 --to 1.6 \
   --count 241 --steps 4000 --last 64 --out "$data/bifurcation.csv"
 stage kernel-benchmarks kernels
 stage peers /usr/bin/python3 peers/compare.py --out "$data" --largestep "$largestep" \

@@ -196,7 +196,7 @@ TEST(ValueErrorBound, CsrMarginsCountTheirNonzerosNotTheColumns) {
       make_sparse_planted({.n = 300, .d = 4096, .nonzeros = 6, .gamma = 1e-3, .seed = 5});
   Dataset<double> dense = csr;
   dense.X = RowMatrix<double>(csr.Xs);
-  dense.Xs = {};
+  dense.Xs = decltype(dense.Xs)();
   dense.sparse = false;
   const Prober<double> sparse_prober(csr, 1e-8), dense_prober(dense, 1e-8);
   std::mt19937_64 rng(9);

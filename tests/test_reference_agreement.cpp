@@ -15,6 +15,7 @@
 
 #include "largestep/data/dataset_spec.h"
 #include "largestep/reference/certified.h"
+#include "largestep/reference/multiprecision.h"
 #include "largestep/reference/lanczos.h"
 #include "largestep/reference/scaled_reference.h"
 

@@ -12,6 +12,7 @@
 
 #include "largestep/data/generators.h"
 #include "largestep/reference/certified.h"
+#include "largestep/reference/multiprecision.h"
 #include "largestep/reference/disk_cache.h"
 #include "scoped_env.h"
 #include "temp_dir.h"

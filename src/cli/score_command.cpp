@@ -10,6 +10,7 @@
 #include "largestep/data/weights_reader.h"
 #include "largestep/kernel/risk.h"
 #include "largestep/reference/certified.h"
+#include "largestep/reference/multiprecision.h"
 #include "largestep/reference/score.h"
 #include "progress.h"
 

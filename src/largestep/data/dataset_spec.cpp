@@ -233,29 +233,33 @@ DatasetSpec parse_dataset_spec(std::string_view text) {
   return spec;
 }
 
-Dataset<double> make_dataset(const DatasetSpec& spec, const ProgressSink& progress) {
-  Dataset<double> data;
+namespace {
+
+// Each kind's dataset, returned as made: Eigen 3.4's SparseMatrix has no move assignment, so
+// assigning a made CSR dataset to a variable would copy its matrix (388 MB for the real-size
+// sparse set) while the original is still alive. Returned values are constructed in place.
+Dataset<double> build(const DatasetSpec& spec, const ProgressSink& progress) {
   if (spec.kind == "oned") {
-    data = make_oned(number(spec, "x"));
+    return make_oned(number(spec, "x"));
   } else if (spec.kind == "hard") {
-    data = make_hard(number(spec, "gamma"));
+    return make_hard(number(spec, "gamma"));
   } else if (spec.kind == "toy4") {
-    data = make_toy4();
+    return make_toy4();
   } else if (spec.kind == "planted") {
     const std::int64_t seed = integer(spec, "seed");
     if (seed < 0) throw DataError(fmt::format("dataset 'planted': seed must be >= 0, got {}", seed));
     if (spec.params.contains("nnz"))
-      data = make_sparse_planted({integer(spec, "n"), integer(spec, "d"), integer(spec, "nnz"),
+      return make_sparse_planted({integer(spec, "n"), integer(spec, "d"), integer(spec, "nnz"),
                                   number(spec, "gamma"), static_cast<std::uint64_t>(seed)},
                                  progress);
     else
-      data = make_planted({integer(spec, "n"), integer(spec, "d"), number(spec, "gamma"),
+      return make_planted({integer(spec, "n"), integer(spec, "d"), number(spec, "gamma"),
                            static_cast<std::uint64_t>(seed)},
                           progress);
   } else if (spec.kind == "libsvm") {
     ReadOptions options = read_options(spec);
     options.progress = progress;
-    data = read_libsvm(spec.path, options);
+    return read_libsvm(spec.path, options);
   } else if (spec.kind == "csv") {
     CsvOptions options;
     options.read = read_options(spec);
@@ -263,23 +267,29 @@ Dataset<double> make_dataset(const DatasetSpec& spec, const ProgressSink& progre
     options.label_column = spec.params.at("label") == "first" ? CsvOptions::LabelColumn::first
                                                               : CsvOptions::LabelColumn::last;
     options.header = spec.params.at("header") == "yes";
-    data = read_csv(spec.path, options);
+    return read_csv(spec.path, options);
   } else if (spec.kind == "digits") {
-    data = load_digits(DigitClasses::parse(spec.path));
+    return load_digits(DigitClasses::parse(spec.path));
   } else if (spec.kind == "fashion") {
     const auto split = spec.params.find("split");
     if (split == spec.params.end() || (split->second != "train" && split->second != "test"))
       malformed_value(spec, "split");
-    data = load_fashion(FashionClasses::parse(spec.path),
+    return load_fashion(FashionClasses::parse(spec.path),
                         split->second == "test" ? FashionSplit::test : FashionSplit::train,
                         std::string(kFashionDir), progress);
   } else if (spec.kind == "breast_cancer") {
-    data = load_breast_cancer();
+    return load_breast_cancer();
   } else if (spec.kind == "heart_scale") {
-    data = load_heart_scale();
-  } else {
-    find_kind(spec.kind);  // throws for an unknown kind
+    return load_heart_scale();
   }
+  find_kind(spec.kind);  // throws for an unknown kind
+  throw DataError(fmt::format("dataset kind '{}' has no builder", spec.kind));
+}
+
+}  // namespace
+
+Dataset<double> make_dataset(const DatasetSpec& spec, const ProgressSink& progress) {
+  Dataset<double> data = build(spec, progress);
   data.spec = spec.canonical();
   validate(data);
   return data;

@@ -23,6 +23,25 @@ using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
 template <class Scalar>
 using SparseRowMatrix = Eigen::SparseMatrix<Scalar, Eigen::RowMajor, int>;
 
+// Eigen 3.4's SparseMatrix has no move constructor or move assignment: moving a Dataset would copy
+// its CSR matrix (388 MB for the real-size sparse set) while the original is still alive. This
+// one moves by swapping, and is a SparseRowMatrix everywhere else.
+template <class Scalar>
+struct MovableSparseRowMatrix : SparseRowMatrix<Scalar> {
+  using Base = SparseRowMatrix<Scalar>;
+  using Base::Base;
+  using Base::operator=;
+  MovableSparseRowMatrix() = default;
+  MovableSparseRowMatrix(const MovableSparseRowMatrix&) = default;
+  MovableSparseRowMatrix& operator=(const MovableSparseRowMatrix&) = default;
+  MovableSparseRowMatrix(MovableSparseRowMatrix&& other) noexcept { this->swap(other); }
+  MovableSparseRowMatrix& operator=(MovableSparseRowMatrix&& other) noexcept {
+    this->swap(other);
+    return *this;
+  }
+  MovableSparseRowMatrix(Base&& other) noexcept { this->swap(other); }
+};
+
 // Thrown for anything wrong with a dataset, a dataset spec or a data file. The message names the
 // problem (and, for files, "path:line").
 class DataError : public std::runtime_error {
@@ -77,7 +96,7 @@ struct Dataset {
   std::string spec;     // the dataset spec it was made from (for reports)
   // Sparse data: `sparse` is set, X is empty and Xs holds the n x d matrix, compressed. Code that
   // reads the matrix goes through with_matrix (or checks `sparse`), never X alone.
-  SparseRowMatrix<Scalar> Xs = {};
+  MovableSparseRowMatrix<Scalar> Xs = {};
   bool sparse = false;
 
   std::ptrdiff_t n() const { return sparse ? Xs.rows() : X.rows(); }
