@@ -55,10 +55,13 @@ build_targets=("${targets[@]}")
 nice -n 10 cmake --build "$build" -j "$jobs" --target "${build_targets[@]}"
 mkdir -p "$build/logs"
 if [ "$data_tests" = 1 ]; then
-  # As scripts/sanitize.sh runs them: every finding stops the test with a report.
+  # As scripts/sanitize.sh runs them: every finding stops the test with a report. Left out: the
+  # planted rows' recorded hashes, which are of g++ builds (the release suite checks them); clang
+  # 14's build generates other bits from the same seeds, an open finding (README, "Tests").
   ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-    nice -n 10 ctest --test-dir "$build" -L data -j "$jobs" --no-tests=error --output-on-failure
+    nice -n 10 ctest --test-dir "$build" -L data -E 'Planted\.ExistingSpecsGenerateTheSameRowsBitForBit' \
+      -j "$jobs" --no-tests=error --output-on-failure
 fi
 
 # Runs one target (the caller puts it in the background); "EXIT_CODE SECONDS" goes to

@@ -3,7 +3,7 @@
 # suite (GoogleTest units, benchmark smoke tests, the gate's, the plots' and the peers' tests),
 # the OpenMP thread-determinism tests in their own small build, then in one clang ASan + UBSan
 # build the data units (readers, spec parser, generators) and each libFuzzer target for
-# FUZZ_SECONDS (default 10).
+# FUZZ_SECONDS (default 5).
 # The whole suite under the sanitizers: scripts/sanitize.sh (README, "Tests").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,4 +13,4 @@ cmake --preset release
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs" --no-tests=error
 bash scripts/test_openmp.sh
-bash scripts/fuzz.sh --data-tests --seconds "${FUZZ_SECONDS:-10}" --jobs "$jobs"
+bash scripts/fuzz.sh --data-tests --seconds "${FUZZ_SECONDS:-5}" --jobs "$jobs"
