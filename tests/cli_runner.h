@@ -16,6 +16,11 @@ struct CliOutcome {
   std::string output;  // stdout and stderr together
 };
 
+// Whether a command's output (or any text) holds `part`.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 // Runs `command` through the shell; its exit code and stdout + stderr.
 inline CliOutcome run_command(const std::string& command) {
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");

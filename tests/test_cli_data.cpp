@@ -17,10 +17,6 @@
 namespace largestep {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 TEST(CliData, DescribeCallsTinyMarginsByConstructionSeparable) {
   for (const std::string spec : {"hard:gamma=1e-16", "oned:x=1e-300"}) {
     const CliOutcome o = run_cli("data describe " + spec);

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "cli_runner.h"
+#include "file_text.h"
 #include "devices.h"
 #include "temp_dir.h"
 
@@ -28,17 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kBinary = LARGESTEP_BINARY;
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // A shell command line, run as it is (for redirections run_cli cannot express); stdout and stderr
 // are read only where the command line leaves them.

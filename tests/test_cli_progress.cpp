@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli_runner.h"
+#include "file_text.h"
 #include "scoped_env.h"
 #include "temp_dir.h"
 
@@ -16,17 +17,6 @@ namespace largestep {
 namespace {
 
 const std::string kBinary = LARGESTEP_BINARY;
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 struct Streams {
   int code;

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "devices.h"
+#include "file_text.h"
 #include "largestep/kernel/output.h"
 #include "temp_dir.h"
 
@@ -21,13 +22,6 @@ namespace largestep {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The names in the directory of `path` that start with "NAME.tmp.".
 std::vector<std::string> temporaries_of(const std::string& path) {
