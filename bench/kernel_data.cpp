@@ -130,33 +130,24 @@ double sum_flavour(const double* p, std::int64_t count) {
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define LARGESTEP_PROBE_X86 1
-// The same sum with explicit vectors, compiled for their instruction sets whatever the build's
-// flags, so that one process compares them on the same memory at the same moment.
-__attribute__((target("avx2"))) double sum_avx2(const double* p, std::int64_t count) {
-  __m256d a = _mm256_setzero_pd(), b = a, c = a, d = a;
-  for (std::int64_t i = 0; i < count; i += 16) {
-    a = _mm256_add_pd(a, _mm256_load_pd(p + i));
-    b = _mm256_add_pd(b, _mm256_load_pd(p + i + 4));
-    c = _mm256_add_pd(c, _mm256_load_pd(p + i + 8));
-    d = _mm256_add_pd(d, _mm256_load_pd(p + i + 12));
-  }
-  alignas(32) double out[4];
-  _mm256_store_pd(out, _mm256_add_pd(_mm256_add_pd(a, b), _mm256_add_pd(c, d)));
-  return out[0] + out[1] + out[2] + out[3];
-}
+__attribute__((target("avx2"))) inline __m256d load(const double* q) { return _mm256_load_pd(q); }
 
 // VMOVNTDQA: on write-back memory a hint at most (the CPU may bypass or not pollute caches).
 __attribute__((target("avx2"))) inline __m256d load_nt(const double* q) {
   return _mm256_castsi256_pd(_mm256_stream_load_si256(reinterpret_cast<const __m256i*>(q)));
 }
 
-__attribute__((target("avx2"))) double sum_avx2_nt(const double* p, std::int64_t count) {
+// The same sum with explicit vectors, compiled for their instruction sets whatever the build's
+// flags, so that one process compares them on the same memory at the same moment; Load is the
+// plain or the non-temporal load.
+template <__m256d (*Load)(const double*)>
+__attribute__((target("avx2"))) double sum_avx2(const double* p, std::int64_t count) {
   __m256d a = _mm256_setzero_pd(), b = a, c = a, d = a;
   for (std::int64_t i = 0; i < count; i += 16) {
-    a = _mm256_add_pd(a, load_nt(p + i));
-    b = _mm256_add_pd(b, load_nt(p + i + 4));
-    c = _mm256_add_pd(c, load_nt(p + i + 8));
-    d = _mm256_add_pd(d, load_nt(p + i + 12));
+    a = _mm256_add_pd(a, Load(p + i));
+    b = _mm256_add_pd(b, Load(p + i + 4));
+    c = _mm256_add_pd(c, Load(p + i + 8));
+    d = _mm256_add_pd(d, Load(p + i + 12));
   }
   alignas(32) double out[4];
   _mm256_store_pd(out, _mm256_add_pd(_mm256_add_pd(a, b), _mm256_add_pd(c, d)));
@@ -187,8 +178,8 @@ std::vector<NamedLoop> read_loops() {
 #if defined(LARGESTEP_PROBE_X86)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2")) {
-    loops.push_back({"avx2", sum_avx2});
-    loops.push_back({"avx2-nt", sum_avx2_nt});
+    loops.push_back({"avx2", sum_avx2<load>});
+    loops.push_back({"avx2-nt", sum_avx2<load_nt>});
   }
   if (__builtin_cpu_supports("avx512f")) loops.push_back({"avx512", sum_avx512});
 #endif
