@@ -5,9 +5,10 @@
 #include <limits>
 #include <optional>
 
-#include "largestep/kernel/objective.h"
+#include "largestep/core/descent.h"
 #include "largestep/core/solver.h"
 #include "largestep/core/solver_progress.h"
+#include "largestep/kernel/objective.h"
 
 namespace largestep {
 
@@ -20,6 +21,30 @@ inline double gd_divergence_radius(double eta, double lambda, double max_row_nor
   return eta * max_row_norm / (eta * lambda - 2);
 }
 
+// The constant step: w_{t+1} = w_t - eta grad f(w_t), and GD's divergence radius.
+template <class Scalar>
+class ConstantStep {
+ public:
+  ConstantStep(const LogisticObjective<Scalar>& f, const SolverOptions& options)
+      : eta_(options.eta),
+        unstable_(options.eta >= options.eta_loc),
+        radius_(gd_divergence_radius(options.eta, static_cast<double>(f.lambda()),
+                                     static_cast<double>(f.data().max_row_norm()))) {}
+
+  bool unstable() const { return unstable_; }
+  bool diverging(std::int64_t, double w_norm, double) const { return w_norm > radius_; }
+  Scalar step(const LogisticObjective<Scalar>& f, std::int64_t, Scalar, Vector<Scalar>& w,
+              Vector<Scalar>& grad, Evaluations& evaluations) const {
+    w.noalias() -= eta_ * grad;
+    return evaluate(f, w, grad, evaluations);
+  }
+
+ private:
+  Scalar eta_;
+  bool unstable_;
+  double radius_;
+};
+
 // Runs GD from w (in: w_0; out: the last iterate) and measures gaps against f_star, each with its
 // error bound (solver.h). At eta >= options.eta_loc no count settles (E5). `meter` hears the
 // progress (solver_progress.h); the default costs nothing.
@@ -27,30 +52,9 @@ template <class Scalar, TraceObserver Observer = NoObserver, class Meter = NoPro
 SolverResult gradient_descent(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>& f_star,
                               const SolverOptions& options, Vector<Scalar>& w,
                               Observer&& observe = {}, Meter meter = {}) {
-  using std::isfinite;
-  options.validate();
-  RunTracker<Scalar> tracker(options, f_star, options.eta >= options.eta_loc);
-  const ValueErrorBound<Scalar> value_error(f, Evaluation::value_and_gradient);
-  const Scalar eta(options.eta);
-  const double radius = gd_divergence_radius(options.eta, static_cast<double>(f.lambda()),
-                                             static_cast<double>(f.data().max_row_norm()));
-  Vector<Scalar> grad(f.dim());
-  for (std::int64_t t = 0;; ++t) {
-    const Scalar value = f.value_and_gradient(w, grad);
-    const double w_norm = static_cast<double>(w.norm());
-    if (!isfinite(value) || !grad.allFinite())
-      return tracker.finish(Termination::non_finite, t, NAN, w_norm);
-    const std::optional<Termination> stop =
-        tracker.next(t, value, value_error(static_cast<double>(value), w_norm), options.max_steps,
-                     [&] { return w_norm > radius; });
-    observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
-    if (stop) {
-      meter.last(t, tracker.so_far());
-      return tracker.finish(*stop, t, static_cast<double>(grad.norm()), w_norm);
-    }
-    meter.step(t, tracker.so_far());
-    w.noalias() -= eta * grad;
-  }
+  ConstantStep<Scalar> step(f, options);
+  return descend<Scalar, ConstantStep<Scalar>, Observer, Meter>(
+      f, f_star, options, w, step, std::forward<Observer>(observe), meter);
 }
 
 // GD from w_0 = 0.

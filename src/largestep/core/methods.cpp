@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "largestep/core/field_methods.h"
 #include "largestep/core/gradient_descent.h"
 #include "largestep/core/nesterov.h"
 #include "largestep/core/solvers_with_progress.h"
@@ -96,6 +97,35 @@ constexpr Method kMethods[] = {
      .description = "Nesterov's accelerated gradient, momentum (sqrt(kappa)-1)/(sqrt(kappa)+1)",
      .label = "Nesterov",
      .factory = SolverFactory{run_nesterov<float>, run_nesterov<double>, false, Evaluation::value},
+     .default_rule = "classical"},
+    {.name = "silver",
+     .description = "GD with the silver schedule eta_t = h_(t mod 2^k) eta for kappa = 1/(eta "
+                    "lambda), eta = 1/L_s (Altschuler-Parrilo 2023)",
+     .label = "silver",
+     .factory = SolverFactory{run_field_method<FieldMethod::silver, float>,
+                              run_field_method<FieldMethod::silver, double>},
+     .default_rule = "classical"},
+    {.name = "adgd",
+     .description = "adaptive GD, eta_t = min(sqrt(1 + theta) eta_(t-1), |dw|/(2|dg|)) from "
+                    "eta_0 = 1e-10 (Malitsky-Mishchenko 2020)",
+     .label = "AdGD",
+     .factory = SolverFactory{run_field_method<FieldMethod::adgd, float>,
+                              run_field_method<FieldMethod::adgd, double>},
+     .default_rule = "fixed:eta=1e-10"},
+    {.name = "armijo",
+     .description = "backtracking from 2 eta_(t-1) (first: eta = 1/L_s), halving until f(w - eta "
+                    "g) <= f(w) - eta |g|^2/2",
+     .label = "Armijo",
+     .factory = SolverFactory{run_field_method<FieldMethod::armijo, float>,
+                              run_field_method<FieldMethod::armijo, double>},
+     .default_rule = "classical"},
+    {.name = "polyak",
+     .oracles = {Oracle::f_star},
+     .description = "eta_t = (f(w_t) - f*)/|grad f(w_t)|^2 with the certified f* (eta = 1/L_s "
+                    "where f - f* <= 0)",
+     .label = "Polyak",
+     .factory = SolverFactory{run_field_method<FieldMethod::polyak, float>,
+                              run_field_method<FieldMethod::polyak, double>},
      .default_rule = "classical"},
 };
 

@@ -6,8 +6,9 @@
 #include <cmath>
 #include <optional>
 
-#include "largestep/kernel/objective.h"
+#include "largestep/core/descent.h"
 #include "largestep/core/solver.h"
+#include "largestep/kernel/objective.h"
 #include "largestep/core/solver_progress.h"
 
 namespace largestep {
@@ -16,10 +17,6 @@ inline double nesterov_momentum(double kappa) {
   const double r = std::sqrt(kappa);
   return (r - 1) / (r + 1);
 }
-
-// With eta <= 1/L_s the gap never exceeds twice its start; a gap this many times the start
-// means the stepsize is outside the method's range and the iterates are running away.
-inline constexpr double kNesterovDivergenceFactor = 1e12;
 
 // Runs Nesterov's method from w (in: w_0; out: the last iterate). Each step costs two passes over
 // the data: f(w_t) for the gap and grad f(y_t) for the step. `meter` hears the progress
@@ -37,20 +34,19 @@ SolverResult nesterov(const LogisticObjective<Scalar>& f, const GapScalar<Scalar
   const ValueErrorBound<Scalar> value_error(f, Evaluation::value);
   const Scalar eta(options.eta), beta(momentum);
   Vector<Scalar> previous = w, y(f.dim()), grad(f.dim());
-  double divergence_gap = 0;
+  // With eta <= 1/L_s the gap never exceeds twice its start.
+  GapDivergence diverging;
   for (std::int64_t t = 0;; ++t) {
     const Scalar value = f.value(w);
+    ++tracker.evaluations().values;
     const double w_norm = static_cast<double>(w.norm());
     y = w + beta * (w - previous);
-    f.value_and_gradient(y, grad);
+    evaluate(f, y, grad, tracker.evaluations());
     if (!isfinite(value) || !grad.allFinite())
       return tracker.finish(Termination::non_finite, t, NAN, w_norm);
     const double error = value_error(static_cast<double>(value), w_norm);
-    const std::optional<Termination> stop = tracker.next(t, value, error, options.max_steps, [&] {
-      if (t == 0)
-        divergence_gap = kNesterovDivergenceFactor * std::max(1.0, tracker.so_far().final_gap);
-      return tracker.so_far().final_gap > divergence_gap;
-    });
+    const std::optional<Termination> stop = tracker.next(
+        t, value, error, options.max_steps, [&] { return diverging(t, tracker.so_far().final_gap); });
     observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
     if (stop) {
       meter.last(t, tracker.so_far());

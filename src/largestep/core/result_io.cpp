@@ -72,7 +72,9 @@ const std::vector<std::string> kRunColumns = {
     "dataset",        "n",          "d",          "lambda",          "solver",
     "rule",           "eta",        "momentum",   "scalar",          "eps",
     "horizon",        "termination", "steps",     "first_hit",       "first_hit_at_least",
-    "settled",        "settled_at_least", "final_gap", "gap_bound",   "gap_floor",
+    "settled",        "settled_at_least", "passes",  "passes_at_least",
+    "gradient_evaluations", "value_evaluations", "hessian_products",
+    "final_gap",      "gap_bound",   "gap_floor",
     "final_value",    "increases",
     "last_increase",  "seconds",    "f_star",     "eta_loc",         "smoothness",
     "margin",         "f_star_lower", "h_min",    "h_max",
@@ -109,6 +111,9 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
       {"gap_bound", finite_or_null(r.gap_bound)},
       {"gap_floor", finite_or_null(r.gap_floor)},
       {"final_value", r.final_value},
+      {"gradient_evaluations", r.evaluations.gradients},
+      {"value_evaluations", r.evaluations.values},
+      {"hessian_products", r.evaluations.hessian_products},
       {"increases", r.increases},
       {"last_increase", optional_value(r.last_increase)},
       {"seconds", r.seconds},
@@ -124,6 +129,7 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
   };
   put_count(j, "first_hit", r.first_hit);
   put_count(j, "settled", r.settled);
+  put_count(j, "passes", r.settled_passes);
   if (!o.grid.empty()) {
     nlohmann::json grid = nlohmann::json::array();
     for (const auto& [eta, settled] : o.grid) {

@@ -65,6 +65,16 @@ struct StepCount {
   std::string str() const;  // "1234" or ">100000": text only; files use put_count (result_io.h)
 };
 
+// What a run evaluated. Each is one pass over the data: the fused value and gradient reads each
+// row once, as does a value alone or a Hessian-vector product.
+struct Evaluations {
+  std::int64_t gradients = 0;         // f and grad f together
+  std::int64_t values = 0;            // f alone (Nesterov's f(w_t), a line search's trial)
+  std::int64_t hessian_products = 0;  // hess f(w) v
+
+  std::int64_t passes() const { return gradients + values + hessian_products; }
+};
+
 // A step t is within eps when gap_t + bound_t <= eps, bound_t bounding |gap_t - the true gap|.
 struct SolverResult {
   Termination termination = Termination::max_steps;
@@ -73,6 +83,10 @@ struct SolverResult {
   // First t after which every step is within eps up to the last step evaluated, confirmed for the
   // settle window (see SolverOptions) and at a stable stepsize; otherwise a lower bound.
   StepCount settled;
+  // The passes over the data spent up to and including the evaluation of the settled iterate:
+  // what reaching eps cost, comparable across methods whose steps cost different passes.
+  StepCount settled_passes;
+  Evaluations evaluations;  // over the whole run, the confirmation window included
   // f and gap at the last finite evaluation; the norms at the last step, unset if not finite.
   double final_value = 0, final_gap = 0;
   // The error bound of final_gap (ValueErrorBound of the evaluation, the reference bracket and
@@ -156,7 +170,10 @@ class RunTracker {
     const double bound = value_error + reference_error_;
     if (gap + Wide(bound) <= eps_) {
       if (result_.first_hit.lower_bound) result_.first_hit = {t, false};
-      if (streak_start_ < 0) streak_start_ = t;
+      if (streak_start_ < 0) {
+        streak_start_ = t;
+        streak_passes_ = result_.evaluations.passes();
+      }
     } else {
       streak_start_ = -1;
     }
@@ -197,8 +214,10 @@ class RunTracker {
         termination == Termination::converged || termination == Termination::max_steps;
     if (ran_out && streak_start_ >= 0) {
       result_.settled = {streak_start_, unstable_ || !confirmed(result_.steps)};
+      result_.settled_passes = {streak_passes_, result_.settled.lower_bound};
     } else {
       result_.settled = {result_.steps + 1, true};
+      result_.settled_passes = {result_.evaluations.passes() + 1, true};
     }
     if (result_.first_hit.lower_bound) result_.first_hit = {result_.steps + 1, true};
     result_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -206,6 +225,8 @@ class RunTracker {
   }
 
   const SolverResult& so_far() const { return result_; }
+  // The solver counts each evaluation here as it makes it, before recording the iterate's value.
+  Evaluations& evaluations() { return result_.evaluations; }
 
  private:
   // f* rounded to the gap precision, and so is f*_lower: an ulp of f* covers both ends.
@@ -238,6 +259,7 @@ class RunTracker {
   SolverResult result_;
   Wide previous_ = Wide(0);
   std::int64_t streak_start_ = -1;  // first t of the current run of steps within eps; -1: none
+  std::int64_t streak_passes_ = 0;  // the passes spent when the streak started
 };
 
 }  // namespace largestep
