@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <iterator>
 
 #include "cli_runner.h"
 #include "temp_dir.h"
@@ -35,6 +36,31 @@ TEST(CliSuites, GivenOptionsOverrideEveryExperimentOfTheSuite) {
     EXPECT_EQ(r.at("eps"), 1e-3) << r.at("experiment");
     EXPECT_LE(r.at("steps").get<int>(), 50) << r.at("experiment");
   }
+}
+
+// The arena through the program: a run writes the runs and both tables, --from tabulates the same
+// runs again word for word, and what does not fit is a usage error.
+TEST(CliSuites, ArenaRunsItsSuiteAndTabulatesItAgainFromTheFiles) {
+  const TempDir dir;
+  const CliOutcome o =
+      run_cli("arena --suite arena-quick --max-steps 300 --eps 1e-4 --out " + dir.path("a"));
+  ASSERT_EQ(o.code, 0) << o.output;
+  const nlohmann::json runs = read(dir.path("a/runs.json")).at("runs");
+  EXPECT_EQ(runs.size(), 60u);
+  const nlohmann::json table = read(dir.path("a/arena.json"));
+  EXPECT_EQ(table.at("cells").size(), 6u);
+  EXPECT_EQ(table.at("methods").size(), 10u);
+  std::ifstream md(dir.path("a/arena.md"));
+  const std::string first((std::istreambuf_iterator<char>(md)), {});
+  EXPECT_TRUE(contains(first, "| silver |")) << first;
+  EXPECT_TRUE(contains(o.output, first)) << o.output;
+  const CliOutcome again = run_cli("arena --from " + dir.path("a") + " --out " + dir.path("b"));
+  ASSERT_EQ(again.code, 0) << again.output;
+  std::ifstream md2(dir.path("b/arena.md"));
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(md2)), {}), first);
+  expect_usage_error("arena --suite quick --out " + dir.path("c"), "not an arena suite");
+  expect_usage_error("arena --suite arena-quick --from " + dir.path("a"), "give one of --suite");
+  expect_usage_error("arena --from " + dir.path("nothing"), "no runs.json there");
 }
 
 // verify --suite measures into DIR and judges; verify --data DIR judges the same files again and

@@ -85,7 +85,8 @@ TEST(Methods, EveryRuleParsesAndRoundTripsThroughStr) {
 TEST(Methods, OracleSetsAreWhatTheFormulasUse) {
   const std::map<std::string_view, std::set<std::string>> expected = {
       {"classical", {}},     {"s2", {"gamma"}}, {"s3", {"gamma"}}, {"loc", {"eta_loc"}},
-      {"best", {"eta_loc"}}, {"fixed", {}},     {"gd", {}},        {"nesterov", {}}};
+      {"best", {"eta_loc"}}, {"fixed", {}},     {"gd", {}},        {"nesterov", {}},
+      {"silver", {}},        {"adgd", {}},      {"armijo", {}},    {"polyak", {"f_star"}}};
   ASSERT_EQ(expected.size(), methods().size());
   for (const Method& m : methods()) {
     ASSERT_TRUE(expected.contains(m.name)) << m.name;
@@ -161,7 +162,7 @@ TEST(Methods, UnknownNamesAreRejectedWithTheKnownList) {
     parse_solver("sgd");
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "unknown solver 'sgd' (known: gd, nesterov)");
+    EXPECT_STREQ(e.what(), "unknown solver 'sgd' (known: gd, nesterov, silver, adgd, armijo, polyak)");
   }
   EXPECT_EQ(find_method(MethodKind::rule, "gd"), nullptr);  // a solver is not a rule
   EXPECT_EQ(find_method(MethodKind::solver, "classical"), nullptr);
@@ -178,31 +179,47 @@ TEST(Methods, HelpHasOneLinePerRule) {
         << m.name;
 }
 
-// README's "Stepsize rules" table: one row `| `syntax` | eta | oracles |` per rule of the table,
-// and no other.
-TEST(Methods, ReadmeRulesTableHasEveryRuleAndNoOther) {
+// README's table under `heading`: syntax (the first column, in backquotes) -> the last column.
+std::map<std::string, std::string> readme_table(const std::string& heading) {
   std::ifstream in(LARGESTEP_README);
-  ASSERT_TRUE(in) << LARGESTEP_README;
+  EXPECT_TRUE(in) << LARGESTEP_README;
   std::map<std::string, std::string> readme;  // syntax -> oracles column
   bool in_section = false;
   for (std::string line; std::getline(in, line);) {
-    if (line.starts_with("#")) in_section = line == "### Stepsize rules";
+    if (line.starts_with("#")) in_section = line == heading;
     if (!in_section || !line.starts_with("| `")) continue;
     const std::size_t close = line.find('`', 3);
     const std::size_t last_bar = line.rfind('|', line.size() - 2);
-    ASSERT_NE(close, std::string::npos) << line;
+    EXPECT_NE(close, std::string::npos) << line;
     std::string oracles = line.substr(last_bar + 1, line.size() - last_bar - 2);
     oracles.erase(0, oracles.find_first_not_of(' '));
     oracles.erase(oracles.find_last_not_of(' ') + 1);
     readme[line.substr(3, close - 3)] = oracles;
   }
+  return readme;
+}
+
+std::string oracle_column(const Method& m) {
+  std::string oracles;
+  for (const Oracle o : m.oracles.list()) oracles += (oracles.empty() ? "" : ", ") + to_string(o);
+  return oracles.empty() ? "none" : oracles;
+}
+
+// README's "Stepsize rules" table: one row `| `syntax` | eta | oracles |` per rule of the table,
+// and no other.
+TEST(Methods, ReadmeRulesTableHasEveryRuleAndNoOther) {
   std::map<std::string, std::string> table;
-  for (const Method& m : rules()) {
-    std::string oracles;
-    for (const Oracle o : m.oracles.list()) oracles += (oracles.empty() ? "" : ", ") + to_string(o);
-    table[m.syntax()] = oracles.empty() ? "none" : oracles;
-  }
-  EXPECT_EQ(readme, table);
+  for (const Method& m : rules()) table[m.syntax()] = oracle_column(m);
+  EXPECT_EQ(readme_table("### Stepsize rules"), table);
+}
+
+// README's table of the other solvers: one row per solver but GD and Nesterov (described in prose
+// above it), with its oracles.
+TEST(Methods, ReadmeSolversTableHasEveryOtherSolver) {
+  std::map<std::string, std::string> table;
+  for (const Method& m : solvers())
+    if (m.name != "gd" && m.name != "nesterov") table[m.syntax()] = oracle_column(m);
+  EXPECT_EQ(readme_table("### Solvers beside GD and Nesterov"), table);
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ TEST(StepsizeRule, BestIsNoWorseThanAnyGridPoint) {
 }
 
 TEST(Registry, SuitesHaveUniqueNamesAndValidEntries) {
-  for (const char* name : {"quick", "paper", "realsize"}) {
+  for (const char* name : {"quick", "paper", "realsize", "arena-quick", "arena"}) {
     const Suite& suite = find_suite(name);
     EXPECT_FALSE(suite.experiments.empty());
     std::set<std::string> names;
@@ -107,6 +107,30 @@ TEST(Registry, RealSizeSuiteRunsFourMethodsWithoutCertificatesOnLargeData) {
     EXPECT_EQ(m, (std::multiset<std::string>{"best", "classical", "loc", "nesterov"})) << dataset;
     const DatasetSpec spec = parse_dataset_spec(dataset);
     if (spec.kind == "planted") EXPECT_EQ(spec.params.at("n"), "1000000") << dataset;
+  }
+}
+
+// Every arena cell runs every method of the table but the fixed stepsize: the paper's rules, and
+// every solver with its default rule.
+TEST(Registry, ArenaRunsEveryMethodOnEveryCell) {
+  std::set<std::string> expected;
+  for (const Method& m : rules())
+    if (m.name != "fixed") expected.insert(std::string(m.name));
+  for (const Method& m : solvers())
+    if (m.name != "gd") expected.insert(std::string(m.name));
+  for (const char* name : {"arena-quick", "arena"}) {
+    std::map<std::pair<std::string, double>, std::set<std::string>> cells;
+    for (const Experiment& e : find_suite(name).experiments) {
+      const auto cell = std::make_pair(e.dataset, e.lambda);
+      EXPECT_TRUE(cells[cell].insert(e.method()).second) << e.name;
+      EXPECT_EQ(e.spec.options.eps, 1e-8) << e.name;
+      if (e.spec.solver != SolverKind::gd) {
+        EXPECT_EQ(e.spec.rule->str(), parse_rule(solver_method(e.spec.solver).default_rule).str())
+            << e.name;
+      }
+    }
+    EXPECT_GE(cells.size(), 6u) << name;
+    for (const auto& [cell, methods] : cells) EXPECT_EQ(methods, expected) << name << " " << cell.first;
   }
 }
 

@@ -17,6 +17,7 @@
 #include "largestep/reference/certified.h"
 #include "progress.h"
 #include "run_options.h"
+#include "suite_command.h"
 
 namespace largestep::cli {
 namespace {
@@ -83,25 +84,7 @@ int suite_command(const SweepArgs& a) {
   if (!a.has("--out") || a.out == "-")
     throw UsageError("--suite writes a directory: give --out DIR (runs.json, runs.csv, traces/)");
   for (Experiment& e : suite.experiments) e = a.common.applied_to(std::move(e));
-  prepare_output_dir("--out", a.out);
-  for (const char* file : {"runs.json", "runs.csv"}) check_output("--out", a.out + "/" + file);
-  const ProgressDisplays displays(a.certificate.progress);
-  ProblemCache problems(displays.reference(), a.certificate.certifier(), displays.data());
-  refuse_eps_below_floor(suite.experiments, problems);
-  Progress progress(suite.experiments.size(), displays.shown());
-  const std::vector<SuiteRun> runs = run_suite(
-      suite, problems,
-      [&progress](std::size_t done, std::size_t, const SuiteRun& r) {
-        progress.update(done, r.outcome ? fmt::format("{}: settled {} ({})", r.experiment.name,
-                                                      r.outcome->result.settled.str(),
-                                                      to_string(r.outcome->result.termination))
-                                        : fmt::format("{}: skipped ({})", r.experiment.name, r.skipped));
-      },
-      displays.run(progress, "sweep: current run", false));
-  progress.finish();
-  write_suite_runs(a.out, suite, runs, problems);
-  fmt::print(stderr, "sweep: {} runs of suite '{}' written to {}/runs.json, runs.csv and traces/\n",
-             runs.size(), suite.name, a.out);
+  run_suite_into(suite, a.out, a.certificate, "sweep");
   return 0;
 }
 
@@ -144,6 +127,29 @@ int sweep_command(const SweepArgs& a) {
 }
 
 }  // namespace
+
+void run_suite_into(const Suite& suite, const std::string& dir, const CertificateArgs& certificate,
+                    const std::string& command) {
+  prepare_output_dir("--out", dir);
+  for (const char* file : {"runs.json", "runs.csv"}) check_output("--out", dir + "/" + file);
+  const ProgressDisplays displays(certificate.progress);
+  ProblemCache problems(displays.reference(), certificate.certifier(), displays.data());
+  refuse_eps_below_floor(suite.experiments, problems);
+  Progress progress(suite.experiments.size(), displays.shown());
+  const std::vector<SuiteRun> runs = run_suite(
+      suite, problems,
+      [&progress](std::size_t done, std::size_t, const SuiteRun& r) {
+        progress.update(done, r.outcome ? fmt::format("{}: settled {} ({})", r.experiment.name,
+                                                      r.outcome->result.settled.str(),
+                                                      to_string(r.outcome->result.termination))
+                                        : fmt::format("{}: skipped ({})", r.experiment.name, r.skipped));
+      },
+      displays.run(progress, command + ": current run", false));
+  progress.finish();
+  write_suite_runs(dir, suite, runs, problems);
+  fmt::print(stderr, "{}: {} runs of suite '{}' written to {}/runs.json, runs.csv and traces/\n",
+             command, runs.size(), suite.name, dir);
+}
 
 void add_sweep_command(CLI::App& app, Action& action) {
   auto a = std::make_shared<SweepArgs>();

@@ -33,6 +33,16 @@ constexpr Method kRealSizeMethods[] = {
     {"classical", SolverKind::nesterov},
 };
 
+// The arena: the paper's rules and Nesterov beside the field's other answers (silver, adgd,
+// armijo, polyak), every one on every (dataset, lambda) cell.
+constexpr Method kArenaMethods[] = {
+    {"classical", SolverKind::gd},       {"s2", SolverKind::gd},
+    {"s3", SolverKind::gd},              {"loc", SolverKind::gd},
+    {"best", SolverKind::gd},            {"classical", SolverKind::nesterov},
+    {"classical", SolverKind::silver},   {"fixed:eta=1e-10", SolverKind::adgd},
+    {"classical", SolverKind::armijo},   {"classical", SolverKind::polyak},
+};
+
 // S4 and S9 look at the edge-of-stability phase, which only large stepsizes have: those runs
 // keep their traces; classical GD and Nesterov need none.
 bool traced(std::string_view method) { return method == "s2" || method == "s3" || method == "best"; }
@@ -136,11 +146,40 @@ std::vector<Suite> build_suites() {
   add_sweep(real_size, "sparse1e6", "planted:n=1000000,d=1048576,nnz=32,gamma=0.0001,seed=1",
             {1e-7}, 100'000, kRealSizeMethods, false);
   add_sweep(real_size, "fashion1v8", "fashion:1v8", {1e-3}, 100'000, kRealSizeMethods, false);
+  // The arena (largestep arena): passes over the data to eps = 1e-8 per method and cell. The
+  // quick size: two datasets, three lambdas; the paper size: the five small datasets over lambda
+  // = 1e-2 .. 1e-6 and a fashion pair over 1e-2 .. 1e-4 (12,000 x 784: classical GD at 1e-6
+  // would take days).
+  Suite arena_quick{"arena-quick",
+                    "the stepsize arena: paper rules, Nesterov, silver, adgd, armijo, polyak on "
+                    "hard (gamma = 0.1) and digits:0v8, lambda = 1e-2 .. 1e-4; seconds",
+                    {},
+                    false};
+  for (const auto& [label, spec] : {std::pair{"hard0.1", "hard:gamma=0.1"},
+                                    std::pair{"digits0v8", "digits:0v8"}})
+    add_sweep(arena_quick, label, spec, log_spaced_lambdas(2, 4, 1), 2'000'000, kArenaMethods,
+              false);
+  Suite arena{"arena",
+              "the stepsize arena: paper rules, Nesterov, silver, adgd, armijo, polyak on hard "
+              "(gamma = 0.1), planted (200 x 10), digits:0v8, breast_cancer, heart_scale at "
+              "lambda = 1e-2 .. 1e-6 and fashion:1v8 at 1e-2 .. 1e-4; tens of minutes",
+              {},
+              false};
+  for (const auto& [label, spec] :
+       {std::pair{"hard0.1", "hard:gamma=0.1"},
+        std::pair{"planted", "planted:d=10,gamma=0.05,n=200,seed=1"},
+        std::pair{"digits0v8", "digits:0v8"}, std::pair{"breast_cancer", "breast_cancer"},
+        std::pair{"heart_scale", "heart_scale"}})
+    add_sweep(arena, label, spec, log_spaced_lambdas(2, 6, 1), 20'000'000, kArenaMethods, false);
+  add_sweep(arena, "fashion1v8", "fashion:1v8", log_spaced_lambdas(2, 4, 1), 1'000'000,
+            kArenaMethods, false);
   return {quick,
           paper,
           figures_suite(quick, "quick"),
           figures_suite(paper, "paper"),
-          std::move(real_size)};
+          std::move(real_size),
+          std::move(arena_quick),
+          std::move(arena)};
 }
 
 std::vector<std::string> canonical(std::initializer_list<std::string_view> specs) {

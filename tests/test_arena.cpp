@@ -1,0 +1,95 @@
+// The arena's table from run records: cells, passes, lower bounds, skipped and diverged runs,
+// oracle marks, and slopes against a closed-form power law.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "theory/arena.h"
+#include "cli_runner.h"
+
+namespace largestep::theory {
+namespace {
+
+nlohmann::json record(const std::string& label, double lambda, const std::string& method,
+                      nlohmann::json passes, double smoothness = 1) {
+  nlohmann::json r = {{"experiment", label + "/lambda=" + std::to_string(lambda) + "/" + method},
+                      {"method", method},
+                      {"dataset", label == "a" ? "hard:gamma=0.1" : "digits:0v8"},
+                      {"lambda", lambda},
+                      {"termination", "converged"},
+                      {"seconds", 0.5},
+                      {"smoothness", smoothness},
+                      {"passes", passes},
+                      {"passes_at_least", nullptr},
+                      {"settled", 7},
+                      {"settled_at_least", nullptr}};
+  return r;
+}
+
+// passes = 3 kappa^0.5 on dataset a: the fitted slope is 0.5.
+nlohmann::json power_law_runs() {
+  nlohmann::json runs = nlohmann::json::array();
+  for (const double lambda : {1e-2, 1e-4, 1e-6}) {
+    const double kappa = 1 / lambda;
+    runs.push_back(record("a", lambda, "classical", std::lround(3 * std::sqrt(kappa))));
+    runs.push_back(record("a", lambda, "polyak", 5));
+  }
+  return {{"suite", "test"}, {"runs", runs}};
+}
+
+TEST(Arena, SlopeOfAPowerLawIsItsExponent) {
+  const ArenaTable t = tabulate_arena(power_law_runs(), "runs.json");
+  ASSERT_EQ(t.cells.size(), 3u);
+  ASSERT_EQ(t.methods, (std::vector<std::string>{"classical", "polyak"}));
+  EXPECT_EQ(t.oracles, (std::vector<std::string>{"", "f_star"}));
+  EXPECT_DOUBLE_EQ(t.cells[1].kappa, 1e4);
+  for (const ArenaSlope& s : t.slopes) {
+    ASSERT_TRUE(s.fit.has_value());
+    EXPECT_EQ(s.points, 3u);
+    EXPECT_NEAR(s.fit->slope, s.method == "classical" ? 0.5 : 0.0, 1e-3) << s.method;
+  }
+}
+
+TEST(Arena, CensoredSkippedAndDivergedRunsAreShownAsSuch) {
+  nlohmann::json doc = power_law_runs();
+  nlohmann::json& runs = doc["runs"];
+  runs[0]["passes"] = nullptr;
+  runs[0]["passes_at_least"] = 1000;
+  runs[2]["termination"] = "diverged";
+  runs.push_back({{"experiment", "a/lambda=0.01/s2"}, {"method", "s2"}, {"dataset", "hard:gamma=0.1"},
+                  {"lambda", 1e-2}, {"skipped", "not separable"}});
+  const ArenaTable t = tabulate_arena(doc, "runs.json");
+  const std::string md = arena_markdown(t);
+  EXPECT_TRUE(contains(md, "| >1000 |")) << md;
+  EXPECT_TRUE(contains(md, "| diverged |")) << md;
+  EXPECT_TRUE(contains(md, "| skipped |")) << md;
+  EXPECT_TRUE(contains(md, "| polyak * (f_star) |")) << md;
+  EXPECT_TRUE(contains(md, "| s2 * (gamma) |")) << md;
+  // The censored cell is left out of the fit: two points remain.
+  for (const ArenaSlope& s : t.slopes)
+    if (s.method == "classical") EXPECT_EQ(s.points, 2u);
+  const nlohmann::json j = arena_json(t);
+  EXPECT_EQ(j.at("cells")[0].at("runs")[0].at("passes_at_least"), 1000);
+  EXPECT_EQ(j.at("cells")[0].at("runs")[2].at("skipped"), "not separable");
+}
+
+TEST(Arena, BadRecordsAreNamed) {
+  nlohmann::json doc = power_law_runs();
+  doc["runs"][1].erase("passes");
+  try {
+    tabulate_arena(doc, "x/runs.json");
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_TRUE(contains(e.what(), "x/runs.json: runs[1]")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "passes")) << e.what();
+  }
+  nlohmann::json twice = power_law_runs();
+  twice["runs"].push_back(twice["runs"][0]);
+  EXPECT_THROW(tabulate_arena(twice, "r"), std::invalid_argument);
+  EXPECT_THROW(tabulate_arena(nlohmann::json::array(), "r"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace largestep::theory
