@@ -3,6 +3,7 @@
 
 #include <Eigen/Dense>
 #include <Eigen/SparseCore>
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -103,6 +104,16 @@ struct Dataset {
   std::ptrdiff_t d() const { return sparse ? Xs.cols() : X.cols(); }
   // The entries stored: n * d when dense, the nonzeros when sparse.
   std::ptrdiff_t stored() const { return sparse ? Xs.nonZeros() : X.size(); }
+  // The most entries any row stores: d when dense, the largest nonzero count of a CSR row. A
+  // margin <x_i, w> sums that many products, so its rounding bounds grow with it, not with d.
+  std::ptrdiff_t max_row_terms() const {
+    if (!sparse) return d();
+    std::ptrdiff_t most = 0;
+    const auto* outer = Xs.outerIndexPtr();
+    for (std::ptrdiff_t i = 0; i < n(); ++i)
+      most = std::max<std::ptrdiff_t>(most, outer[i + 1] - outer[i]);
+    return most;
+  }
 
   // f(X) with X the dense or the sparse matrix; f is usually a generic lambda.
   template <class F>

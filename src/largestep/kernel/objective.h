@@ -456,7 +456,7 @@ class ValueErrorBound {
     const std::ptrdiff_t depth = how == Evaluation::value ? n : f.gradient_sum_depth();
     const double a = kLossUlps * u + gamma(static_cast<double>(depth) + 1);
     const double norm_up = 1 + gamma(d + 2);  // ||w|| as computed, rounded up
-    delta_per_norm_ = gamma(static_cast<double>(row_depth(f.data())) + 1) *
+    delta_per_norm_ = gamma(static_cast<double>(f.data().max_row_terms()) + 1) *
                       static_cast<double>(f.data().max_row_norm()) * norm_up * norm_up;
     reg_per_norm2_ = static_cast<double>(f.lambda()) / 2 * norm_up * norm_up;
     reg_gamma_ = gamma(d + 4);
@@ -487,15 +487,6 @@ class ValueErrorBound {
  private:
   // The most products a margin adds: d, or for CSR data the most nonzeros of a row (one O(n)
   // pass per bound, against the O(nnz) of each evaluation it bounds).
-  static std::ptrdiff_t row_depth(const Dataset<Scalar>& data) {
-    if (!data.sparse) return data.d();
-    std::ptrdiff_t most = 0;
-    const auto* outer = data.Xs.outerIndexPtr();
-    for (std::ptrdiff_t i = 0; i < data.n(); ++i)
-      most = std::max<std::ptrdiff_t>(most, outer[i + 1] - outer[i]);
-    return most;
-  }
-
   double delta_per_norm_ = 0, reg_per_norm2_ = 0, reg_gamma_ = 0, a_ = 0, loss_scale_ = 0;
   double underflow_ = 0;
 };

@@ -24,16 +24,7 @@ class DataRows {
   double label(std::ptrdiff_t i) const { return data_.y(i); }
   bool sparse() const { return data_.sparse; }
 
-  // The most entries any row stores: d when dense, the largest nonzero count of a CSR row. A
-  // margin is a sum of that many products, so its rounding bounds grow with it, not with d.
-  std::ptrdiff_t max_row_terms() const {
-    if (!data_.sparse) return data_.d();
-    std::ptrdiff_t most = 0;
-    const int* outer = data_.Xs.outerIndexPtr();
-    for (std::ptrdiff_t i = 0; i < data_.n(); ++i)
-      most = std::max<std::ptrdiff_t>(most, outer[i + 1] - outer[i]);
-    return most;
-  }
+  std::ptrdiff_t max_row_terms() const { return data_.max_row_terms(); }  // Dataset's
 
   // z_k = y_i <x_i, w> for the rows i = begin + k of [begin, end).
   void margins(std::ptrdiff_t begin, std::ptrdiff_t end, const Vector<double>& w,
