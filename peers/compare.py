@@ -39,7 +39,7 @@ PEER_METHODS = ["liblinear", "sklearn-lbfgs", "sklearn-newton-cg", "numpy-gd"]
 DEFAULT_DATASETS = ["digits:0v8", "breast_cancer", "heart_scale"]
 LARGESTEP_METHODS_HELP = ("and largestep's, from `largestep methods`: largestep-gd-RULE for each rule "
                           "needing no value, largestep-SOLVER for a solver with a default rule "
-                          "(largestep-nesterov)")
+                          "(largestep-nesterov, largestep-silver, largestep-adgd, ...)")
 
 
 class UsageError(Exception):

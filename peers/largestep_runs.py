@@ -26,12 +26,16 @@ TERMINATION_STATUS = {"converged": "converged", "max_steps": "max_iter", "floor_
 def methods(table):
     """{method name: (solver, rule row)} from the method table: a solver without a default rule
     (GD) with each rule that needs no value ("largestep-gd-s2"), a solver with one at that rule
-    ("largestep-nesterov"), in the table's order."""
+    ("largestep-nesterov", "largestep-adgd"), in the table's order. A default rule that carries
+    its value (adgd's fixed:eta=1e-10) comes as its row with that text for a name, which is what
+    the run is given."""
     rules = {row["name"]: row for row in table if row["kind"] == "rule"}
     out = {}
     for solver in (row for row in table if row["kind"] == "solver"):
-        if solver.get("default_rule"):
-            out[f"largestep-{solver['name']}"] = (solver["name"], rules[solver["default_rule"]])
+        default = solver.get("default_rule")
+        if default:
+            row = dict(rules[default.split(":")[0]], name=default)
+            out[f"largestep-{solver['name']}"] = (solver["name"], row)
             continue
         for rule in rules.values():
             if all(p["default"] is not None for p in rule["parameters"]):

@@ -3,7 +3,8 @@
 peers.csv, one row per method, dataset and lambda:
     method      liblinear, sklearn-lbfgs, sklearn-newton-cg, numpy-gd, and largestep's from its
                 method table: largestep-gd-RULE for each rule needing no value (classical, s2,
-                s3, loc, best), largestep-nesterov
+                s3, loc, best), largestep-SOLVER for the other solvers at their default rules
+                (nesterov, silver, adgd, armijo, polyak)
     dataset     canonical dataset spec (digits:0v8, breast_cancer, heart_scale, ...)
     lambda      as given (repr of the float)
     final_gap   f(w) - f* of the method's final weights, f* certified (largestep reference);

@@ -145,10 +145,15 @@ class LargestepMethodsComeFromTheProgram(PeersTestCase):
         self.assertNotIn("largestep-gd-fixed", methods)  # needs a value
         self.assertNotIn("largestep-nesterov-classical", methods)  # only at its default rule
         for name, (solver, rule) in methods.items():
-            self.assertTrue(all(p["default"] is not None for p in rule["parameters"]), name)
-            self.assertEqual(name, f"largestep-{solver}" if solver == "nesterov"
+            self.assertTrue(":" in rule["name"] or
+                            all(p["default"] is not None for p in rule["parameters"]), name)
+            self.assertEqual(name, f"largestep-{solver}" if solver != "gd"
                              else f"largestep-{solver}-{rule['name']}")
         self.assertEqual(methods["largestep-nesterov"][1]["name"], "classical")
+        # The field's methods at their default rules; adgd's carries its value to the run.
+        for solver in ("silver", "armijo", "polyak"):
+            self.assertEqual(methods[f"largestep-{solver}"][1]["name"], "classical")
+        self.assertEqual(methods["largestep-adgd"][1]["name"], "fixed:eta=1e-10")
         by_rule = {rule["name"]: rule for _, rule in methods.values()}
         self.assertEqual({"gamma"}, set(by_rule["s2"]["oracles"]))  # not applicable without margin
         self.assertEqual(by_rule["best"]["stepsize"], "grid")  # its grid search is not timed

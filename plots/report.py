@@ -18,6 +18,7 @@ import sys
 from html import escape
 from urllib.parse import quote
 
+import arena
 import fig_bifurcation
 import fig_convergence
 import fig_kernels
@@ -121,6 +122,21 @@ def peers_section(peers, real_size=None):
     return "\n".join(parts)
 
 
+def arena_section(data_dir):
+    """The stepsize arena's passes table (arena/arena.json), or why there is none."""
+    try:
+        doc = arena.load_arena(data_dir)
+    except NotInData:
+        return ("<p>The stepsize arena was not run: the data directory has no "
+                f"{arena.ARENA_DIR}/{arena.ARENA_JSON}.</p>")
+    return (f"<p>Passes over the data to eps per method and (dataset, lambda) cell, suite "
+            f"{escape(str(doc.get('suite', '')))}; &gt;N: cut off by the horizon (a lower bound); "
+            "* marks a method that needs an oracle; slope: least squares of ln passes against "
+            "ln kappa per dataset.</p>\n" + table(arena.columns(doc), arena.passes_rows(doc)) +
+            "\n<h3>What the arena shows</h3>\n" +
+            table(VERDICT_COLUMNS, arena.verdict_rows(doc), row_class=lambda v: v["verdict"]))
+
+
 def environment(doc, kernel_files):
     env = doc["environment"]
     rows = [{"what": k, "value": env[k]} for k in sorted(env)]
@@ -169,6 +185,7 @@ def build(data_dir, out_dir, log=sys.stderr):
     kernel_files = load_kernels(data_dir)
     peers = load_peers(data_dir)
     peers_real_size = load_peers(os.path.join(data_dir, PEERS_REAL_SIZE))
+    arena_html = arena_section(data_dir)  # validated before the figures too
     # Every required file is validated before the first (slow) figure is drawn: both runner
     # directories (the claim suite's and the figures'), every trace their records name, the
     # traced runs of figure 1 and the bifurcation.
@@ -183,6 +200,7 @@ def build(data_dir, out_dir, log=sys.stderr):
     body = [f"<h1>{escape(title)}</h1>", summary(doc), "<h2>Verdicts</h2>",
             table(VERDICT_COLUMNS, doc["verdicts"], row_class=lambda v: v["verdict"]),
             "<h2>Figures</h2>", *figures(data_dir, out_dir, peers, log),
+            "<h2>Stepsize arena</h2>", arena_html,
             "<h2>Peer comparison</h2>", peers_section(peers, peers_real_size),
             "<h2>Environment</h2>", environment(doc, kernel_files),
             "<h2>Data files</h2>", data_links(data_dir, out_dir, files)]

@@ -5,10 +5,10 @@
 #
 #   scripts/main.sh [--suite quick|paper]        (or SUITE=quick|paper; default quick)
 #
-# quick: the registry's quick suites (claims at lambda 1e-2 .. 1e-4; figures), kernels of this
-#        build only, peers timed once (minutes).
-# paper: the paper suites (lambda 1e-2 .. 1e-6), kernels in every build flavour, the real-size
-#        suite (`realsize`: planted dense 10^6 x 100, sparse 10^6 x 2^20, fashion:1v8; classical,
+# quick: the registry's quick suites (claims at lambda 1e-2 .. 1e-4; figures; the arena on
+#        arena-quick), kernels of this build only, peers timed once (minutes).
+# paper: the paper suites (lambda 1e-2 .. 1e-6), the arena (suite arena), kernels in every build
+#        flavour, the real-size suite (`realsize`: planted dense 10^6 x 100, sparse 10^6 x 2^20, fashion:1v8; classical,
 #        loc, best, Nesterov) timed to eps in every build flavour and OpenMP thread count
 #        (figure 9), peers timed 5 times on the small sets and once on fashion:1v8 and planted
 #        2*10^5 x 100 (an hour or more; 4 GB of memory).
@@ -103,6 +103,10 @@ stage methods-table write_methods
 stage figure-runs "$largestep" sweep --suite "figures-$suite" --out "$data/figures" --progress
 echo "main: runs: $(runs "$data") of the claim suite '$suite' + $(runs "$data/figures") of \
 figures-$suite, each experiment once" >&2
+# The stepsize arena: every method on every cell (arena-quick: seconds; arena: tens of minutes).
+arena_suite=arena-quick
+[ "$suite" = quick ] || arena_suite=arena
+stage arena "$largestep" arena --progress --suite "$arena_suite" --out "$data/arena"
 stage bifurcation "$largestep" bifurcation --progress --data oned --lambda 1e-3 --from 0.8 --to 1.6 \
   --count 241 --steps 4000 --last 64 --out "$data/bifurcation.csv"
 stage kernel-benchmarks kernels

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "theory/arena.h"
+#include "theory/arena_verdicts.h"
 #include "cli_runner.h"
 
 namespace largestep::theory {
@@ -69,7 +70,9 @@ TEST(Arena, CensoredSkippedAndDivergedRunsAreShownAsSuch) {
   EXPECT_TRUE(contains(md, "| s2 * (gamma) |")) << md;
   // The censored cell is left out of the fit: two points remain.
   for (const ArenaSlope& s : t.slopes)
-    if (s.method == "classical") EXPECT_EQ(s.points, 2u);
+    if (s.method == "classical") {
+      EXPECT_EQ(s.points, 2u);
+    }
   const nlohmann::json j = arena_json(t);
   EXPECT_EQ(j.at("cells")[0].at("runs")[0].at("passes_at_least"), 1000);
   EXPECT_EQ(j.at("cells")[0].at("runs")[2].at("skipped"), "not separable");
@@ -89,6 +92,59 @@ TEST(Arena, BadRecordsAreNamed) {
   twice["runs"].push_back(twice["runs"][0]);
   EXPECT_THROW(tabulate_arena(twice, "r"), std::invalid_argument);
   EXPECT_THROW(tabulate_arena(nlohmann::json::array(), "r"), std::invalid_argument);
+}
+
+std::vector<const Verdict*> of_claim(const ArenaTable& t, const std::string& claim) {
+  std::vector<const Verdict*> out;
+  for (const Verdict& v : t.verdicts)
+    if (v.claim == claim) out.push_back(&v);
+  return out;
+}
+
+// silver's passes = 100 kappa^p over kappas 1e1 .. 1e4 (four, three decades), loc and adgd beside
+// it.
+nlohmann::json silver_runs(double exponent, int cells = 4) {
+  nlohmann::json runs = nlohmann::json::array();
+  for (int k = 1; k <= cells; ++k) {
+    const double lambda = std::pow(10.0, -k);
+    runs.push_back(record("a", lambda, "silver", std::lround(100 * std::pow(1 / lambda, exponent))));
+    runs.push_back(record("a", lambda, "loc", 30));
+    runs.push_back(record("a", lambda, "adgd", k == 1 ? 20 : 40));
+  }
+  return {{"suite", "test"}, {"runs", runs}};
+}
+
+TEST(ArenaVerdicts, SilverBlockRateHoldsOnTheQuadratic) {
+  const ArenaTable t = tabulate_arena(silver_runs(0.5), "r");
+  ASSERT_EQ(of_claim(t, "A1").size(), 1u);
+  EXPECT_EQ(of_claim(t, "A1")[0]->outcome, Outcome::pass) << of_claim(t, "A1")[0]->measured;
+  EXPECT_NEAR(silver_exponent(), 0.7864, 1e-4);
+}
+
+TEST(ArenaVerdicts, SilverSlopeIsJudgedAgainstItsExponentWithEnoughKappas) {
+  EXPECT_EQ(of_claim(tabulate_arena(silver_runs(0.5), "r"), "A2").at(0)->outcome, Outcome::pass);
+  EXPECT_EQ(of_claim(tabulate_arena(silver_runs(1.0), "r"), "A2").at(0)->outcome, Outcome::fail);
+  // Three kappas are below the minimum evidence: inconclusive, whatever the slope.
+  EXPECT_EQ(of_claim(tabulate_arena(silver_runs(1.0, 3), "r"), "A2").at(0)->outcome,
+            Outcome::inconclusive);
+}
+
+TEST(ArenaVerdicts, ConstantsAgainstTheFieldPerCellAndFailuresPerMethod) {
+  nlohmann::json doc = silver_runs(0.5);
+  doc["runs"][5]["termination"] = "diverged";  // adgd at lambda 1e-2
+  const ArenaTable t = tabulate_arena(doc, "r");
+  const auto a3 = of_claim(t, "A3");
+  ASSERT_EQ(a3.size(), 4u);
+  // Cell 1: adgd 20 beats loc 30; cell 2: loc 30 against silver 1000 (the diverged adgd does not
+  // count); cells 3, 4: loc 30 against adgd 40.
+  EXPECT_EQ(a3[0]->outcome, Outcome::fail) << a3[0]->reason;
+  for (int k = 1; k < 4; ++k) EXPECT_EQ(a3[k]->outcome, Outcome::pass) << a3[k]->reason;
+  for (const Verdict* v : of_claim(t, "A4"))
+    EXPECT_EQ(v->outcome, v->dataset == "adgd" ? Outcome::fail : Outcome::pass) << v->measured;
+  const std::string md = arena_markdown(t);
+  EXPECT_TRUE(contains(md, "### Findings"));
+  EXPECT_TRUE(contains(md, "max\\|p\\|")) << md;  // bars inside a cell are escaped
+  EXPECT_EQ(arena_json(t).at("verdicts").size(), t.verdicts.size());
 }
 
 }  // namespace

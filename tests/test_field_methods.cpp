@@ -17,6 +17,7 @@
 #include "largestep/core/result_io.h"
 #include "largestep/core/silver.h"
 #include "largestep/data/generators.h"
+#include "theory/arena_verdicts.h"
 
 namespace largestep {
 namespace {
@@ -24,30 +25,6 @@ namespace {
 using LongVector = Eigen::Matrix<long double, Eigen::Dynamic, 1>;
 
 LongVector widen(const Vector<double>& v) { return v.cast<long double>(); }
-
-// |prod_t (1 - h_t x)| maximized over x in [1/kappa, 1]: a grid, then golden-section refinement
-// around the best grid point. On f(w) = w^T A w / 2 with A's spectrum in [mu, L], one block maps
-// the error e to prod_t (I - h_t A / L) e, so this is the block's worst factor on ||e||.
-double block_polynomial_max(const std::vector<double>& h, double kappa) {
-  const auto p = [&h](long double x) {
-    long double v = 1;
-    for (const double s : h) v *= 1 - s * x;
-    return std::abs(v);
-  };
-  const int grid = 400000;
-  const long double lo = 1 / static_cast<long double>(kappa), width = 1 - lo;
-  int best = 0;
-  for (int i = 1; i <= grid; ++i)
-    if (p(lo + width * i / grid) > p(lo + width * best / grid)) best = i;
-  long double a = lo + width * std::max(0, best - 1) / grid;
-  long double b = lo + width * std::min(grid, best + 1) / grid;
-  const long double g = (std::sqrt(5.0L) - 1) / 2;
-  for (int k = 0; k < 200; ++k) {
-    const long double c = b - g * (b - a), d = a + g * (b - a);
-    (p(c) > p(d) ? b : a) = p(c) > p(d) ? d : c;
-  }
-  return static_cast<double>(std::max({p(a), p(lo), p(1.0L)}));
-}
 
 TEST(SilverSchedule, BlockSizesFollowLogRho) {
   const double rho = 1 + std::sqrt(2.0);
@@ -62,11 +39,13 @@ TEST(SilverSchedule, BlockSizesFollowLogRho) {
 }
 
 // The schedule's stated worst case, (1 - z_k)/(1 + z_k) on ||w - w*|| per block, is attained on a
-// quadratic: the block polynomial's maximum over the spectrum [1/kappa, 1] equals it.
+// quadratic: the block polynomial's maximum over the spectrum [1/kappa, 1] (evaluated directly,
+// theory's block_polynomial_max; on f(w) = w^T A w / 2 one block maps the error e to
+// prod_t (I - h_t A / L) e) equals it.
 TEST(SilverSchedule, BlockRateIsTheWorstCaseOnAQuadratic) {
   for (const double kappa : {4.0, 10.0, 100.0, 1e3, 1e4}) {
     const SilverSchedule s = silver_schedule(kappa);
-    const double measured = block_polynomial_max(s.steps, kappa);
+    const double measured = theory::block_polynomial_max(s.steps, kappa, 400000);
     EXPECT_NEAR(measured * measured, s.block_rate(), 1e-9 * s.block_rate()) << kappa;
     EXPECT_LT(s.block_rate(), 1) << kappa;
   }

@@ -8,6 +8,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "arena_verdicts.h"
 #include "largestep/core/methods.h"
 #include "largestep/core/result_io.h"
 
@@ -46,6 +47,13 @@ std::string entry_text(const ArenaEntry& e, const std::optional<StepCount> Arena
   if (!e.skipped.empty()) return "skipped";
   if (e.termination == "diverged" || e.termination == "non_finite") return e.termination;
   return count_text(e.*count);
+}
+
+// Text for a markdown table cell: its own bars escaped.
+std::string md_cell(const std::string& text) {
+  std::string out;
+  for (const char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
 }
 
 std::string cell_heading(const ArenaCell& c) { return fmt::format("{} {:.0e}", c.label, c.lambda); }
@@ -148,6 +156,7 @@ ArenaTable tabulate_arena(const nlohmann::json& doc, const std::string& source) 
       t.slopes.push_back(s);
     }
   }
+  t.verdicts = judge_arena(t);
   return t;
 }
 
@@ -183,6 +192,12 @@ std::string arena_markdown(const ArenaTable& t) {
                      : fmt::format(" - ({} pts) |", s.points);
     out += "\n";
   }
+  out += "\n### Findings\n\n| claim | subject | measured | predicted | verdict | reason |\n"
+         "|---|---|---|---|---|---|\n";
+  for (const Verdict& v : t.verdicts)
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", v.claim, md_cell(v.dataset),
+                       md_cell(v.measured), md_cell(v.predicted), to_string(v.outcome),
+                       md_cell(v.reason));
   return out;
 }
 
@@ -216,7 +231,10 @@ nlohmann::json arena_json(const ArenaTable& t) {
                       {"points", s.points},
                       {"slope", s.fit ? nlohmann::json(s.fit->slope) : nlohmann::json(nullptr)},
                       {"r2", s.fit ? nlohmann::json(s.fit->r2) : nlohmann::json(nullptr)}});
-  return {{"suite", t.suite}, {"methods", methods}, {"cells", cells}, {"slopes", slopes}};
+  nlohmann::json verdicts = nlohmann::json::array();
+  for (const Verdict& v : t.verdicts) verdicts.push_back(to_json(v));
+  return {{"suite", t.suite}, {"methods", methods}, {"cells", cells}, {"slopes", slopes},
+          {"verdicts", verdicts}};
 }
 
 }  // namespace largestep::theory

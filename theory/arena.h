@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fit.h"
+#include "verdict.h"
 #include "largestep/core/solver.h"
 
 namespace largestep::theory {
@@ -42,15 +43,17 @@ struct ArenaTable {
   std::vector<std::string> oracles;  // per method: "" or what it needs ("gamma", "f_star", ...)
   std::vector<ArenaCell> cells;      // in the order they first appear
   std::vector<ArenaSlope> slopes;    // per method, per dataset label
+  std::vector<Verdict> verdicts;     // what the arena shows (arena_verdicts.h)
 };
 
 // Throws std::invalid_argument naming `source` and the record when a record lacks what the table
 // needs (experiment, method, dataset, lambda; passes, settled and smoothness unless skipped).
+// The verdicts are judged too (judge_arena).
 ArenaTable tabulate_arena(const nlohmann::json& runs_document, const std::string& source);
 
 // Markdown: passes per method (rows; oracle methods marked and listed last) and cell (columns),
 // ">N" for a lower bound and the termination for a run that diverged or went non-finite; then
-// the settled steps, the wall times and the slopes.
+// the settled steps, the wall times, the slopes and the verdicts.
 std::string arena_markdown(const ArenaTable& table);
 nlohmann::json arena_json(const ArenaTable& table);
 

@@ -41,12 +41,13 @@ def largestep():
     return path
 
 
-def copy_data(dst, peers=False, time_to_eps=False):
+def copy_data(dst, peers=False, time_to_eps=False, arena=False):
     """The generated data directory copied to dst (so a test may break it), its verdicts.json
     replaced by the committed fixture (edited to hold a failing and an inconclusive verdict,
     HTML in a reason, and S10 points censored and failed), with or without the optional peer
     comparison (a synthetic fixture) and the time-to-eps files of the paper profile (trimmed
-    from real bench_time_to_eps output)."""
+    from real bench_time_to_eps output) and the arena's table (a real `largestep arena --suite
+    arena-quick` run)."""
     shutil.copytree(generated_data(), dst)
     shutil.copy(os.path.join(FIXTURES, "verdicts.json"), dst)
     if peers:
@@ -55,6 +56,8 @@ def copy_data(dst, peers=False, time_to_eps=False):
     if time_to_eps:
         for name in os.listdir(os.path.join(FIXTURES, "time_to_eps")):
             shutil.copy(os.path.join(FIXTURES, "time_to_eps", name), dst)
+    if arena:
+        shutil.copytree(os.path.join(FIXTURES, "arena"), os.path.join(dst, "arena"))
     return dst
 
 

@@ -165,6 +165,29 @@ class ReportTest(unittest.TestCase):
         self.assertIn("fashion:1v8", page.text)
         self.assertIn("../paper_data/time_to_eps_release.json", page.links)
 
+    def test_the_arena_table_when_it_ran_and_why_not_when_it_did_not(self):
+        self.assertIn("The stepsize arena was not run", self.page.text)
+        data = support.copy_data(os.path.join(self.scratch.name, "arena_data"), arena=True)
+        out = os.path.join(self.scratch.name, "report_arena")
+        page, _ = build(data, out)
+        self.assert_links_resolve(page, out)
+        rows = {cells[0]: cells for _, cells in page.rows if cells}
+        self.assertIn("silver", rows)
+        self.assertIn("polyak * (f_star)", rows)
+        self.assertIn("s2 * (gamma)", rows)
+        # classical on hard0.1 at 1e-2 .. 1e-4, then digits0v8, then the two slopes.
+        self.assertEqual(rows["classical"][1:4], ["106", "562", "2781"])
+        self.assertEqual(len(rows["classical"]), 1 + 6 + 2)
+        # The findings follow, coloured by verdict: A1 (silver on a quadratic) passes.
+        findings = [(cls, cells) for cls, cells in page.rows if cells and cells[0] == "A1"]
+        self.assertEqual(len(findings), 1)
+        self.assertEqual(findings[0][0], "pass")
+        with open(os.path.join(data, "arena", "arena.json"), "w", encoding="utf-8") as f:
+            f.write('{"methods": [], "cells": 3, "slopes": []}')
+        with self.assertRaises(ResultError) as e:
+            report.build(data, os.path.join(self.scratch.name, "report_arena2"), log=io.StringIO())
+        self.assertIn("arena.json", str(e.exception))
+
     def test_check_links_rejects_a_missing_target_and_an_external_link(self):
         html = os.path.join(self.scratch.name, "links.html")
         for body in ('<img src="figures/none.png">', '<a href="https://example.org/x.css">x</a>'):

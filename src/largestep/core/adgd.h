@@ -40,8 +40,7 @@ class AdgdStep {
     }
     w_previous_ = w;
     g_previous_ = grad;
-    w.noalias() -= Scalar(eta_) * grad;
-    return evaluate(f, w, grad, evaluations);
+    return step_along(f, Scalar(eta_), w, grad, evaluations);
   }
 
  private:

@@ -29,6 +29,14 @@ Scalar evaluate(const LogisticObjective<Scalar>& f, const Vector<Scalar>& w, Vec
   return f.value_and_gradient(w, grad);
 }
 
+// The step itself: w <- w - eta grad f(w), then f and grad f at the new w.
+template <class Scalar>
+Scalar step_along(const LogisticObjective<Scalar>& f, Scalar eta, Vector<Scalar>& w,
+                  Vector<Scalar>& grad, Evaluations& evaluations) {
+  w.noalias() -= eta * grad;
+  return evaluate(f, w, grad, evaluations);
+}
+
 // Divergence for a method without a provable escape radius: the gap has grown this many times
 // past its start (at least 1). A method that converges in theory never comes near it; one whose
 // stepsize is outside its range passes it within a few dozen steps.

@@ -35,8 +35,7 @@ class ConstantStep {
   bool diverging(std::int64_t, double w_norm, double) const { return w_norm > radius_; }
   Scalar step(const LogisticObjective<Scalar>& f, std::int64_t, Scalar, Vector<Scalar>& w,
               Vector<Scalar>& grad, Evaluations& evaluations) const {
-    w.noalias() -= eta_ * grad;
-    return evaluate(f, w, grad, evaluations);
+    return step_along(f, eta_, w, grad, evaluations);
   }
 
  private:

@@ -24,8 +24,7 @@ class PolyakStep {
     const double gap = static_cast<double>(GapScalar<Scalar>(value) - f_star_);
     const double g2 = static_cast<double>(grad.squaredNorm());
     const double eta = gap > 0 && g2 > 0 ? gap / g2 : fallback_;
-    w.noalias() -= Scalar(eta) * grad;
-    return evaluate(f, w, grad, evaluations);
+    return step_along(f, Scalar(eta), w, grad, evaluations);
   }
 
  private:

@@ -46,9 +46,8 @@ class SilverStep {
   Scalar step(const LogisticObjective<Scalar>& f, std::int64_t t, Scalar, Vector<Scalar>& w,
               Vector<Scalar>& grad, Evaluations& evaluations) const {
     const std::size_t n = schedule_.steps.size();
-    const Scalar eta(eta_ * schedule_.steps[static_cast<std::size_t>(t) % n]);
-    w.noalias() -= eta * grad;
-    return evaluate(f, w, grad, evaluations);
+    return step_along(f, Scalar(eta_ * schedule_.steps[static_cast<std::size_t>(t) % n]), w, grad,
+                      evaluations);
   }
 
  private:
