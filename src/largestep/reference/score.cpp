@@ -21,14 +21,25 @@ std::string decimal(const Mp& x) { return x.str(kExactDigits, std::ios_base::sci
 Mp value_and_gradient(const Dataset<double>& data, const Mp& lambda, const Vector<Mp>& w,
                       Vector<Mp>& grad) {
   grad = Vector<Mp>::Zero(data.d());
-  Mp loss(0), z, c;
+  // In-place operations on preallocated numbers: an expression such as z += x * w(j) makes a
+  // temporary, and its allocation cost more than the arithmetic.
+  Mp loss(0), z, c, product;
   const auto each_row = [&](std::ptrdiff_t i, const auto& for_entries) {
     z = 0;
-    for_entries([&](std::ptrdiff_t j, double x) { z += x * w(j); });
+    for_entries([&](std::ptrdiff_t j, double x) {
+      product = w(j);
+      product *= x;
+      z += product;
+    });
     z *= data.y(i);
     loss += logistic_loss(z);
-    c = logistic_derivative(z) * data.y(i);
-    for_entries([&](std::ptrdiff_t j, double x) { grad(j) += c * x; });
+    c = logistic_derivative(z);
+    c *= data.y(i);
+    for_entries([&](std::ptrdiff_t j, double x) {
+      product = c;
+      product *= x;
+      grad(j) += product;
+    });
   };
   for (std::ptrdiff_t i = 0; i < data.n(); ++i) {
     if (data.sparse) {
