@@ -43,8 +43,8 @@ report=out/report
 work=out/report.partial  # renamed to out/report at the end: a stopped run leaves no half report
 data=$work/data
 logs=out/logs
-stages=9
-[ "$suite" = quick ] || stages=10
+stages=10
+[ "$suite" = quick ] || stages=11
 stage_number=0
 start=$SECONDS
 
