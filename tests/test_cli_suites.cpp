@@ -61,6 +61,7 @@ TEST(CliSuites, ArenaRunsItsSuiteAndTabulatesItAgainFromTheFiles) {
   expect_usage_error("arena --suite quick --out " + dir.path("c"), "not an arena suite");
   expect_usage_error("arena --suite arena-quick --from " + dir.path("a"), "give one of --suite");
   expect_usage_error("arena --from " + dir.path("nothing"), "no runs.json there");
+  expect_usage_error("arena --from " + dir.path("a") + " --eps 1e-3", "--eps does not apply to --from");
 }
 
 // verify --suite measures into DIR and judges; verify --data DIR judges the same files again and

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "arena.h"
 #include "cli/certificate_args.h"
@@ -19,11 +21,16 @@ struct ArenaArgs {
   std::string suite = "arena-quick", out, from;
   CommonRunArgs common;
   CertificateArgs certificate;
+  std::vector<std::string> given;  // the options given, by name
 };
 
 int arena_command(const ArenaArgs& a, bool suite_given) {
   if (!a.from.empty() && suite_given)
     throw UsageError("give one of --suite (run the arena) and --from DIR (tabulate its runs)");
+  if (!a.from.empty())
+    for (const std::string& option : a.given)
+      if (option != "--from" && option != "--out")
+        throw UsageError(fmt::format("{} does not apply to --from, which runs nothing", option));
   const std::string dir = !a.out.empty() ? a.out : !a.from.empty() ? a.from : "out/arena";
   std::string runs_path;
   if (!a.from.empty()) {
@@ -72,7 +79,9 @@ void add_arena_command(CLI::App& app, Action& action) {
                   "out/arena");
   a->common.add_to(*cmd);
   a->certificate.add_to(*cmd);
-  cmd->callback([a, suite, &action] {
+  cmd->callback([a, cmd, suite, &action] {
+    for (const CLI::Option* option : cmd->get_options())
+      if (option->count() > 0) a->given.push_back(option->get_name());
     action = [a, suite] { return arena_command(*a, suite->count() > 0); };
   });
 }
