@@ -54,14 +54,15 @@ def load_arena(data_dir):
 
 
 def cell_text(run):
-    """What a cell shows: passes, '>N' for a lower bound, or why there is none."""
+    """What a cell shows: passes, '>N' when the count is more than N, or why there is none."""
     if run is None:
         return ""
     if "skipped" in run:
         return "skipped"
     if run["termination"] in ("diverged", "non_finite"):
         return run["termination"]
-    return str(run["passes"]) if run["passes"] is not None else f">{run['passes_at_least']}"
+    # As StepCount::str() and the arena's own tables: at least N is "more than N - 1".
+    return str(run["passes"]) if run["passes"] is not None else f">{run['passes_at_least'] - 1}"
 
 
 def passes_rows(doc):

@@ -36,10 +36,8 @@ T field(const nlohmann::json& record, const char* name, const std::string& where
   }
 }
 
-std::string count_text(const std::optional<StepCount>& c) {
-  if (!c) return "";
-  return c->lower_bound ? fmt::format(">{}", c->value) : fmt::format("{}", c->value);
-}
+// StepCount::str(): "N" measured, ">N-1" for a count of at least N.
+std::string count_text(const std::optional<StepCount>& c) { return c ? c->str() : ""; }
 
 // A cell's entry as the table shows it: passes, a lower bound, or why there is none.
 std::string entry_text(const ArenaEntry& e, const std::optional<StepCount> ArenaEntry::*count) {
@@ -164,7 +162,7 @@ std::string arena_markdown(const ArenaTable& t) {
   std::string out = fmt::format(
       "## Stepsize arena{}\n\nPasses over the data to eps (gradient, value and Hessian-vector "
       "evaluations, one pass each) per method and cell (dataset, lambda). `>N`: cut off by the "
-      "horizon, N is a lower bound. * marks a method that needs an oracle (what it needs in "
+      "horizon, the count is more than N. * marks a method that needs an oracle (what it needs in "
       "brackets).\n\n",
       t.suite.empty() ? "" : fmt::format(" (suite {})", t.suite));
   out += "| cell | kappa |\n|---|---:|\n";

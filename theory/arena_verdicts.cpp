@@ -35,8 +35,7 @@ std::pair<std::string, std::int64_t> fewest(const ArenaTable& t, const ArenaCell
     std::string shown = !e.skipped.empty() ? "skipped"
                         : failed           ? e.termination
                         : !e.passes        ? "-"
-                        : e.passes->lower_bound ? fmt::format(">{}", e.passes->value)
-                                                : fmt::format("{}", e.passes->value);
+                                           : e.passes->str();
     listing += fmt::format("{}{} {}", listing.empty() ? "" : ", ", name, shown);
     if (e.passes && !e.passes->lower_bound && !failed && e.passes->value < best.second)
       best = {name, e.passes->value};
