@@ -117,6 +117,7 @@ ArenaTable tabulate_arena(const nlohmann::json& doc, const std::string& source) 
       }
       e.termination = field<std::string>(r, "termination", where);
       e.seconds = field<double>(r, "seconds", where);
+      e.rollbacks = r.value("rollbacks", std::int64_t{0});  // absent in records before safe
       cell.kappa = field<double>(r, "smoothness", where) / lambda;
     }
     if (std::find(t.methods.begin(), t.methods.end(), e.method) == t.methods.end()) {
@@ -174,6 +175,13 @@ std::string arena_markdown(const ArenaTable& t) {
     return e.method.empty() || !e.skipped.empty() ? std::string(e.skipped.empty() ? "" : "skipped")
                                                   : fmt::format("{:.3g}", e.seconds);
   });
+  std::string rollbacks;
+  for (const ArenaCell& c : t.cells)
+    for (const ArenaEntry& e : c.entries)
+      if (e.rollbacks > 0)
+        rollbacks += fmt::format("{}{} on {}: {}", rollbacks.empty() ? "" : ", ", e.method,
+                                 cell_heading(c), e.rollbacks);
+  out += fmt::format("Rollbacks: {}.\n\n", rollbacks.empty() ? "none" : rollbacks);
   out += "### Slope of passes against kappa (least squares in log-log, measured cells only)\n\n| method |";
   std::vector<std::string> labels;
   for (const ArenaSlope& s : t.slopes)
@@ -216,6 +224,7 @@ nlohmann::json arena_json(const ArenaTable& t) {
         put_count(j, "settled", *e.settled);
         j["termination"] = e.termination;
         j["seconds"] = e.seconds;
+        j["rollbacks"] = e.rollbacks;
       }
       entries.push_back(std::move(j));
     }

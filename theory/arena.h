@@ -21,6 +21,7 @@ struct ArenaEntry {
   std::optional<StepCount> passes, settled;
   std::string termination;  // converged, max_steps, diverged, ...
   double seconds = 0;
+  std::int64_t rollbacks = 0;  // returns to an earlier iterate (safe)
   std::string skipped;
 };
 
@@ -53,7 +54,7 @@ ArenaTable tabulate_arena(const nlohmann::json& runs_document, const std::string
 
 // Markdown: passes per method (rows; oracle methods marked and listed last) and cell (columns),
 // ">N" for a lower bound and the termination for a run that diverged or went non-finite; then
-// the settled steps, the wall times, the slopes and the verdicts.
+// the settled steps, the wall times, the rollbacks, the slopes and the verdicts.
 std::string arena_markdown(const ArenaTable& table);
 nlohmann::json arena_json(const ArenaTable& table);
 

@@ -32,26 +32,27 @@ int arena_command(const ArenaArgs& a, bool suite_given) {
       if (option != "--from" && option != "--out")
         throw UsageError(fmt::format("{} does not apply to --from, which runs nothing", option));
   const std::string dir = !a.out.empty() ? a.out : !a.from.empty() ? a.from : "out/arena";
-  std::string runs_path;
+  const std::string runs_path = (a.from.empty() ? dir : a.from) + "/runs.json";
+  Suite suite;
   if (!a.from.empty()) {
-    runs_path = a.from + "/runs.json";
     if (!std::filesystem::is_regular_file(runs_path))
       throw UsageError(fmt::format("--from {}: no runs.json there (write one with `largestep arena "
                                    "--suite NAME --out {}`)",
                                    a.from, a.from));
     if (!a.out.empty()) prepare_output_dir("--out", dir);
   } else {
-    Suite suite = find_suite(a.suite);
+    suite = find_suite(a.suite);
     if (suite.name.rfind("arena", 0) != 0)
       throw UsageError(fmt::format("--suite {}: not an arena suite (arena-quick, arena)", a.suite));
+    a.common.check_safe_applies(suite.experiments);
     for (Experiment& e : suite.experiments) e = a.common.applied_to(std::move(e));
     prepare_output_dir(a.out.empty() ? "the default --out" : "--out", dir);
-    for (const char* file : {"arena.md", "arena.json"}) check_output("--out", dir + "/" + file);
-    run_suite_into(suite, dir, a.certificate, "arena");
-    runs_path = dir + "/runs.json";
   }
-  const std::vector<Input> inputs = {{"--from", runs_path}};
+  // Before any work; the tables may not overwrite the runs.json they are made from.
+  std::vector<Input> inputs;
+  if (!a.from.empty()) inputs.push_back({"--from", runs_path});
   for (const char* file : {"arena.md", "arena.json"}) check_output("--out", dir + "/" + file, inputs);
+  if (a.from.empty()) run_suite_into(suite, dir, a.certificate, "arena");
   const theory::ArenaTable table = theory::tabulate_arena(read_json_file(runs_path), runs_path);
   const std::string markdown = theory::arena_markdown(table);
   emit(dir + "/arena.json", theory::arena_json(table).dump(1) + "\n");

@@ -1,6 +1,7 @@
 #include "arena_verdicts.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "fit.h"
+#include "largestep/core/registry.h"
 #include "largestep/core/silver.h"
 
 namespace largestep::theory {
@@ -153,7 +155,91 @@ std::vector<Verdict> failures_per_method(const ArenaTable& t) {
   return out;
 }
 
+std::vector<Verdict> safe_verdicts(const ArenaTable& t) {
+  if (!method_index(t, "safe")) return {};
+  int training = 0;
+  for (const ArenaCell& c : t.cells) training += safe_training_cell(c);
+  const SafeStanding s = safe_standing(t, [](const ArenaCell& c) { return !safe_training_cell(c); });
+  const std::string subject = fmt::format("safe on {} held-out cells", s.cells);
+  const std::string wins = fmt::format(
+      "fewest no-oracle passes (or tied) in {} of {} cells{}", s.no_oracle_wins, s.cells,
+      s.lost.empty() ? "" : fmt::format("; beaten in {}", fmt::join(s.lost, ", ")));
+  const std::string within = fmt::format(
+      "within 2x of the best method in {} of {} cells, {} failed; worst ratio {:.3g} ({})",
+      s.within_twice, s.cells, s.failures, s.worst_ratio, s.worst_cell);
+  const std::string bar_1 =
+      "no more passes than the best no-oracle method (silver, adgd, armijo) in >= 80% of the cells "
+      "it was not tuned on";
+  const std::string bar_2 =
+      "within 2x of the best method overall (oracles included) in every such cell, never "
+      "diverging or failing to settle";
+  if (s.cells == 0) {
+    const std::string why =
+        training > 0 ? fmt::format("all {} cells with safe are its training cells (safe-train)", training)
+                     : "no cell has safe beside a no-oracle method";
+    return {inconclusive("A5", "safe", wins, bar_1, why), inconclusive("A5", "safe", within, bar_2, why)};
+  }
+  return {verdict_from(5 * s.no_oracle_wins >= 4 * s.cells, "A5", subject, wins, bar_1,
+                       "safe needs no more passes than the field's best no-oracle method in at "
+                       "least 80% of the held-out cells",
+                       "safe needs more passes than the field's best no-oracle method in more "
+                       "than 20% of the held-out cells"),
+          verdict_from(s.within_twice == s.cells && s.failures == 0, "A5", subject, within, bar_2,
+                       "safe stays within 2x of the best method in every held-out cell",
+                       "safe is more than 2x the best method, or failed, in some held-out cell")};
+}
+
 }  // namespace
+
+bool safe_training_cell(const ArenaCell& cell) {
+  for (const Experiment& e : find_suite("safe-train").experiments)
+    if (e.dataset == cell.dataset) return true;
+  return false;
+}
+
+SafeStanding safe_standing(const ArenaTable& t,
+                           const std::function<bool(const ArenaCell&)>& counted) {
+  SafeStanding s;
+  const std::optional<std::size_t> safe = method_index(t, "safe");
+  if (!safe) return s;
+  for (const ArenaCell& c : t.cells) {
+    if (!counted(c)) continue;
+    std::string listing;
+    const auto field = fewest(t, c, kNoOracleField, listing);
+    if (field.first.empty()) continue;
+    std::int64_t overall = field.second;
+    for (const ArenaEntry& e : c.entries)
+      if (e.method != "safe" && e.passes && !e.passes->lower_bound &&
+          e.termination != "diverged" && e.termination != "non_finite")
+        overall = std::min(overall, e.passes->value);
+    ++s.cells;
+    const ArenaEntry& e = c.entries[*safe];
+    const std::string cell = fmt::format("{} {:.0e}", c.label, c.lambda);
+    const bool failed = !e.skipped.empty() || !e.passes || e.passes->lower_bound ||
+                        e.termination == "diverged" || e.termination == "non_finite";
+    const double ratio = failed ? std::numeric_limits<double>::infinity()
+                                : static_cast<double>(e.passes->value) /
+                                      static_cast<double>(std::max<std::int64_t>(overall, 1));
+    if (ratio > s.worst_ratio || s.worst_cell.empty()) {
+      s.worst_ratio = ratio;
+      s.worst_cell = cell;
+    }
+    if (failed) {
+      ++s.failures;
+      s.lost.push_back(fmt::format("{} (safe failed, {} {})", cell, field.first, field.second));
+      continue;
+    }
+    s.within_twice += ratio <= 2;
+    s.log_ratio_sum += std::log(static_cast<double>(e.passes->value) /
+                                static_cast<double>(std::max<std::int64_t>(field.second, 1)));
+    if (e.passes->value <= field.second)
+      ++s.no_oracle_wins;
+    else
+      s.lost.push_back(
+          fmt::format("{} (safe {}, {} {})", cell, e.passes->value, field.first, field.second));
+  }
+  return s;
+}
 
 double silver_exponent() { return std::log(2.0) / std::log(1 + std::sqrt(2.0)); }
 
@@ -182,7 +268,8 @@ double block_polynomial_max(const std::vector<double>& steps, double kappa, int 
 
 std::vector<Verdict> judge_arena(const ArenaTable& t) {
   std::vector<Verdict> out{silver_quadratic()};
-  for (auto part : {silver_slopes(t), constants_against_field(t), failures_per_method(t)})
+  for (auto part : {silver_slopes(t), constants_against_field(t), failures_per_method(t),
+                    safe_verdicts(t)})
     out.insert(out.end(), part.begin(), part.end());
   return out;
 }

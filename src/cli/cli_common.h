@@ -27,6 +27,7 @@ void add_sweep_command(CLI::App& app, Action& action);
 void add_reference_command(CLI::App& app, Action& action);
 void add_verify_command(CLI::App& app, Action& action);
 void add_arena_command(CLI::App& app, Action& action);
+void add_tune_safe_command(CLI::App& app, Action& action);
 void add_bifurcation_command(CLI::App& app, Action& action);
 void add_score_command(CLI::App& app, Action& action);
 void add_methods_command(CLI::App& app, Action& action);

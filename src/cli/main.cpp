@@ -43,6 +43,7 @@ int run(int argc, char** argv) {
   cli::add_reference_command(app, action);
   cli::add_verify_command(app, action);
   cli::add_arena_command(app, action);
+  cli::add_tune_safe_command(app, action);
   cli::add_bifurcation_command(app, action);
   cli::add_score_command(app, action);
   cli::add_methods_command(app, action);

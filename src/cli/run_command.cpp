@@ -75,6 +75,11 @@ std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome
   out += fmt::format("steps to eps first hit {}, settled {} (eps = {:.3g}){}\n", r.first_hit.str(),
                      r.settled.str(), spec.options.eps, censoring_note(r));
   out += gap_line(r);
+  if (spec.solver == SolverKind::safe)
+    out += fmt::format("safe         {}; {} rollbacks; {} Hessian-vector products; {}\n",
+                       spec.options.safe.str(), r.rollbacks, r.evaluations.hessian_products,
+                       r.certified_stop ? "stopped on |grad f|^2/(2 lambda) <= eps"
+                                        : "did not stop on its own bound");
   out += fmt::format("increases    {} (above {} ulps of f){}\n", r.increases,
                      spec.options.increase_tolerance_ulps,
                      r.last_increase ? fmt::format(", last at step {}", *r.last_increase) : "");
@@ -98,6 +103,8 @@ int run_command(const RunArgs& a) {
   if (a.has_trace_every && !a.has_trace)
     throw UsageError("--trace-every applies only with --trace FILE");
   spec.options.trace_every = a.trace_every;
+  if (a.common.safe_given() && spec.solver != SolverKind::safe)
+    throw UsageError(fmt::format("--safe applies to --solver safe only, not {}", a.solver));
   if (a.has_eta) {
     spec.eta = check_positive("--eta", a.eta);
   } else if (a.has_rule) {

@@ -57,6 +57,7 @@ std::vector<Experiment> jobs_from_flags(const SweepArgs& a) {
   std::vector<Experiment> jobs;
   for (const double lambda : parse_positive_list("--lambdas", a.lambdas))
     for (const RunSpec& s : specs) jobs.push_back(make_experiment("", a.data, lambda, s));
+  a.common.check_safe_applies(jobs);
   return jobs;
 }
 
@@ -83,6 +84,7 @@ int suite_command(const SweepArgs& a) {
   Suite suite = find_suite(a.suite);
   if (!a.has("--out") || a.out == "-")
     throw UsageError("--suite writes a directory: give --out DIR (runs.json, runs.csv, traces/)");
+  a.common.check_safe_applies(suite.experiments);
   for (Experiment& e : suite.experiments) e = a.common.applied_to(std::move(e));
   run_suite_into(suite, a.out, a.certificate, "sweep");
   return 0;

@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <utility>
 
 #include "largestep/core/descent.h"
@@ -33,11 +32,9 @@ class ArmijoStep {
   bool diverging(std::int64_t t, double, double gap) { return divergence_(t, gap); }
   Scalar step(const LogisticObjective<Scalar>& f, std::int64_t, Scalar value, Vector<Scalar>& w,
               Vector<Scalar>& grad, Evaluations& evaluations) {
-    using std::abs;
     const double g2 = static_cast<double>(grad.squaredNorm());
     const double v = static_cast<double>(value);
-    const double rounding =
-        tolerance_ulps_ * static_cast<double>(std::numeric_limits<Scalar>::epsilon()) * abs(v);
+    const double rounding = increase_tolerance<Scalar>(v, tolerance_ulps_);
     double eta = 2 * eta_;
     Scalar trial_value(0);
     for (int halvings = 0;; ++halvings, eta /= 2) {

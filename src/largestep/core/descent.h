@@ -7,7 +7,10 @@
 //   Scalar step(const LogisticObjective<Scalar>& f, std::int64_t t, Scalar value,
 //               Vector<Scalar>& w, Vector<Scalar>& grad, Evaluations& evaluations);
 // where step() takes f(w_t) and grad f(w_t), leaves w_{t+1} in w and grad f(w_{t+1}) in grad,
-// returns f(w_{t+1}) and counts every evaluation it made.
+// returns f(w_{t+1}) and counts every evaluation it made. A Stepper may also have
+//   bool certified(const Vector<Scalar>& grad) const;  // its own proof that w_t is within eps
+//   std::int64_t rollbacks() const;                    // returns to an earlier iterate
+// the first stopping the run (RunTracker::certify), the second reported in the result.
 #pragma once
 
 #include <algorithm>
@@ -52,6 +55,13 @@ class GapDivergence {
   double limit_ = 0;
 };
 
+// The result with the stepper's rollbacks, when it makes any.
+template <class Stepper>
+SolverResult with_rollbacks(SolverResult result, const Stepper& stepper) {
+  if constexpr (requires { stepper.rollbacks(); }) result.rollbacks = stepper.rollbacks();
+  return result;
+}
+
 // Runs the method from w (in: w_0; out: the last iterate) and measures gaps against f_star, each
 // with its error bound (solver.h). `meter` hears the progress (solver_progress.h); the default
 // costs nothing.
@@ -68,14 +78,17 @@ SolverResult descend(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>
   for (std::int64_t t = 0;; ++t) {
     const double w_norm = static_cast<double>(w.norm());
     if (!isfinite(value) || !grad.allFinite())
-      return tracker.finish(Termination::non_finite, t, NAN, w_norm);
-    const std::optional<Termination> stop =
+      return with_rollbacks(tracker.finish(Termination::non_finite, t, NAN, w_norm), stepper);
+    std::optional<Termination> stop =
         tracker.next(t, value, value_error(static_cast<double>(value), w_norm), options.max_steps,
                      [&] { return stepper.diverging(t, w_norm, tracker.so_far().final_gap); });
+    if constexpr (requires { stepper.certified(grad); })
+      if (!stop && stepper.certified(grad) && tracker.certify()) stop = Termination::converged;
     observe_step(observe, options, t, stop.has_value(), tracker.so_far(), grad, w);
     if (stop) {
       meter.last(t, tracker.so_far());
-      return tracker.finish(*stop, t, static_cast<double>(grad.norm()), w_norm);
+      return with_rollbacks(tracker.finish(*stop, t, static_cast<double>(grad.norm()), w_norm),
+                            stepper);
     }
     meter.step(t, tracker.so_far());
     value = stepper.step(f, t, value, w, grad, tracker.evaluations());

@@ -68,7 +68,7 @@ Problem make_problem(Dataset<double> data, double lambda,
                      const ReferenceSolver& solve_reference = compute_reference_double,
                      Certifier certifier = plain_certificate);
 
-enum class SolverKind { gd, nesterov, silver, adgd, armijo, polyak };  // the table's order
+enum class SolverKind { gd, nesterov, silver, adgd, armijo, polyak, safe };  // the table's order
 enum class Precision { single, dual };  // float, double
 
 std::string to_string(SolverKind s);

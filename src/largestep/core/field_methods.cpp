@@ -4,6 +4,7 @@
 #include "largestep/core/armijo.h"
 #include "largestep/core/descent.h"
 #include "largestep/core/polyak.h"
+#include "largestep/core/safe.h"
 #include "largestep/core/silver.h"
 
 namespace largestep {
@@ -15,6 +16,7 @@ auto make_step(const LogisticObjective<Scalar>& f, double f_star, const SolverOp
   if constexpr (M == FieldMethod::adgd) return AdgdStep<Scalar>(f, options);
   if constexpr (M == FieldMethod::armijo) return ArmijoStep<Scalar>(f, options);
   if constexpr (M == FieldMethod::polyak) return PolyakStep<Scalar>(f_star, options);
+  if constexpr (M == FieldMethod::safe) return SafeStep<Scalar>(f, options);
 }
 
 }  // namespace
@@ -49,6 +51,7 @@ LARGESTEP_FIELD_METHOD(FieldMethod::silver)
 LARGESTEP_FIELD_METHOD(FieldMethod::adgd)
 LARGESTEP_FIELD_METHOD(FieldMethod::armijo)
 LARGESTEP_FIELD_METHOD(FieldMethod::polyak)
+LARGESTEP_FIELD_METHOD(FieldMethod::safe)
 #undef LARGESTEP_FIELD_METHOD
 
 }  // namespace largestep

@@ -127,6 +127,14 @@ constexpr Method kMethods[] = {
      .factory = SolverFactory{run_field_method<FieldMethod::polyak, float>,
                               run_field_method<FieldMethod::polyak, double>},
      .default_rule = "classical"},
+    {.name = "safe",
+     .description = "GD warming up from eta = 1/L_s to cap * 2/lambda_max(hess f(w_t)) (Lanczos), "
+                    "rolling back on a rise above f(w_0) or a stall, stopping on |g|^2/(2 "
+                    "lambda) <= eps; settings --safe",
+     .label = "safe",
+     .factory = SolverFactory{run_field_method<FieldMethod::safe, float>,
+                              run_field_method<FieldMethod::safe, double>},
+     .default_rule = "classical"},
 };
 
 // The rows of one kind are contiguous: rules, then solvers.

@@ -34,13 +34,14 @@ constexpr Method kRealSizeMethods[] = {
 };
 
 // The arena: the paper's rules and Nesterov beside the field's other answers (silver, adgd,
-// armijo, polyak), every one on every (dataset, lambda) cell.
+// armijo, polyak) and safe large-stepsize GD, every one on every (dataset, lambda) cell.
 constexpr Method kArenaMethods[] = {
     {"classical", SolverKind::gd},       {"s2", SolverKind::gd},
     {"s3", SolverKind::gd},              {"loc", SolverKind::gd},
     {"best", SolverKind::gd},            {"classical", SolverKind::nesterov},
     {"classical", SolverKind::silver},   {"fixed:eta=1e-10", SolverKind::adgd},
     {"classical", SolverKind::armijo},   {"classical", SolverKind::polyak},
+    {"classical", SolverKind::safe},
 };
 
 // S4 and S9 look at the edge-of-stability phase, which only large stepsizes have: those runs
@@ -151,7 +152,7 @@ std::vector<Suite> build_suites() {
   // = 1e-2 .. 1e-6 and a fashion pair at 1e-2 and 1e-3 (12,000 x 784, 7 ms a step: classical GD
   // at 1e-4 passed 5 minutes and 46,000 steps with the gap still at 1e-6).
   Suite arena_quick{"arena-quick",
-                    "the stepsize arena: paper rules, Nesterov, silver, adgd, armijo, polyak on "
+                    "the stepsize arena: paper rules, Nesterov, silver, adgd, armijo, polyak, safe on "
                     "hard (gamma = 0.1) and digits:0v8, lambda = 1e-2 .. 1e-4; seconds",
                     {},
                     false};
@@ -160,8 +161,8 @@ std::vector<Suite> build_suites() {
     add_sweep(arena_quick, label, spec, log_spaced_lambdas(2, 4, 1), 2'000'000, kArenaMethods,
               false);
   Suite arena{"arena",
-              "the stepsize arena: paper rules, Nesterov, silver, adgd, armijo, polyak on hard "
-              "(gamma = 0.1), planted (200 x 10), digits:0v8, breast_cancer, heart_scale at "
+              "the stepsize arena: paper rules, Nesterov, silver, adgd, armijo, polyak, safe on "
+              "hard (gamma = 0.1), planted (200 x 10), digits:0v8, breast_cancer, heart_scale at "
               "lambda = 1e-2 .. 1e-6 and fashion:1v8 at 1e-2 and 1e-3; tens of minutes",
               {},
               false};
@@ -173,13 +174,27 @@ std::vector<Suite> build_suites() {
     add_sweep(arena, label, spec, log_spaced_lambdas(2, 6, 1), 20'000'000, kArenaMethods, false);
   add_sweep(arena, "fashion1v8", "fashion:1v8", log_spaced_lambdas(2, 3, 1), 1'000'000,
             kArenaMethods, false);
+  // What `largestep tune-safe` chooses the defaults of the solver safe on: datasets that no other
+  // suite of the arena holds, so that the arena judges safe on cells it was not tuned on.
+  Suite safe_train{"safe-train",
+                   "the arena's methods on the training cells of the solver safe: hard (gamma = "
+                   "0.2), planted (500 x 20, seed 7), digits:1v7 at lambda = 1e-2 .. 1e-5",
+                   {},
+                   false};
+  for (const auto& [label, spec] :
+       {std::pair{"hard0.2", "hard:gamma=0.2"},
+        std::pair{"planted500", "planted:d=20,gamma=0.05,n=500,seed=7"},
+        std::pair{"digits1v7", "digits:1v7"}})
+    add_sweep(safe_train, label, spec, log_spaced_lambdas(2, 5, 1), 20'000'000, kArenaMethods,
+              false);
   return {quick,
           paper,
           figures_suite(quick, "quick"),
           figures_suite(paper, "paper"),
           std::move(real_size),
           std::move(arena_quick),
-          std::move(arena)};
+          std::move(arena),
+          std::move(safe_train)};
 }
 
 std::vector<std::string> canonical(std::initializer_list<std::string_view> specs) {

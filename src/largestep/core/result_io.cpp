@@ -74,6 +74,7 @@ const std::vector<std::string> kRunColumns = {
     "horizon",        "termination", "steps",     "first_hit",       "first_hit_at_least",
     "settled",        "settled_at_least", "passes",  "passes_at_least",
     "gradient_evaluations", "value_evaluations", "hessian_products",
+    "rollbacks",      "certified_stop", "safe_settings",
     "final_gap",      "gap_bound",   "gap_floor",
     "final_value",    "increases",
     "last_increase",  "seconds",    "f_star",     "eta_loc",         "smoothness",
@@ -114,6 +115,10 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
       {"gradient_evaluations", r.evaluations.gradients},
       {"value_evaluations", r.evaluations.values},
       {"hessian_products", r.evaluations.hessian_products},
+      {"rollbacks", r.rollbacks},
+      {"certified_stop", r.certified_stop},
+      {"safe_settings", spec.solver == SolverKind::safe ? nlohmann::json(spec.options.safe.str())
+                                                        : nlohmann::json(nullptr)},
       {"increases", r.increases},
       {"last_increase", optional_value(r.last_increase)},
       {"seconds", r.seconds},

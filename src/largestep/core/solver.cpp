@@ -52,6 +52,7 @@ void SolverOptions::validate() const {
   if (!(reference_bracket >= 0) || !std::isfinite(reference_bracket))
     fail("reference_bracket", reference_bracket, "a finite number >= 0");
   if (!(eta_loc > 0)) fail("eta_loc", eta_loc, "a positive number (infinite when not known)");
+  safe.validate();
 }
 
 }  // namespace largestep

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "largestep/core/safe_settings.h"
 #include "largestep/kernel/dataset.h"
 
 namespace largestep {
@@ -51,6 +52,7 @@ struct SolverOptions {
   // gap that sat below eps can still escape. Such a run never stops early and its settled count is
   // only a lower bound, however long it stayed below eps.
   double eta_loc = std::numeric_limits<double>::infinity();
+  SafeSettings safe;  // the solver `safe` only (safe.h)
 
   // Throws std::invalid_argument naming the field, its value and the violated constraint.
   void validate() const;
@@ -97,6 +99,11 @@ struct SolverResult {
   std::optional<double> final_grad_norm, final_w_norm;
   std::int64_t increases = 0;                  // count of f(w_{t+1}) > f(w_t) above tolerance
   std::optional<std::int64_t> last_increase;  // the t of the last such w_t
+  // Returns to an earlier iterate (the solver `safe` rolls back to its best checkpoint).
+  std::int64_t rollbacks = 0;
+  // The run stopped on its own proof that the gap is within eps, ||grad f||^2 / (2 lambda) <= eps
+  // (the solver `safe`), with the measured gap agreeing: no f* and no confirmation window.
+  bool certified_stop = false;
   double seconds = 0;                          // wall time of the whole solve
 };
 
@@ -134,6 +141,14 @@ void observe_step(Observer& observe, const SolverOptions& options, std::int64_t 
   }
 }
 
+// An increase of f(w) in Scalar arithmetic counts only above this many ulps of |f(w)|: below it
+// the two values are not told apart (SolverOptions::increase_tolerance_ulps).
+template <class Scalar, class Wide>
+Wide increase_tolerance(const Wide& value, double ulps) {
+  using std::abs;
+  return Wide(ulps) * Wide(std::numeric_limits<Scalar>::epsilon()) * abs(value);
+}
+
 // The precision gaps are measured in: double for float and double runs (a float f* would hide
 // gaps below 1e-7 f*), the run's own type for multiprecision runs.
 template <class Scalar>
@@ -162,7 +177,8 @@ class RunTracker {
   bool record(std::int64_t t, const Scalar& f_t, double value_error) {
     const Wide value(f_t);
     const Wide gap = value - f_star_;
-    if (t > 0 && value - previous_ > increase_tolerance(previous_)) {
+    if (t > 0 && value - previous_ >
+                     increase_tolerance<Scalar>(previous_, options_.increase_tolerance_ulps)) {
       ++result_.increases;
       result_.last_increase = t;
     }
@@ -224,6 +240,15 @@ class RunTracker {
     return result_;
   }
 
+  // The solver proved w_t (the iterate just recorded) within eps without f*: the run stops there
+  // as converged, its streak confirmed by the proof instead of the window, when the measured gap
+  // agrees (a streak is open) and the run stops when settled at all. Returns whether it stops.
+  bool certify() {
+    if (!options_.stop_when_settled || unstable_ || streak_start_ < 0) return false;
+    result_.certified_stop = true;
+    return true;
+  }
+
   const SolverResult& so_far() const { return result_; }
   // The solver counts each evaluation here as it makes it, before recording the iterate's value.
   Evaluations& evaluations() { return result_.evaluations; }
@@ -238,16 +263,11 @@ class RunTracker {
   // Whether the current streak, which started at streak_start_, has lasted the settle window at t.
   bool confirmed(std::int64_t t) const {
     if (streak_start_ < 0) return false;
+    if (result_.certified_stop) return true;
     const double window =
         std::max<double>(static_cast<double>(options_.settle_min_steps),
                          options_.settle_fraction * static_cast<double>(streak_start_));
     return static_cast<double>(t - streak_start_) >= window;
-  }
-
-  Wide increase_tolerance(const Wide& value) const {
-    using std::abs;
-    return Wide(options_.increase_tolerance_ulps) * Wide(std::numeric_limits<Scalar>::epsilon()) *
-           abs(value);
   }
 
   const SolverOptions& options_;

@@ -73,6 +73,28 @@ std::vector<SuiteRun> run_suite(const Suite& suite, ProblemCache& problems,
   return runs;
 }
 
+nlohmann::json suite_run_record(const SuiteRun& r, ProblemCache& problems) {
+  const Experiment& e = r.experiment;
+  nlohmann::json record;
+  if (r.outcome) {
+    record = run_record(problems.get(e.dataset, e.lambda), e.spec, *r.outcome);
+  } else {
+    record = {{"dataset", e.dataset},
+              {"lambda", e.lambda},
+              {"solver", to_string(e.spec.solver)},
+              {"rule", e.spec.rule ? e.spec.rule->str() : fmt::format("fixed:eta={}", *e.spec.eta)},
+              {"scalar", to_string(e.spec.precision)},
+              {"eps", e.spec.options.eps},
+              {"horizon", e.spec.options.max_steps},
+              {"skipped", r.skipped}};
+    add_provenance(record);
+  }
+  record["experiment"] = e.name;
+  record["method"] = e.method();
+  record["trace"] = nullptr;
+  return record;
+}
+
 void write_suite_runs(const std::string& dir, const Suite& suite, const std::vector<SuiteRun>& runs,
                       ProblemCache& problems) {
   std::filesystem::create_directories(std::filesystem::path(dir) / "traces");
@@ -84,23 +106,7 @@ void write_suite_runs(const std::string& dir, const Suite& suite, const std::vec
   for (std::size_t k = 0; k < runs.size(); ++k) {
     const SuiteRun& r = runs[k];
     const Experiment& e = r.experiment;
-    nlohmann::json record;
-    if (r.outcome) {
-      record = run_record(problems.get(e.dataset, e.lambda), e.spec, *r.outcome);
-    } else {
-      record = {{"dataset", e.dataset},
-                {"lambda", e.lambda},
-                {"solver", to_string(e.spec.solver)},
-                {"rule", e.spec.rule ? e.spec.rule->str() : fmt::format("fixed:eta={}", *e.spec.eta)},
-                {"scalar", to_string(e.spec.precision)},
-                {"eps", e.spec.options.eps},
-                {"horizon", e.spec.options.max_steps},
-                {"skipped", r.skipped}};
-      add_provenance(record);
-    }
-    record["experiment"] = e.name;
-    record["method"] = e.method();
-    record["trace"] = nullptr;
+    nlohmann::json record = suite_run_record(r, problems);
     if (r.outcome && e.keep_trace) {
       std::string trace = trace_csv_header();
       for (const TracePoint& p : r.trace) trace += trace_csv_row(p);

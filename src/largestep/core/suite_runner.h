@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ using RunProgress = std::function<void(std::size_t done, std::size_t total, cons
 // `progress` hears each finished run, `status` how the current one stands (solver_progress.h).
 std::vector<SuiteRun> run_suite(const Suite& suite, ProblemCache& problems,
                                 const RunProgress& progress = {}, const RunStatusSink& status = {});
+
+// The run's record in runs.json, its trace null (write_suite_runs names the trace file).
+nlohmann::json suite_run_record(const SuiteRun& run, ProblemCache& problems);
 
 // Writes DIR/runs.json, DIR/runs.csv and DIR/traces/ (see above), creating DIR.
 void write_suite_runs(const std::string& dir, const Suite& suite, const std::vector<SuiteRun>& runs,
