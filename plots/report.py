@@ -19,6 +19,7 @@ from html import escape
 from urllib.parse import quote
 
 import arena
+import fig_arena
 import fig_bifurcation
 import fig_convergence
 import fig_kernels
@@ -40,7 +41,7 @@ FIGURES = (("fig1_convergence.png", fig_convergence), ("fig2_steps_vs_eta.png", 
            ("fig3_scaling.png", fig_scaling), ("fig4_phase.png", fig_phase),
            ("fig5_bifurcation.png", fig_bifurcation), ("fig6_kernels.png", fig_kernels),
            ("fig7_population.png", fig_population), ("fig8_peers.png", fig_peers),
-           ("fig9_time_to_eps.png", fig_time_to_eps))
+           ("fig9_time_to_eps.png", fig_time_to_eps), ("fig10_arena.png", fig_arena))
 VERDICT_COLUMNS = ("claim", "dataset", "measured", "predicted", "verdict", "reason")
 PEER_COLUMNS = ("method", "dataset", "lambda", "final_gap", "seconds", "iterations", "status")
 # The main job's paper profile also compares the peers on real-size data, in its own directory.

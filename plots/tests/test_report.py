@@ -108,11 +108,14 @@ class ReportTest(unittest.TestCase):
 
     def test_seven_figures_and_a_progress_line_each_without_peers(self):
         self.assertEqual(len(self.page.images), 7)
-        self.assertEqual(self.log.count("report: figure "), 8)  # 7 drawn, figure 9 not drawn
+        # 7 drawn, figures 9 (time to eps) and 10 (the arena) not drawn
+        self.assertEqual(self.log.count("report: figure "), 9)
         self.assertIn("report: figure 9 not drawn: ", self.log)
+        self.assertIn("report: figure 10 not drawn: ", self.log)
         self.assertIn("peer comparison (LIBLINEAR, scikit-learn, numpy) was not run",
                       self.page.text)
         self.assertIn("<h3>Figure 9</h3><p>Not drawn: ", self.page.text)
+        self.assertIn("<h3>Figure 10</h3><p>Not drawn: ", self.page.text)
 
     def test_summary_counts_and_verdict_table_come_first(self):
         self.assertIn("3 pass, 1 fail, 2 inconclusive", self.page.text)
@@ -182,6 +185,7 @@ class ReportTest(unittest.TestCase):
         findings = [(cls, cells) for cls, cells in page.rows if cells and cells[0] == "A1"]
         self.assertEqual(len(findings), 1)
         self.assertEqual(findings[0][0], "pass")
+        self.assertIn("figures/fig10_arena.png", page.images)
         with open(os.path.join(data, "arena", "arena.json"), "w", encoding="utf-8") as f:
             f.write('{"methods": [], "cells": 3, "slopes": []}')
         with self.assertRaises(ResultError) as e:
