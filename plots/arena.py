@@ -54,6 +54,14 @@ def load_arena(data_dir):
     return doc
 
 
+def load_if_run(data_dir):
+    """The arena document, or None when the arena did not run."""
+    try:
+        return load_arena(data_dir)
+    except NotInData:
+        return None
+
+
 def oracle_free(doc):
     """The names of the methods needing no oracle, in the file's order."""
     return [m["name"] for m in doc["methods"] if not m["oracles"]]
