@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """The HTML report: the answer (computed from the data) and a table of contents, the verdict
 table, every figure with a two-line caption computed from the data, the stepsize arena and the
-peer comparison when they ran, the environment, and links to every data file (a runner's
-traces/ directory as one line pointing at the runs.json that names its files).
+peer comparison when they ran (methods x cells), the environment, and links to every data file
+(a runner's traces/ directory as one line pointing at the runs.json that names its files).
 
     report.py --data DATA_DIR --out REPORT_DIR
 
@@ -31,6 +31,7 @@ import fig_scaling
 import fig_steps_vs_eta
 import fig_time_to_eps
 import headline
+import peer_table
 from html_links import check_links
 from kernels import load_kernels
 from results import (FIGURE_RUNS, RUNS_JSON, TRACE_PREFIX, TRACES, NotInData, ResultError,
@@ -45,7 +46,6 @@ FIGURES = (("fig1_convergence.png", fig_convergence), ("fig2_steps_vs_eta.png", 
            ("fig7_population.png", fig_population), ("fig8_peers.png", fig_peers),
            ("fig9_time_to_eps.png", fig_time_to_eps), ("fig10_arena.png", fig_arena))
 VERDICT_COLUMNS = ("claim", "dataset", "measured", "predicted", "verdict", "reason")
-PEER_COLUMNS = ("method", "dataset", "lambda", "final_gap", "seconds", "iterations", "status")
 # The main job's paper profile also compares the peers on real-size data, in its own directory.
 PEERS_REAL_SIZE = "peers-real-size"
 KERNEL_CONTEXT = ("flavour", "compiler", "cpu", "commit", "hardware_threads")
@@ -113,16 +113,18 @@ def peers_section(peers, real_size=None):
         return ("<p>The peer comparison (LIBLINEAR, scikit-learn, numpy) was not run: the data "
                 "directory has no peers.csv or peers_trace.csv.</p>")
 
-    def cell(value):
-        return "" if value is None else f"{value:.4g}" if isinstance(value, float) else value
+    def tables(p, source):
+        return (table(*peer_table.matrix(p)) +
+                f"\n<details><summary>One row per method, dataset and lambda ({source})"
+                "</summary>\n" + table(peer_table.LONG_COLUMNS, peer_table.long_rows(p)) +
+                "</details>")
 
-    def rows(p):
-        return [{c: cell(r[c]) for c in PEER_COLUMNS} for r in p.rows]
-
-    parts = [table(PEER_COLUMNS, rows(peers))]
+    parts = ["<p>Per method (rows) and (dataset, lambda) cell (columns): the wall time of the "
+             "whole fit (data loaded, median of the repeats) and the final gap f(w) - f*, then "
+             "the status when it is not converged.</p>", tables(peers, "peers.csv")]
     if real_size is not None:
         parts += [f"<h3>Real-size data ({PEERS_REAL_SIZE}/)</h3>",
-                  table(PEER_COLUMNS, rows(real_size))]
+                  tables(real_size, f"{PEERS_REAL_SIZE}/peers.csv")]
     return "\n".join(parts)
 
 

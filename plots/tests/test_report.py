@@ -1,6 +1,6 @@
 """The HTML report: it opens with the answer computed from the data and a table of contents,
 every link resolves, the verdict table comes first and is coloured by verdict, text is escaped,
-the optional arena and peer comparison are reported either way, and a broken
+the optional arena and peer comparison are reported either way (methods x cells), and a broken
 data directory is an error naming the file."""
 
 import csv
@@ -197,6 +197,28 @@ class ReportTest(unittest.TestCase):
         self.assertIn("figures/fig8_peers.png", page.images)
         self.assertIn("sklearn-lbfgs", page.text)
         self.assertTrue(any(h.startswith("../elsewhere/") for h in page.links))
+        # Methods (rows) x (dataset, lambda) cells (columns), in peers.csv's order: time and
+        # gap, the status unless converged, nothing where a method has no record.
+        planted = "planted:d=10,gamma=0.05,n=200,seed=1"
+        self.assertIn("<tr><th>method</th><th>hard:gamma=0.1 lambda=0.0001</th>"
+                      f"<th>{planted} lambda=0.001</th></tr>", page.text)
+        matrix = [cells for _, cells in page.rows if len(cells) == 3]
+        self.assertEqual(matrix, [["liblinear", "0.0021 s, gap 3.1e-09", "failed"],
+                                  ["sklearn-lbfgs", "0.015 s, gap 8.7e-09", ""],
+                                  ["numpy-gd", "0.041 s, gap 9.6e-09", ""],
+                                  ["largestep", "0.0003 s, gap 5.7e-09",
+                                   "0.0009 s, gap 2.4e-05; max_iter"]])
+        # The long list, one row per record of peers.csv, is kept in a collapsed block after it.
+        with open(os.path.join(data, "peers.csv"), newline="", encoding="utf-8") as f:
+            records = list(csv.DictReader(f))
+        long_rows = [cells for _, cells in page.rows if len(cells) == 7]
+        self.assertEqual([(c[0], c[1], c[6]) for c in long_rows],
+                         [(r["method"], r["dataset"], r["status"]) for r in records])
+        details = page.text.index("<details><summary>One row per method, dataset and lambda "
+                                  "(peers.csv)</summary>")
+        self.assertLess(page.text.index("<td>0.0009 s, gap 2.4e-05; max_iter</td>"), details)
+        self.assertLess(details, page.text.index("<td>100000</td>"))
+        self.assertLess(page.text.index("<td>100000</td>"), page.text.index("</details>"))
 
     def test_paper_profile_files_give_figure_9_and_the_real_size_peer_table(self):
         data = support.copy_data(os.path.join(self.scratch.name, "paper_data"), peers=True,
