@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 import support
+import arena
 import headline
 import report
 from html_links import check_links
@@ -366,8 +367,8 @@ class ReportTest(unittest.TestCase):
 
 
 class AnswerTest(unittest.TestCase):
-    """The answer's lines on arena documents edited in memory: a method the fixture lacks,
-    counts cut off by the horizon, no classical method."""
+    """The answer's lines and the arena's table on arena documents edited: a method the fixture
+    lacks, counts cut off by the horizon, no classical method."""
 
     def setUp(self):
         self.checker = load_verdicts(support.FIXTURES)
@@ -391,6 +392,14 @@ class AnswerTest(unittest.TestCase):
         hard, digits = headline.acceleration(self.doc)
         self.assertIn("needing no oracle: adgd 133, 20.9x.", hard)  # safe's bound 5000 > 133
         self.assertIn(f"needing no oracle: safe 100, {5635 / 100:.1f}x.", digits)
+
+    def test_the_arena_table_shows_a_method_without_slopes(self):
+        rows = {r["method"]: r for r in arena.passes_rows(self.doc)}
+        columns = arena.columns(self.doc)
+        self.assertEqual([rows[support.SAFE][c] for c in columns[1:]],
+                         ["30", "skipped", ">4999", "diverged", "70", "100", "", ""])
+        self.assertIn("<td>safe</td><td>30</td><td>skipped</td>",
+                      report.table(columns, rows.values()))
 
     def test_a_bound_makes_the_ratio_a_lower_bound_or_leaves_the_fewest_open(self):
         cell = self.doc["cells"][2]  # hard0.1 at 1e-4
