@@ -8,6 +8,7 @@ from results import NotInData, ResultError, is_number, read_json
 
 ARENA_DIR = "arena"
 ARENA_JSON = "arena.json"
+FAILED = ("diverged", "non_finite")  # terminations with no count to show or compare
 
 
 def load_arena(data_dir):
@@ -53,13 +54,56 @@ def load_arena(data_dir):
     return doc
 
 
+def load_if_run(data_dir):
+    """The arena document, or None when the arena did not run."""
+    try:
+        return load_arena(data_dir)
+    except NotInData:
+        return None
+
+
+def oracle_free(doc):
+    """The names of the methods needing no oracle, in the file's order."""
+    return [m["name"] for m in doc["methods"] if not m["oracles"]]
+
+
+def run_of(cell, method):
+    """The cell's run of the method, or None when the cell has none."""
+    return next((r for r in cell["runs"] if r["method"] == method), None)
+
+
+def count(run):
+    """(passes, lower_bound) of a run that counted passes: lower_bound when the horizon cut it
+    off (passes_at_least, the count is at least that); None when there is no run, it was
+    skipped, diverged or went non-finite."""
+    if run is None or "skipped" in run or run["termination"] in FAILED:
+        return None
+    if run["passes"] is not None:
+        return run["passes"], False
+    return run["passes_at_least"], True
+
+
+def fewest(cell, methods):
+    """The methods (of those named) with the fewest measured passes in the cell, and that count:
+    ([name, ...], passes), ties all named; ([], None) when none has a measured count, or when a
+    lower bound below the fewest measured count leaves the fastest open."""
+    counts = [(m, count(run_of(cell, m))) for m in methods]
+    measured = [(m, c[0]) for m, c in counts if c is not None and not c[1]]
+    if not measured:
+        return [], None
+    least = min(p for _, p in measured)
+    if any(c is not None and c[1] and c[0] < least for _, c in counts):
+        return [], None
+    return [m for m, p in measured if p == least], least
+
+
 def cell_text(run):
     """What a cell shows: passes, '>N' when the count is more than N, or why there is none."""
     if run is None:
         return ""
     if "skipped" in run:
         return "skipped"
-    if run["termination"] in ("diverged", "non_finite"):
+    if run["termination"] in FAILED:
         return run["termination"]
     # As StepCount::str() and the arena's own tables: at least N is "more than N - 1".
     return str(run["passes"]) if run["passes"] is not None else f">{run['passes_at_least'] - 1}"
@@ -72,10 +116,11 @@ def passes_rows(doc):
     rows = []
     for m in methods:
         name = m["name"] + (f" * ({m['oracles']})" if m["oracles"] else "")
-        row = {"method": name}
+        # A method without a slope entry for a dataset shows an empty slope.
+        row = dict.fromkeys(columns(doc), "")
+        row["method"] = name
         for cell in doc["cells"]:
-            run = next((r for r in cell["runs"] if r["method"] == m["name"]), None)
-            row[cell_heading(cell)] = cell_text(run)
+            row[cell_heading(cell)] = cell_text(run_of(cell, m["name"]))
         for s in doc["slopes"]:
             if s.get("method") == m["name"]:
                 slope = s.get("slope")

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""The HTML report: the verdict table, every figure with a two-line caption computed from the
-data, the peer comparison when it ran, the environment, and links to every data file (a runner's
-traces/ directory as one line pointing at the runs.json that names its files).
+"""The HTML report: the answer (computed from the data) and a table of contents, the verdict
+table, every figure with a two-line caption computed from the data, the stepsize arena and the
+peer comparison when they ran (methods x cells), the environment, and links to every data file
+(a runner's traces/ directory as one line pointing at the runs.json that names its files).
 
     report.py --data DATA_DIR --out REPORT_DIR
 
@@ -19,6 +20,7 @@ from html import escape
 from urllib.parse import quote
 
 import arena
+import fig_arena
 import fig_bifurcation
 import fig_convergence
 import fig_kernels
@@ -28,21 +30,22 @@ import fig_population
 import fig_scaling
 import fig_steps_vs_eta
 import fig_time_to_eps
+import headline
+import peer_table
 from html_links import check_links
 from kernels import load_kernels
 from results import (FIGURE_RUNS, RUNS_JSON, TRACE_PREFIX, TRACES, NotInData, ResultError,
                      data_files)
 from solver_runs import (load_bifurcation, load_methods, load_peers, load_run_records,
                          load_run_table, load_traced_runs)
-from verdicts import VERDICT_VALUES, load_verdicts
+from verdicts import VERDICT_VALUES, failing, load_verdicts
 
 FIGURES = (("fig1_convergence.png", fig_convergence), ("fig2_steps_vs_eta.png", fig_steps_vs_eta),
            ("fig3_scaling.png", fig_scaling), ("fig4_phase.png", fig_phase),
            ("fig5_bifurcation.png", fig_bifurcation), ("fig6_kernels.png", fig_kernels),
            ("fig7_population.png", fig_population), ("fig8_peers.png", fig_peers),
-           ("fig9_time_to_eps.png", fig_time_to_eps))
+           ("fig9_time_to_eps.png", fig_time_to_eps), ("fig10_arena.png", fig_arena))
 VERDICT_COLUMNS = ("claim", "dataset", "measured", "predicted", "verdict", "reason")
-PEER_COLUMNS = ("method", "dataset", "lambda", "final_gap", "seconds", "iterations", "status")
 # The main job's paper profile also compares the peers on real-size data, in its own directory.
 PEERS_REAL_SIZE = "peers-real-size"
 KERNEL_CONTEXT = ("flavour", "compiler", "cpu", "commit", "hardware_threads")
@@ -50,7 +53,8 @@ STYLE = """body{font-family:sans-serif;max-width:72em;margin:1em auto;padding:0 
 table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}
 td,th{border:1px solid #bbb;padding:0.2em 0.4em;text-align:left;vertical-align:top}
 tr.pass{background:#e3f4e6} tr.fail{background:#fbdcdc} tr.inconclusive{background:#fff2c6}
-figure{margin:1.5em 0} img{max-width:100%} figcaption{font-size:0.9em}"""
+figure{margin:1.5em 0} img{max-width:100%} figcaption{font-size:0.9em}
+div.answer{border:2px solid #4a7;background:#f3faf5;padding:0.2em 1em;margin:1em 0}"""
 
 
 def href(path, out_dir):
@@ -72,11 +76,11 @@ def summary(doc):
     counts = doc["counts"]
     total = sum(counts[v] for v in VERDICT_VALUES)
     seconds = f" in {doc['seconds']:.1f} s" if doc.get("seconds") is not None else ""
-    failing = [f"{v['claim']} ({v['dataset']})" for v in doc["verdicts"] if v["verdict"] == "fail"]
+    failed = failing(doc["verdicts"])
     env = doc["environment"]
     text = (f"The {doc['suite']} suite checked {total} claims{seconds}: {counts['pass']} pass, "
             f"{counts['fail']} fail, {counts['inconclusive']} inconclusive. ")
-    text += f"Failing: {', '.join(failing)}. " if failing else "Nothing failed. "
+    text += f"Failing: {', '.join(failed)}. " if failed else "Nothing failed. "
     text += (f"Commit {env.get('commit', '?')}, {env.get('compiler', '?')}, flavour "
              f"{env.get('flavour', '?')}, {env.get('cpu', '?')}.")
     return f"<p>{escape(text)}</p>"
@@ -109,24 +113,24 @@ def peers_section(peers, real_size=None):
         return ("<p>The peer comparison (LIBLINEAR, scikit-learn, numpy) was not run: the data "
                 "directory has no peers.csv or peers_trace.csv.</p>")
 
-    def cell(value):
-        return "" if value is None else f"{value:.4g}" if isinstance(value, float) else value
+    def tables(p, source):
+        return (table(*peer_table.matrix(p)) +
+                f"\n<details><summary>One row per method, dataset and lambda ({source})"
+                "</summary>\n" + table(peer_table.LONG_COLUMNS, peer_table.long_rows(p)) +
+                "</details>")
 
-    def rows(p):
-        return [{c: cell(r[c]) for c in PEER_COLUMNS} for r in p.rows]
-
-    parts = [table(PEER_COLUMNS, rows(peers))]
+    parts = ["<p>Per method (rows) and (dataset, lambda) cell (columns): the wall time of the "
+             "whole fit (data loaded, median of the repeats) and the final gap f(w) - f*, then "
+             "the status when it is not converged.</p>", tables(peers, "peers.csv")]
     if real_size is not None:
         parts += [f"<h3>Real-size data ({PEERS_REAL_SIZE}/)</h3>",
-                  table(PEER_COLUMNS, rows(real_size))]
+                  tables(real_size, f"{PEERS_REAL_SIZE}/peers.csv")]
     return "\n".join(parts)
 
 
-def arena_section(data_dir):
+def arena_section(doc):
     """The stepsize arena's passes table (arena/arena.json), or why there is none."""
-    try:
-        doc = arena.load_arena(data_dir)
-    except NotInData:
+    if doc is None:
         return ("<p>The stepsize arena was not run: the data directory has no "
                 f"{arena.ARENA_DIR}/{arena.ARENA_JSON}.</p>")
     return (f"<p>Passes over the data to eps per method and (dataset, lambda) cell, suite "
@@ -176,6 +180,13 @@ def data_links(data_dir, out_dir, files):
     return "<ul>\n" + "\n".join(html for _, html in sorted(entries)) + "\n</ul>"
 
 
+def contents(sections):
+    """The table of contents: a link to every section's heading."""
+    links = "".join(f'<li><a href="#{anchor}">{escape(heading)}</a></li>'
+                    for anchor, heading, _ in sections)
+    return f'<nav id="contents"><b>Contents</b><ol>{links}</ol></nav>'
+
+
 def build(data_dir, out_dir, log=sys.stderr):
     """Writes out_dir/index.html and its figures; returns the index path."""
     if not os.path.isdir(data_dir):
@@ -185,7 +196,7 @@ def build(data_dir, out_dir, log=sys.stderr):
     kernel_files = load_kernels(data_dir)
     peers = load_peers(data_dir)
     peers_real_size = load_peers(os.path.join(data_dir, PEERS_REAL_SIZE))
-    arena_html = arena_section(data_dir)  # validated before the figures too
+    arena_doc = arena.load_if_run(data_dir)  # validated before the figures too
     # Every required file is validated before the first (slow) figure is drawn: both runner
     # directories (the claim suite's and the figures'), every trace their records name, the
     # traced runs of figure 1 and the bifurcation.
@@ -197,13 +208,16 @@ def build(data_dir, out_dir, log=sys.stderr):
     load_methods(data_dir)
     os.makedirs(os.path.join(out_dir, "figures"), exist_ok=True)
     title = f"largestep report: {doc['suite']} suite"
-    body = [f"<h1>{escape(title)}</h1>", summary(doc), "<h2>Verdicts</h2>",
-            table(VERDICT_COLUMNS, doc["verdicts"], row_class=lambda v: v["verdict"]),
-            "<h2>Figures</h2>", *figures(data_dir, out_dir, peers, log),
-            "<h2>Stepsize arena</h2>", arena_html,
-            "<h2>Peer comparison</h2>", peers_section(peers, peers_real_size),
-            "<h2>Environment</h2>", environment(doc, kernel_files),
-            "<h2>Data files</h2>", data_links(data_dir, out_dir, files)]
+    sections = (("verdicts", "Verdicts", summary(doc) + "\n" +
+                 table(VERDICT_COLUMNS, doc["verdicts"], row_class=lambda v: v["verdict"])),
+                ("figures", "Figures", "\n".join(figures(data_dir, out_dir, peers, log))),
+                ("arena", "Stepsize arena", arena_section(arena_doc)),
+                ("peers", "Peer comparison", peers_section(peers, peers_real_size)),
+                ("environment", "Environment", environment(doc, kernel_files)),
+                ("data", "Data files", data_links(data_dir, out_dir, files)))
+    body = [f"<h1>{escape(title)}</h1>", headline.answer(doc, arena_doc), contents(sections),
+            *(f'<h2 id="{anchor}">{escape(heading)}</h2>\n{html}'
+              for anchor, heading, html in sections)]
     page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n<body>\n"
             + "\n".join(body) + "\n</body></html>\n")

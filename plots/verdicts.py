@@ -45,6 +45,11 @@ def load_verdicts(data_dir):
     return doc
 
 
+def failing(verdicts):
+    """The failed verdicts of a list (the checker's or the arena's), as 'CLAIM (DATASET)'."""
+    return [f"{v['claim']} ({v['dataset']})" for v in verdicts if v["verdict"] == "fail"]
+
+
 # S10's counts (steps until the held-out risk stays at its target), each with its NAME_at_least
 # (README.md, "Output formats").
 SERIES = (("settled_eta1", "eta = 1"), ("settled_large", "eta = n^(1/3)"),

@@ -1,6 +1,7 @@
 """Shared by the plots tests: paths, the data directory made by the real writers, a scratch copy
 of it, the PNG check."""
 
+import json
 import os
 import shutil
 import sys
@@ -66,3 +67,32 @@ def assert_png(test, path):
         head = f.read(8)
     test.assertEqual(head, PNG_SIGNATURE, path)
     test.assertGreater(os.path.getsize(path), 5000, path)
+
+
+# A method the arena's fixture does not have, added by the tests to show that the figure and the
+# report read the method list from the file: no oracle, one cell each of fewest passes, skipped,
+# cut off by the horizon and diverged (made-up counts, by cell in the fixture's order).
+SAFE = "safe"
+SAFE_RUNS = ({"passes": 30}, {"skipped": "the rule needs a margin the data does not have"},
+             {"passes_at_least": 5000, "termination": "max_steps"},
+             {"passes": 12, "termination": "diverged"}, {"passes": 70}, {"passes": 100})
+
+
+def add_safe(data_dir):
+    """Adds the method SAFE (no oracle) and its SAFE_RUNS to DATA_DIR/arena/arena.json; returns
+    the edited document."""
+    path = os.path.join(data_dir, "arena", "arena.json")
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    doc["methods"].append({"name": SAFE, "oracles": ""})
+    for cell, edit in zip(doc["cells"], SAFE_RUNS, strict=True):
+        run = {"method": SAFE, **edit}
+        if "skipped" not in run:
+            run.setdefault("termination", "converged")
+            run.setdefault("passes", None)
+            run.setdefault("passes_at_least", None)
+            run.update(settled=None, settled_at_least=None, seconds=1e-5)
+        cell["runs"].append(run)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+    return doc

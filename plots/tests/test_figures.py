@@ -12,6 +12,7 @@ import unittest
 from unittest import mock
 
 import support
+import fig_arena
 import fig_bifurcation
 import fig_convergence
 import fig_kernels
@@ -47,9 +48,81 @@ class FigureTest(unittest.TestCase):
         png = os.path.join(cls.tmp, "out", (name or module.__name__) + ".png")
         return module.draw(data, png), png
 
-    def scratch_data(self, name, peers=False, time_to_eps=False):
+    def scratch_data(self, name, peers=False, time_to_eps=False, arena=False):
         return support.copy_data(os.path.join(self.tmp, name), peers=peers,
-                                 time_to_eps=time_to_eps)
+                                 time_to_eps=time_to_eps, arena=arena)
+
+    def draw_kept(self, module, data, name):
+        """Draws the figure, keeping (axes title, [(line label, line style, open marker)]) per
+        panel and the figure legend's texts as they were when it was saved."""
+        kept = {"panels": [], "legend": []}
+
+        def keep(fig, out_png, rect=None):
+            for ax in fig.axes:
+                kept["panels"].append((ax.get_title(), [
+                    (line.get_label(), line.get_linestyle(),
+                     line.get_markerfacecolor() == "none")
+                    for line in ax.get_lines()]))
+            kept["legend"] += [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+            return save(fig, out_png, rect)
+
+        save = figure.save
+        with mock.patch.object(figure, "save", keep):
+            caption, png = self.draw(module, data, name)
+        return caption, png, kept
+
+    def test_arena_figure_has_a_panel_per_dataset_and_dashes_the_oracle_methods(self):
+        data = self.scratch_data("with_arena", arena=True)
+        with open(os.path.join(data, "arena", "arena.json"), encoding="utf-8") as f:
+            doc = json.load(f)
+        caption, png, kept = self.draw_kept(fig_arena, data, "arena")
+        support.assert_png(self, png)
+        labels = list(dict.fromkeys(c["label"] for c in doc["cells"]))
+        self.assertEqual([title for title, _ in kept["panels"]], labels)
+        oracle = {m["name"] for m in doc["methods"] if m["oracles"]}
+        free = {m["name"] for m in doc["methods"] if not m["oracles"]}
+        self.assertTrue(oracle and free)
+        for title, lines in kept["panels"]:
+            with self.subTest(panel=title):
+                self.assertEqual({label for label, style, _ in lines if style == "--"}, oracle)
+                self.assertEqual({label for label, style, _ in lines if style == "-"}, free)
+                self.assertEqual(len(lines), len(doc["methods"]))  # no bound, nothing omitted
+        for m in doc["methods"]:
+            self.assertIn(m["name"] + (f" ({m['oracles']})" if m["oracles"] else ""),
+                          kept["legend"])
+        self.assertIn("Every run is drawn", caption.what)
+        self.assertIn("0 count(s) cut off by the horizon", caption.what)
+        # The fixture's fewest passes at each dataset's largest kappa, from the file.
+        for label in labels:
+            cell = max((c for c in doc["cells"] if c["label"] == label), key=lambda c: c["kappa"])
+            best = min(cell["runs"], key=lambda r: r["passes"])
+            self.assertIn(f"{label} (kappa {cell['kappa']:.3g}): {best['method']} "
+                          f"{best['passes']}", caption.look)
+
+    def test_arena_figure_marks_bounds_open_and_names_the_runs_it_leaves_out(self):
+        # A method the fixture lacks (support.add_safe): read from the file like every other.
+        data = self.scratch_data("with_arena_safe", arena=True)
+        doc = support.add_safe(data)
+        caption, png, kept = self.draw_kept(fig_arena, data, "arena_safe")
+        support.assert_png(self, png)
+        safe = {title: [(label, style, open_) for label, style, open_ in lines
+                        if label.lstrip("_").startswith(support.SAFE)]
+                for title, lines in kept["panels"]}
+        hard, digits = (c["label"] for c in (doc["cells"][0], doc["cells"][3]))
+        # hard: two measured counts (a solid line) and one bound (an open marker, no line);
+        # digits: two measured counts, the diverged run not drawn.
+        self.assertEqual(safe[hard], [(support.SAFE, "-", False),
+                                      (f"_{support.SAFE} at least", "None", True)])
+        self.assertEqual(safe[digits], [(support.SAFE, "-", False)])
+        self.assertIn("1 count(s) cut off by the horizon", caption.what)
+        self.assertIn(f"Not drawn: {support.SAFE} at hard0.1 1e-03 (skipped); "
+                      f"{support.SAFE} at digits0v8 1e-02 (diverged).", caption.what)
+        self.assertIn("2 run(s) not drawn", kept["legend"])
+        self.assertIn(support.SAFE, kept["legend"])
+
+    def test_arena_figure_without_the_arena_is_not_in_data(self):
+        with self.assertRaises(NotInData):
+            fig_arena.draw(self.data, os.path.join(self.tmp, "a.png"))
 
     def test_every_figure_writes_a_png_with_a_two_line_caption(self):
         for module, (caption, png) in self.drawn.items():
