@@ -8,6 +8,7 @@
 
 #include "theory/arena.h"
 #include "theory/arena_verdicts.h"
+#include "theory/safe_tuning.h"
 #include "cli_runner.h"
 
 namespace largestep::theory {
@@ -145,6 +146,68 @@ TEST(ArenaVerdicts, ConstantsAgainstTheFieldPerCellAndFailuresPerMethod) {
   EXPECT_TRUE(contains(md, "### Findings"));
   EXPECT_TRUE(contains(md, "max\\|p\\|")) << md;  // bars inside a cell are escaped
   EXPECT_EQ(arena_json(t).at("verdicts").size(), t.verdicts.size());
+}
+
+// Cells on `dataset` at lambda 10^-k, k = 1..5: adgd 100, silver 300, armijo 200, polyak 60 and
+// safe as given (a number, or "diverged").
+nlohmann::json safe_runs(const std::string& dataset, const std::vector<nlohmann::json>& safe) {
+  nlohmann::json runs = nlohmann::json::array();
+  for (std::size_t k = 0; k < safe.size(); ++k) {
+    const double lambda = std::pow(10.0, -static_cast<double>(k + 1));
+    for (const auto& [method, passes] : {std::pair<std::string, nlohmann::json>{"adgd", 100},
+                                         {"silver", 300}, {"armijo", 200}, {"polyak", 60},
+                                         {"safe", safe[k]}}) {
+      nlohmann::json r = record("x", lambda, method, passes.is_number() ? passes : nlohmann::json(150));
+      r["dataset"] = dataset;
+      if (!passes.is_number()) r["termination"] = passes;
+      runs.push_back(r);
+    }
+  }
+  return {{"suite", "test"}, {"runs", runs}};
+}
+
+// A5: safe at or below the best no-oracle method in >= 80% of the held-out cells, and within 2x
+// of the best method (polyak, an oracle, here) in every one; never on its training cells.
+TEST(ArenaVerdicts, SafeIsJudgedOnHeldOutCellsAgainstTheBar) {
+  const auto a5 = [](const nlohmann::json& doc) {
+    const ArenaTable t = tabulate_arena(doc, "r");
+    const std::vector<const Verdict*> v = of_claim(t, "A5");
+    EXPECT_EQ(v.size(), 2u);
+    return std::make_pair(v.at(0)->outcome, v.at(1)->outcome);
+  };
+  // 4 of 5 at or below adgd's 100, all within 120 = 2 x 60.
+  EXPECT_EQ(a5(safe_runs("hard:gamma=0.1", {90, 100, 100, 80, 110})),
+            std::make_pair(Outcome::pass, Outcome::pass));
+  // 3 of 5: below 80%; one at 130 > 2 x 60.
+  EXPECT_EQ(a5(safe_runs("hard:gamma=0.1", {90, 100, 100, 130, 110})),
+            std::make_pair(Outcome::fail, Outcome::fail));
+  // A diverged run fails the second bar however the others did.
+  EXPECT_EQ(a5(safe_runs("hard:gamma=0.1", {90, 100, 100, 80, "diverged"})).second, Outcome::fail);
+  // The same numbers on a dataset of safe-train: inconclusive, it was tuned there.
+  EXPECT_EQ(a5(safe_runs("hard:gamma=0.2", {90, 100, 100, 80, 110})),
+            std::make_pair(Outcome::inconclusive, Outcome::inconclusive));
+  const ArenaTable t = tabulate_arena(safe_runs("hard:gamma=0.1", {90, 100, 100, 130, 110}), "r");
+  const SafeStanding s = safe_standing(t, [](const ArenaCell&) { return true; });
+  EXPECT_EQ(s.cells, 5);
+  EXPECT_EQ(s.no_oracle_wins, 3);
+  EXPECT_EQ(s.within_twice, 4);
+  EXPECT_DOUBLE_EQ(s.worst_ratio, 130.0 / 60);
+  EXPECT_NEAR(s.log_ratio_sum, std::log(0.9 * 1.3 * 1.1), 1e-12);
+}
+
+TEST(SafeTuning, TheDefaultsAreAPointOfTheGridAndTheRankingFollowsTheBar) {
+  const std::vector<SafeSettings> grid = safe_grid();
+  EXPECT_EQ(grid.size(), 192u);
+  EXPECT_EQ(std::count_if(grid.begin(), grid.end(),
+                          [](const SafeSettings& s) { return s.str() == SafeSettings{}.str(); }),
+            1);
+  SafeTrial failing{{}, {}}, slow{{}, {}}, fast{{}, {}};
+  failing.standing = {.cells = 5, .no_oracle_wins = 5, .within_twice = 5, .failures = 1};
+  slow.standing = {.cells = 5, .no_oracle_wins = 2, .within_twice = 5, .log_ratio_sum = 1};
+  fast.standing = {.cells = 5, .no_oracle_wins = 2, .within_twice = 5, .log_ratio_sum = -1};
+  EXPECT_TRUE(ranks_before(slow, failing));
+  EXPECT_TRUE(ranks_before(fast, slow));
+  EXPECT_FALSE(ranks_before(slow, fast));
 }
 
 }  // namespace

@@ -46,10 +46,10 @@ TEST(CliSuites, ArenaRunsItsSuiteAndTabulatesItAgainFromTheFiles) {
       run_cli("arena --suite arena-quick --max-steps 300 --eps 1e-4 --out " + dir.path("a"));
   ASSERT_EQ(o.code, 0) << o.output;
   const nlohmann::json runs = read(dir.path("a/runs.json")).at("runs");
-  EXPECT_EQ(runs.size(), 60u);
+  EXPECT_EQ(runs.size(), 66u);
   const nlohmann::json table = read(dir.path("a/arena.json"));
   EXPECT_EQ(table.at("cells").size(), 6u);
-  EXPECT_EQ(table.at("methods").size(), 10u);
+  EXPECT_EQ(table.at("methods").size(), 11u);
   std::ifstream md(dir.path("a/arena.md"));
   const std::string first((std::istreambuf_iterator<char>(md)), {});
   EXPECT_TRUE(contains(first, "| silver |")) << first;
@@ -62,6 +62,10 @@ TEST(CliSuites, ArenaRunsItsSuiteAndTabulatesItAgainFromTheFiles) {
   expect_usage_error("arena --suite arena-quick --from " + dir.path("a"), "give one of --suite");
   expect_usage_error("arena --from " + dir.path("nothing"), "no runs.json there");
   expect_usage_error("arena --from " + dir.path("a") + " --eps 1e-3", "--eps does not apply to --from");
+  // The arena's safe runs take --safe; a suite without safe does not.
+  expect_usage_error("arena --suite arena-quick --safe cap=1.5 --out " + dir.path("d"), "cap = 1.5");
+  expect_usage_error("sweep --suite quick --safe cap=0.5 --out " + dir.path("e"),
+                     "--safe applies only to runs of the solver safe");
 }
 
 // verify --suite measures into DIR and judges; verify --data DIR judges the same files again and

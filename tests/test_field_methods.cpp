@@ -1,6 +1,7 @@
-// The field's stepsize methods (silver, adgd, armijo, polyak) against their definitions, each step
-// recomputed independently in long double, and the silver schedule against its worst case on a
-// quadratic; then every method run end to end, with its passes over the data counted.
+// The field's stepsize methods (silver, adgd, armijo, polyak) and safe large-stepsize GD against
+// their definitions, each step recomputed independently (long double; the Hessian's spectrum from
+// the dense matrix), and the silver schedule against its worst case on a quadratic; then every
+// method run end to end, with its passes over the data counted.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "largestep/core/methods.h"
 #include "largestep/core/polyak.h"
 #include "largestep/core/result_io.h"
+#include "largestep/core/safe.h"
 #include "largestep/core/silver.h"
 #include "largestep/data/generators.h"
 #include "theory/arena_verdicts.h"
@@ -165,11 +167,16 @@ TEST(FieldMethods, EverySolverConvergesAndCountsItsPasses) {
       ASSERT_FALSE(r.settled.lower_bound);
       EXPECT_FALSE(r.settled_passes.lower_bound);
       const Evaluations& e = r.evaluations;
-      EXPECT_EQ(e.hessian_products, 0);
+      EXPECT_EQ(e.hessian_products > 0, m.name == "safe");
       if (m.name == "nesterov") {
         EXPECT_EQ(e.values, r.steps + 1);
         EXPECT_EQ(e.gradients, r.steps + 1);
         EXPECT_EQ(r.settled_passes.value, 2 * (r.settled.value + 1));
+      } else if (m.name == "safe") {  // Lanczos' products besides one gradient a step
+        EXPECT_EQ(e.values, 0);
+        EXPECT_EQ(e.gradients, r.steps + 1);
+        EXPECT_GT(r.settled_passes.value, r.settled.value + 1);
+        EXPECT_LE(r.settled_passes.value, r.settled.value + 1 + e.hessian_products);
       } else if (m.name == "armijo") {
         EXPECT_EQ(e.values, 0);
         EXPECT_GE(e.gradients, r.steps + 1);
@@ -189,12 +196,18 @@ TEST(FieldMethods, EverySolverConvergesAndCountsItsPasses) {
 
 // A run cut off by the horizon spends passes it cannot count as reaching eps: the passes are a
 // lower bound beyond all it spent.
+// A run of the solver at the rule classical to eps.
+RunSpec classical_spec(SolverKind solver, double eps) {
+  RunSpec spec;
+  spec.solver = solver;
+  spec.rule = parse_rule("classical");
+  spec.options.eps = eps;
+  return spec;
+}
+
 TEST(FieldMethods, PassesOfACensoredRunAreALowerBound) {
   const Problem problem = make_problem(make_planted({400, 10, 0.05, 3}), 1e-3);
-  RunSpec spec;
-  spec.solver = SolverKind::armijo;
-  spec.rule = parse_rule("classical");
-  spec.options.eps = 1e-12;
+  RunSpec spec = classical_spec(SolverKind::armijo, 1e-12);
   spec.options.max_steps = 5;
   const SolverResult r = run(problem, spec).result;
   EXPECT_TRUE(r.settled.lower_bound);
@@ -216,13 +229,135 @@ TEST(FieldMethods, SolverKindsNameTheirRows) {
   EXPECT_EQ(solver_method(SolverKind::adgd).name, "adgd");
   EXPECT_EQ(solver_method(SolverKind::armijo).name, "armijo");
   EXPECT_EQ(solver_method(SolverKind::polyak).name, "polyak");
-  EXPECT_EQ(solvers().size(), 6u);
+  EXPECT_EQ(solver_method(SolverKind::safe).name, "safe");
+  EXPECT_EQ(solvers().size(), 7u);
 }
 
 TEST(FieldMethods, OnlyPolyakNeedsAnOracle) {
-  for (const char* name : {"silver", "adgd", "armijo"})
+  for (const char* name : {"silver", "adgd", "armijo", "safe"})
     EXPECT_TRUE(find_method(MethodKind::solver, name)->oracles.empty()) << name;
   EXPECT_TRUE(find_method(MethodKind::solver, "polyak")->oracles.contains(Oracle::f_star));
+}
+
+// lambda_max of the Hessian at w, from the dense matrix: independent of Lanczos and of
+// hessian_times.
+double top_eigenvalue(const SmallProblem& p, const Vector<double>& w) {
+  return Eigen::SelfAdjointEigenSolver<Matrix<double>>(p.f.hessian(w), Eigen::EigenvaluesOnly)
+      .eigenvalues()
+      .maxCoeff();
+}
+
+SolverOptions safe_options(double eta, SafeSettings settings) {
+  SolverOptions o = with_eta(eta);
+  o.safe = settings;
+  return o;
+}
+
+// With as many Lanczos steps as dimensions the estimate is lambda_max itself: each step is
+// eta_t = min(warmup eta_{t-1}, cap * 2 / lambda_max(hess f(w_t))) from eta_0 = min(eta, cap)
+// (estimated every step here), and f never rises above f(w_0), so nothing rolls back.
+TEST(Safe, StepsWarmUpToTheLocalStabilityLimit) {
+  const SmallProblem p;
+  const double eta0 = 1 / p.f.smoothness();
+  SafeStep<double> step(p.f, safe_options(eta0, {2, 0.9, 1, 8, 1000}));
+  Vector<double> w = Vector<double>::Zero(p.data.d()), grad;
+  Evaluations counts;
+  double value = evaluate(p.f, w, grad, counts);
+  double eta = eta0;
+  bool capped = false;
+  for (int t = 0; t < 40; ++t) {
+    const Vector<double> before = w, g = grad;
+    const double limit = 0.9 * 2 / top_eigenvalue(p, w);
+    eta = std::min(t == 0 ? eta : 2 * eta, limit);
+    capped = capped || eta == limit;
+    value = step.step(p.f, t, value, w, grad, counts);
+    EXPECT_NEAR(step.eta(), eta, 1e-9 * eta) << t;
+    EXPECT_TRUE((w - (before - eta * g)).norm() <= 1e-9 * eta * g.norm()) << t;
+    EXPECT_NEAR(value, p.f.value(w), 1e-14 * std::abs(value)) << t;
+  }
+  EXPECT_TRUE(capped);  // the warm-up reached the cap
+  EXPECT_EQ(step.rollbacks(), 0);
+  EXPECT_EQ(counts.gradients, 41);
+  EXPECT_GE(counts.hessian_products, 40);  // an estimate a step, up to 8 products each
+  EXPECT_LE(counts.hessian_products, 320);
+}
+
+// One Lanczos step estimates lambda_max by a random Rayleigh quotient, far below it: the cap lets
+// unstable steps through, f rises, and the guard must put back the best iterate seen, its value
+// and gradient bit for bit, and halve the cap; the run still reaches eps.
+TEST(Safe, RollsBackToTheBestIterateAndStillConverges) {
+  const SmallProblem p;
+  SafeStep<double> step(p.f, safe_options(1 / p.f.smoothness(), {4, 0.99, 50, 1, 5}));
+  Vector<double> w = Vector<double>::Zero(p.data.d()), grad;
+  Evaluations counts;
+  double value = evaluate(p.f, w, grad, counts);
+  const double start = value;
+  double best = value;
+  Vector<double> best_w = w;
+  std::int64_t rollbacks = 0;
+  for (int t = 0; t < 400; ++t) {
+    value = step.step(p.f, t, value, w, grad, counts);
+    if (step.rollbacks() > rollbacks) {
+      rollbacks = step.rollbacks();
+      EXPECT_EQ(value, best) << t;
+      EXPECT_TRUE(w == best_w) << t;
+      EXPECT_TRUE(grad == p.f.gradient(w)) << t;
+    } else if (value < best) {
+      best = value;
+      best_w = w;
+    }
+    EXPECT_LE(value, start) << t;  // the guard: no iterate it keeps is above f(w_0)
+  }
+  EXPECT_GT(rollbacks, 0);
+  const Reference ref = compute_reference_double(p.data, p.lambda);
+  EXPECT_LT(value - ref.f_star, 1e-8);
+}
+
+// The stop needs no f*: ||grad f||^2 / (2 lambda) <= eps bounds the gap, and the run ends at the
+// first step where it holds, without the confirmation window; the measured gap agrees.
+TEST(Safe, StopsOnItsOwnBoundWithoutTheWindow) {
+  const Problem problem = make_problem(make_planted({300, 8, 0.05, 11}), 1e-3);
+  RunSpec spec = classical_spec(SolverKind::safe, 1e-9);
+  const SolverResult r = run(problem, spec).result;
+  EXPECT_EQ(r.termination, Termination::converged);
+  EXPECT_TRUE(r.certified_stop);
+  EXPECT_FALSE(r.settled.lower_bound);
+  ASSERT_TRUE(r.final_grad_norm.has_value());
+  EXPECT_LE(*r.final_grad_norm * *r.final_grad_norm / (2 * 1e-3), 1e-9);
+  EXPECT_LE(r.final_gap, 1e-9);
+  // Without the proof the tracker waits for the window: 20 steps at least past the streak's start.
+  EXPECT_LT(r.steps, r.settled.value + 20);
+  // To the horizon it does not stop on it.
+  spec.options.stop_when_settled = false;
+  spec.options.max_steps = r.steps + 30;
+  const SolverResult h = run(problem, spec).result;
+  EXPECT_FALSE(h.certified_stop);
+  EXPECT_EQ(h.steps, r.steps + 30);
+}
+
+TEST(Safe, SettingsParseOverTheDefaultsAndBadOnesAreNamed) {
+  const SafeSettings s = parse_safe_settings("cap=0.5,every=7");
+  EXPECT_EQ(s.cap, 0.5);
+  EXPECT_EQ(s.every, 7);
+  EXPECT_EQ(s.warmup, SafeSettings{}.warmup);
+  EXPECT_EQ(parse_safe_settings(SafeSettings{}.str()).str(), SafeSettings{}.str());
+  const auto fails = [](const char* text, const char* says) {
+    try {
+      parse_safe_settings(text);
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+  };
+  fails("cap=1", "cap = 1 is invalid");
+  fails("cap=0", "cap = 0 is invalid");
+  fails("warmup=0.5", "warmup = 0.5 is invalid");
+  fails("every=0", "every=0 is not in [1, 1e9]");
+  fails("every=1.5", "every=1.5 is not an integer");
+  fails("lanczos=1000", "lanczos = 1000 is invalid");
+  fails("patience", "patience is not key=value");
+  fails("speed=2", "speed=2 has an unknown key");
+  fails("cap=nan", "cap=nan is not a finite number");
 }
 
 }  // namespace

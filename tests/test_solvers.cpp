@@ -446,5 +446,19 @@ TEST(Progress, RunReportsEachSolveOfTheBestGrid) {
     })) << eta;
 }
 
+// A method that varies its stepsize reports its base eta as such; GD's constant eta is its eta.
+TEST(Progress, MethodsThatVaryTheirStepsizeReportABaseEta) {
+  const Problem p = make_problem(make_hard(0.1), 1e-3, compute_reference_double);
+  for (const SolverKind solver : {SolverKind::gd, SolverKind::adgd, SolverKind::safe}) {
+    RunSpec spec;
+    spec.solver = solver;
+    spec.rule = parse_rule("classical");
+    std::vector<RunStatus> heard;
+    run(p, spec, {}, [&heard](const RunStatus& s) { heard.push_back(s); });
+    ASSERT_FALSE(heard.empty());
+    for (const RunStatus& s : heard) EXPECT_EQ(s.eta_is_base, solver != SolverKind::gd);
+  }
+}
+
 }  // namespace
 }  // namespace largestep

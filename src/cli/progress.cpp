@@ -80,8 +80,9 @@ RunStatusSink ProgressDisplays::run(Progress& display, std::string prefix, bool 
   if (!shown_) return {};
   return [&display, prefix = std::move(prefix), ends](const RunStatus& s) {
     display.show(
-        fmt::format("{}: step {} of {}, f = {:.10g}, gap = {:.3g}, eta = {:.4g}, {:.1f} s{}",
-                    prefix, s.t, s.max_steps, s.value, s.gap, s.eta, s.seconds,
+        fmt::format("{}: step {} of {}, f = {:.10g}, gap = {:.3g}, {} = {:.4g}, {:.1f} s{}",
+                    prefix, s.t, s.max_steps, s.value, s.gap, s.eta_is_base ? "base eta" : "eta",
+                    s.eta, s.seconds,
                     s.last ? " (stopped)" : ""),
         ends && (s.t == 0 || s.last));
   };

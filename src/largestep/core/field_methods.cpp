@@ -29,7 +29,7 @@ SolverResult run_field_method(const LogisticObjective<Scalar>& f, double f_star,
   auto step = make_step<M>(f, f_star, options);
   using Step = decltype(step);
   if (progress) {
-    ProgressMeter meter(progress, options);
+    ProgressMeter meter(progress, options, 0.1, true);
     if (trace)
       return descend<Scalar, Step, const TraceCallback&, ProgressMeter&>(f, f_star, options, w,
                                                                          step, trace, meter);

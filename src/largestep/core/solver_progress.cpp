@@ -10,10 +10,11 @@ constexpr std::int64_t kMaxCountdown = std::int64_t{1} << 20;
 }  // namespace
 
 ProgressMeter::ProgressMeter(RunStatusSink sink, const SolverOptions& options,
-                             double period_seconds)
+                             double period_seconds, bool eta_is_base)
     : sink_(std::move(sink)),
       max_steps_(options.max_steps),
       eta_(options.eta),
+      eta_is_base_(eta_is_base),
       period_(std::chrono::duration_cast<clock::duration>(
           std::chrono::duration<double>(period_seconds))) {}
 
@@ -34,7 +35,7 @@ void ProgressMeter::report(std::int64_t t, const SolverResult& so_far, bool last
   reported_once_ = true;
   reported_ = now;
   if (!sink_) return;
-  sink_({t, max_steps_, eta_, so_far.final_value, so_far.final_gap,
+  sink_({t, max_steps_, eta_, eta_is_base_, so_far.final_value, so_far.final_gap,
          std::chrono::duration<double>(now - start_).count(), last});
 }
 

@@ -16,6 +16,7 @@ namespace largestep {
 struct RunStatus {
   std::int64_t t = 0, max_steps = 0;
   double eta = 0;
+  bool eta_is_base = false;  // the method varies its stepsize; eta is where it started
   double value = 0, gap = 0;
   double seconds = 0;  // since the run started
   bool last = false;
@@ -34,7 +35,9 @@ struct NoProgress {
 // pace so far to a quarter of a period's worth of steps (at least 1, at most 2^20).
 class ProgressMeter {
  public:
-  ProgressMeter(RunStatusSink sink, const SolverOptions& options, double period_seconds = 0.1);
+  // `eta_is_base`: the method varies its stepsize around options.eta (silver, adgd, ...).
+  ProgressMeter(RunStatusSink sink, const SolverOptions& options, double period_seconds = 0.1,
+                bool eta_is_base = false);
 
   void step(std::int64_t t, const SolverResult& so_far) {
     if (--countdown_ > 0) return;
@@ -50,6 +53,7 @@ class ProgressMeter {
   RunStatusSink sink_;
   std::int64_t max_steps_;
   double eta_;
+  bool eta_is_base_;
   clock::duration period_;
   clock::time_point start_ = clock::now(), reported_{};
   bool reported_once_ = false;
