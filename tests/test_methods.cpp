@@ -86,7 +86,8 @@ TEST(Methods, OracleSetsAreWhatTheFormulasUse) {
   const std::map<std::string_view, std::set<std::string>> expected = {
       {"classical", {}},     {"s2", {"gamma"}}, {"s3", {"gamma"}}, {"loc", {"eta_loc"}},
       {"best", {"eta_loc"}}, {"fixed", {}},     {"gd", {}},        {"nesterov", {}},
-      {"silver", {}},        {"adgd", {}},      {"armijo", {}},    {"polyak", {"f_star"}}};
+      {"silver", {}},        {"adgd", {}},      {"armijo", {}},    {"polyak", {"f_star"}},
+      {"safe", {}}};
   ASSERT_EQ(expected.size(), methods().size());
   for (const Method& m : methods()) {
     ASSERT_TRUE(expected.contains(m.name)) << m.name;
@@ -162,7 +163,7 @@ TEST(Methods, UnknownNamesAreRejectedWithTheKnownList) {
     parse_solver("sgd");
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "unknown solver 'sgd' (known: gd, nesterov, silver, adgd, armijo, polyak)");
+    EXPECT_STREQ(e.what(), "unknown solver 'sgd' (known: gd, nesterov, silver, adgd, armijo, polyak, safe)");
   }
   EXPECT_EQ(find_method(MethodKind::rule, "gd"), nullptr);  // a solver is not a rule
   EXPECT_EQ(find_method(MethodKind::solver, "classical"), nullptr);
