@@ -15,6 +15,7 @@ packages=(
   python3-sklearn liblinear-tools python3-liblinear dataset-fashion-mnist
   clang libclang-rt-14-dev
   valgrind
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()
