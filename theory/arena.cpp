@@ -43,7 +43,7 @@ std::string count_text(const std::optional<StepCount>& c) { return c ? c->str() 
 std::string entry_text(const ArenaEntry& e, const std::optional<StepCount> ArenaEntry::*count) {
   if (e.method.empty()) return "";
   if (!e.skipped.empty()) return "skipped";
-  if (e.termination == "diverged" || e.termination == "non_finite") return e.termination;
+  if (e.ran_off()) return e.termination;
   return count_text(e.*count);
 }
 
@@ -53,8 +53,6 @@ std::string md_cell(const std::string& text) {
   for (const char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
   return out;
 }
-
-std::string cell_heading(const ArenaCell& c) { return fmt::format("{} {:.0e}", c.label, c.lambda); }
 
 // Rows: methods needing no oracle first, then the oracle ones (marked *).
 std::vector<std::size_t> row_order(const ArenaTable& t) {
@@ -69,7 +67,7 @@ std::vector<std::size_t> row_order(const ArenaTable& t) {
 std::string grid(const ArenaTable& t, const std::string& title,
                  const std::function<std::string(const ArenaEntry&)>& text) {
   std::string out = fmt::format("### {}\n\n| method |", title);
-  for (const ArenaCell& c : t.cells) out += fmt::format(" {} |", cell_heading(c));
+  for (const ArenaCell& c : t.cells) out += fmt::format(" {} |", c.heading());
   out += "\n|---|";
   for (std::size_t k = 0; k < t.cells.size(); ++k) out += "---:|";
   out += "\n";
@@ -83,6 +81,8 @@ std::string grid(const ArenaTable& t, const std::string& title,
 }
 
 }  // namespace
+
+std::string ArenaCell::heading() const { return fmt::format("{} {:.0e}", label, lambda); }
 
 ArenaTable tabulate_arena(const nlohmann::json& doc, const std::string& source) {
   if (!doc.is_object() || !doc.contains("runs") || !doc["runs"].is_array())
@@ -167,7 +167,7 @@ std::string arena_markdown(const ArenaTable& t) {
       "brackets).\n\n",
       t.suite.empty() ? "" : fmt::format(" (suite {})", t.suite));
   out += "| cell | kappa |\n|---|---:|\n";
-  for (const ArenaCell& c : t.cells) out += fmt::format("| {} | {:.4g} |\n", cell_heading(c), c.kappa);
+  for (const ArenaCell& c : t.cells) out += fmt::format("| {} | {:.4g} |\n", c.heading(), c.kappa);
   out += "\n";
   out += grid(t, "Passes to eps", [](const ArenaEntry& e) { return entry_text(e, &ArenaEntry::passes); });
   out += grid(t, "Settled steps", [](const ArenaEntry& e) { return entry_text(e, &ArenaEntry::settled); });
@@ -180,7 +180,7 @@ std::string arena_markdown(const ArenaTable& t) {
     for (const ArenaEntry& e : c.entries)
       if (e.rollbacks > 0)
         rollbacks += fmt::format("{}{} on {}: {}", rollbacks.empty() ? "" : ", ", e.method,
-                                 cell_heading(c), e.rollbacks);
+                                 c.heading(), e.rollbacks);
   out += fmt::format("Rollbacks: {}.\n\n", rollbacks.empty() ? "none" : rollbacks);
   out += "### Slope of passes against kappa (least squares in log-log, measured cells only)\n\n| method |";
   std::vector<std::string> labels;

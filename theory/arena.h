@@ -23,6 +23,9 @@ struct ArenaEntry {
   double seconds = 0;
   std::int64_t rollbacks = 0;  // returns to an earlier iterate (safe)
   std::string skipped;
+
+  // The run diverged or went non-finite: it has no count, whatever its fields say.
+  bool ran_off() const { return termination == "diverged" || termination == "non_finite"; }
 };
 
 struct ArenaCell {
@@ -30,6 +33,8 @@ struct ArenaCell {
   std::string dataset;  // canonical spec
   double lambda = 0, kappa = 0;
   std::vector<ArenaEntry> entries;  // in the order of ArenaTable::methods; missing: method ""
+
+  std::string heading() const;  // "hard0.1 1e-04": how tables and findings name the cell
 };
 
 struct ArenaSlope {

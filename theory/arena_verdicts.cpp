@@ -33,7 +33,7 @@ std::pair<std::string, std::int64_t> fewest(const ArenaTable& t, const ArenaCell
     const std::optional<std::size_t> m = method_index(t, name);
     if (!m) continue;
     const ArenaEntry& e = c.entries[*m];
-    const bool failed = e.termination == "diverged" || e.termination == "non_finite";
+    const bool failed = e.ran_off();
     std::string shown = !e.skipped.empty() ? "skipped"
                         : failed           ? e.termination
                         : !e.passes        ? "-"
@@ -137,12 +137,12 @@ std::vector<Verdict> failures_per_method(const ArenaTable& t) {
       const ArenaEntry& e = c.entries[m];
       if (e.method.empty() || !e.skipped.empty()) continue;
       ++runs;
-      const bool bad = e.termination == "diverged" || e.termination == "non_finite";
+      const bool bad = e.ran_off();
       const bool open = !bad && e.settled && e.settled->lower_bound;
       diverged += bad;
       unsettled += open;
       if (bad || open)
-        where += fmt::format("{}{} {:.0e} ({})", where.empty() ? "" : ", ", c.label, c.lambda,
+        where += fmt::format("{}{} ({})", where.empty() ? "" : ", ", c.heading(),
                              bad ? e.termination : "not settled");
     }
     const std::string measured =
@@ -209,14 +209,12 @@ SafeStanding safe_standing(const ArenaTable& t,
     if (field.first.empty()) continue;
     std::int64_t overall = field.second;
     for (const ArenaEntry& e : c.entries)
-      if (e.method != "safe" && e.passes && !e.passes->lower_bound &&
-          e.termination != "diverged" && e.termination != "non_finite")
+      if (e.method != "safe" && e.passes && !e.passes->lower_bound && !e.ran_off())
         overall = std::min(overall, e.passes->value);
     ++s.cells;
     const ArenaEntry& e = c.entries[*safe];
-    const std::string cell = fmt::format("{} {:.0e}", c.label, c.lambda);
-    const bool failed = !e.skipped.empty() || !e.passes || e.passes->lower_bound ||
-                        e.termination == "diverged" || e.termination == "non_finite";
+    const std::string cell = c.heading();
+    const bool failed = !e.skipped.empty() || !e.passes || e.passes->lower_bound || e.ran_off();
     const double ratio = failed ? std::numeric_limits<double>::infinity()
                                 : static_cast<double>(e.passes->value) /
                                       static_cast<double>(std::max<std::int64_t>(overall, 1));
