@@ -85,6 +85,12 @@ std::string grid(const ArenaTable& t, const std::string& title,
 std::string ArenaCell::heading() const { return fmt::format("{} {:.0e}", label, lambda); }
 
 ArenaTable tabulate_arena(const nlohmann::json& doc, const std::string& source) {
+  ArenaTable t = arena_table(doc, source);
+  t.verdicts = judge_arena(t);
+  return t;
+}
+
+ArenaTable arena_table(const nlohmann::json& doc, const std::string& source) {
   if (!doc.is_object() || !doc.contains("runs") || !doc["runs"].is_array())
     throw std::invalid_argument(fmt::format("{}: not a suite's runs.json (no \"runs\" array)", source));
   ArenaTable t;
@@ -155,7 +161,6 @@ ArenaTable tabulate_arena(const nlohmann::json& doc, const std::string& source) 
       t.slopes.push_back(s);
     }
   }
-  t.verdicts = judge_arena(t);
   return t;
 }
 

@@ -56,6 +56,8 @@ struct ArenaTable {
 // needs (experiment, method, dataset, lambda; passes, settled and smoothness unless skipped).
 // The verdicts are judged too (judge_arena).
 ArenaTable tabulate_arena(const nlohmann::json& runs_document, const std::string& source);
+// The same table without the verdicts (what `tune-safe` ranks settings on, once per setting).
+ArenaTable arena_table(const nlohmann::json& runs_document, const std::string& source);
 
 // Markdown: passes per method (rows; oracle methods marked and listed last) and cell (columns),
 // ">N" for a lower bound and the termination for a run that diverged or went non-finite; then

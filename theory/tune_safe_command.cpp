@@ -55,7 +55,7 @@ int tune_safe_command(const TuneArgs& a) {
       const SuiteRun run{e, largestep::run(e, problems), "", {}};
       doc["runs"].push_back(suite_run_record(run, problems));
     }
-    const theory::ArenaTable table = theory::tabulate_arena(doc, runs_path);
+    const theory::ArenaTable table = theory::arena_table(doc, runs_path);
     trials.push_back({settings, theory::safe_standing(table, [](const theory::ArenaCell&) { return true; })});
     const theory::SafeStanding& s = trials.back().standing;
     progress.update(trials.size(),
