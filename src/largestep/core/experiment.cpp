@@ -41,7 +41,8 @@ template <class Scalar>
 SolverResult solve(const Problem& problem, const Dataset<Scalar>& data, const SolverFactory& solver,
                    SolverOptions options, double momentum, const TraceCallback& trace,
                    const RunStatusSink& progress) {
-  const LogisticObjective<Scalar> f(data, Scalar(problem.lambda));
+  LogisticObjective<Scalar> f(data, Scalar(problem.lambda));
+  f.set_reducer(data_parallel_reducer<Scalar>());
   Vector<Scalar> w = Vector<Scalar>::Zero(data.d());
   options.reference_bracket = reference_error(problem);
   if (solver.unstable_from_eta_loc) options.eta_loc = problem.reference.eta_loc;

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <unistd.h>
 
+#include "largestep/kernel/block_reducer.h"
 #include "largestep/kernel/environment.h"
 
 namespace largestep {
@@ -144,6 +145,9 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
     }
     j["grid"] = grid;
   }
+  // A deterministic reduction leaves no trace: its records are those of one process, bit for bit.
+  if (const BlockReducer<double>* r = data_parallel_reducer<double>(); r && r->mode() == ReduceMode::fast)
+    j["reduce"] = std::string(to_string(ReduceMode::fast));
   add_provenance(j);
   return j;
 }

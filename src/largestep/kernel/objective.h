@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "largestep/kernel/block_reducer.h"
 #include "largestep/kernel/dataset.h"
 #include "largestep/kernel/logistic.h"
 #include "largestep/kernel/threads.h"
@@ -118,6 +119,10 @@ class LogisticObjective {
   Scalar lambda() const { return lambda_; }
   std::ptrdiff_t dim() const { return data_.d(); }
 
+  // Shares value_and_gradient's row blocks of dense data out among processes (block_reducer.h);
+  // null: this process computes them all. The other evaluations are not shared.
+  void set_reducer(const BlockReducer<Scalar>* reducer) { reducer_ = reducer; }
+
   // L(w) = (1/n) sum_i l(z_i), z_i = y_i <x_i, w>: the unregularized loss.
   Scalar loss(const Vec& w) const {
     Scalar sum(0);
@@ -141,29 +146,37 @@ class LogisticObjective {
     const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
     Scalar loss_sum(0);
     grad.setZero(dim());
-    if (blocks <= 1) {
+    if (blocks <= 1 && reducer_ == nullptr) {
       accumulate_rows(0, n, w, loss_sum, grad);
     } else {
-      // The blocks' partial sums are added in block order below, so the result does not depend
-      // on the threads. (Keeping these buffers per thread instead of making them per call added
-      // 5-16% instructions to the float kernel in the count gate, for no measurable gain: the
+      // The blocks' partial sums are added in block order below (or by the reducer, in the same
+      // order across processes), so the result does not depend on the threads or processes.
+      // (Keeping these buffers per thread instead of making them per call added 5-16%
+      // instructions to the float kernel in the count gate, for no measurable gain: the
       // allocations are 1/512 of the rows' work.)
-      Mat partial_grad = Mat::Zero(dim(), blocks);
-      Vec partial_loss = Vec::Zero(blocks);
-      [[maybe_unused]] const int threads = kernel_threads<Scalar>(n * dim(), blocks);
+      const auto [first, last] =
+          reducer_ ? reducer_->my_blocks(blocks) : std::pair<std::ptrdiff_t, std::ptrdiff_t>{0, blocks};
+      Mat partial_grad = Mat::Zero(dim(), last - first);
+      Vec partial_loss = Vec::Zero(last - first);
+      [[maybe_unused]] const int threads =
+          kernel_threads<Scalar>(std::min(n, (last - first) * kRowsPerBlock) * dim(), last - first);
 #if defined(LARGESTEP_HAVE_OPENMP)
 #pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
 #endif
-      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+      for (std::ptrdiff_t b = first; b < last; ++b) {
         Vec g = Vec::Zero(dim());
         Scalar l(0);
         accumulate_rows(b * kRowsPerBlock, std::min(n, (b + 1) * kRowsPerBlock), w, l, g);
-        partial_grad.col(b) = g;
-        partial_loss(b) = l;
+        partial_grad.col(b - first) = g;
+        partial_loss(b - first) = l;
       }
-      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-        loss_sum += partial_loss(b);
-        grad += partial_grad.col(b);
+      if (reducer_) {
+        reducer_->combine(partial_grad, partial_loss, loss_sum, grad);
+      } else {
+        for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+          loss_sum += partial_loss(b);
+          grad += partial_grad.col(b);
+        }
       }
     }
     grad /= Scalar(n);
@@ -412,6 +425,7 @@ class LogisticObjective {
 
   const Dataset<Scalar>& data_;
   Scalar lambda_;
+  const BlockReducer<Scalar>* reducer_ = nullptr;
 };
 
 // Which of LogisticObjective's evaluations computed a value: they add the n loss terms in

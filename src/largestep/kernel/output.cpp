@@ -115,7 +115,28 @@ bool same_file(const std::string& output, const std::string& input) {
   return !ec && same;
 }
 
-OutputFile::OutputFile(std::string path) : path_(std::move(path)) {
+namespace {
+bool g_muted = false;
+long g_writer = 0;  // the process that writes for a muted one
+}  // namespace
+
+void mute_outputs(long writer) {
+  g_muted = true;
+  g_writer = writer;
+}
+
+OutputFile::OutputFile(std::string path) : path_(std::move(path)), muted_(g_muted) {
+  if (muted_) {
+    // The writer's temporary file for this output, by the name it gives it (same sequence of
+    // outputs, same counter), held for the interrupt cleanup only: never written or removed
+    // otherwise. If the writer is killed outright, the signal that ends this process removes it.
+    if (is_standard_output(path_) || g_writer <= 0) return;
+    struct stat existing {};
+    target_ = resolve_output(path_).string();
+    if (::stat(target_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) return;
+    slot_ = claim_slot(fmt::format("{}.tmp.{}.{}", target_, g_writer, g_temporary_counter++));
+    return;
+  }
   if (is_standard_output(path_)) {
     // Text printed through iostreams or stdio before this must come first.
     std::cout.flush();
@@ -151,6 +172,11 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::discard() noexcept {
+  if (muted_) {  // the writer's file is the writer's to remove
+    release_slot(slot_);
+    slot_ = -1;
+    return;
+  }
   if (fd_ >= 0 && fd_ != STDOUT_FILENO) ::close(fd_);
   fd_ = -1;
   if (!temporary_.empty()) ::unlink(temporary_.c_str());
@@ -188,6 +214,7 @@ void OutputFile::flush_buffer() {
 }
 
 void OutputFile::write(std::string_view text) {
+  if (muted_) return;
   if (committed_ || fd_ < 0)
     throw std::logic_error(fmt::format("write to {} after commit or failure", output_name(path_)));
   if (buffer_.size() + text.size() < kBufferSize) {
@@ -203,6 +230,12 @@ void OutputFile::write(std::string_view text) {
 }
 
 void OutputFile::commit() {
+  if (muted_) {
+    release_slot(slot_);
+    slot_ = -1;
+    committed_ = true;
+    return;
+  }
   if (committed_ || fd_ < 0)
     throw std::logic_error(fmt::format("commit of {} twice or after failure", output_name(path_)));
   flush_buffer();

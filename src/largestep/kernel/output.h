@@ -80,6 +80,7 @@ class OutputFile {
   int fd_ = -1;
   int slot_ = -1;  // the interrupt-cleanup slot holding temporary_
   bool committed_ = false;
+  bool muted_ = false;  // mute_outputs() was called before this was opened
 };
 
 // The one-shot form: `content` to `path` under the rules above.
@@ -93,6 +94,14 @@ inline void write_file_atomically(const std::string& path, std::string_view cont
 // Flushes std::cout and C stdio's stdout and throws OutputError ("standard output") if anything
 // printed through them was lost: the check for text that did not go through write_output.
 void finish_standard_output();
+
+// From here on this process writes nothing: every OutputFile and write_output is a no-op that
+// succeeds. For the processes of an mpirun job other than rank 0, which do the same work and
+// leave the writing to it, the process `writer` (rank 0's PID). A muted output still holds the
+// name of the writer's temporary file for it, so that SIGINT, SIGTERM or SIGHUP here remove it
+// too: when the writer is killed outright (SIGKILL), mpirun ends the others by SIGTERM, and
+// they leave no partial file behind.
+void mute_outputs(long writer);
 
 // Installs the SIGINT/SIGTERM/SIGHUP cleanup described above (signals the process ignores stay
 // ignored) and ignores SIGPIPE, so a closed pipe is an EPIPE error of the write rather than a

@@ -1,0 +1,48 @@
+// Data-parallel evaluation across processes: LogisticObjective's blocked sum over rows, with the
+// blocks shared out and their partial sums combined by a BlockReducer. The kernel knows only this
+// interface; the Open MPI implementation lives with the program (src/largestep/processes/processes_mpi.cpp), so the
+// libraries, the tests and the benchmarks never link MPI.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+#include <utility>
+
+#include "largestep/kernel/dataset.h"
+
+namespace largestep {
+
+// How the block partials are combined.
+//  deterministic  in block order, the serial kernel's additions exactly: the result is bitwise
+//                 that of one process, for any number of them
+//  fast           each process adds its own blocks in order, then one MPI_Allreduce: its rounding
+//                 depends on the number of processes (run records say "reduce": "fast")
+enum class ReduceMode { deterministic, fast };
+
+inline std::string_view to_string(ReduceMode mode) {
+  return mode == ReduceMode::fast ? "fast" : "deterministic";
+}
+
+template <class Scalar>
+class BlockReducer {
+ public:
+  virtual ~BlockReducer() = default;
+  virtual ReduceMode mode() const = 0;
+  // The blocks [first, last) of `blocks` whose partial sums this process computes: a contiguous
+  // range, the same on every call with the same count.
+  virtual std::pair<std::ptrdiff_t, std::ptrdiff_t> my_blocks(std::ptrdiff_t blocks) const = 0;
+  // Given this process's partials (column k of `grads` and entry k of `losses` for its block
+  // first + k), sets `loss` and `grad` on every process to the sum over all blocks.
+  virtual void combine(const Matrix<Scalar>& grads, const Vector<Scalar>& losses, Scalar& loss,
+                       Vector<Scalar>& grad) const = 0;
+};
+
+// The reducers of this process's data-parallel runs: null (the default) in a single process and
+// whenever runs are not shared out (a distributed sweep gives each process whole runs).
+template <class Scalar>
+const BlockReducer<Scalar>*& data_parallel_reducer() {
+  static const BlockReducer<Scalar>* reducer = nullptr;
+  return reducer;
+}
+
+}  // namespace largestep
