@@ -126,9 +126,12 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
       {"f_star", problem.reference.f_star},
       {"eta_loc", problem.reference.eta_loc},
       {"smoothness", problem.reference.smoothness},
-      // The certified margin when the run computed the certificate (a rule that needs gamma)
-      // and found the data separable; null otherwise.
-      {"margin", margin_or_null(problem.separability_if_computed())},
+      // The certified margin when this run's rule needs gamma and the data is separable; null
+      // otherwise, also when an earlier run of the problem computed it: a record depends on its
+      // own run only, whatever ran before it in the process.
+      {"margin", spec.rule && rule_needs_gamma(*spec.rule)
+                     ? margin_or_null(problem.separability_if_computed())
+                     : nlohmann::json(nullptr)},
       {"f_star_lower", problem.reference.f_star_lower},
       {"h_min", problem.reference.h_min},
       {"h_max", problem.reference.h_max},
