@@ -18,8 +18,7 @@ std::vector<SuiteRun> run_suite(const Suite&, ProblemCache&, const RunProgress&)
   std::abort();
 }
 
-void write_suite_runs(const std::string&, const Suite&, const std::vector<SuiteRun>&,
-                      ProblemCache&) {
+void write_suite_runs(const std::string&, const Suite&, const std::vector<SuiteRun>&) {
   std::fputs("fuzz_results: write_suite_runs is not part of verify --results\n", stderr);
   std::abort();
 }

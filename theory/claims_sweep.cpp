@@ -149,7 +149,7 @@ void measure_scaling(const CheckContext& ctx, ProblemCache& problems, const std:
         if (done == 1 || done == total || done % 20 == 0)
           ctx.report(fmt::format("scaling: run {} of {} ({})", done, total, r.experiment.name));
       });
-  write_suite_runs(dir, suite, runs, problems);
+  write_suite_runs(dir, suite, runs);
   const ScalingSweep sweep = load_sweep(dir);
   const std::filesystem::path measurements = std::filesystem::path(dir) / "measurements";
   std::filesystem::create_directories(measurements);

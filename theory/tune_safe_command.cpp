@@ -52,7 +52,7 @@ int tune_safe_command(const TuneArgs& a) {
     nlohmann::json doc = baseline;
     for (Experiment e : templates) {
       e.spec.options.safe = settings;
-      const SuiteRun run{e, largestep::run(e, problems), "", {}};
+      const SuiteRun run{e, largestep::run(e, problems), "", "", {}};
       doc["runs"].push_back(suite_run_record(run, problems));
     }
     const theory::ArenaTable table = theory::arena_table(doc, runs_path);

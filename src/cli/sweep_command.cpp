@@ -12,6 +12,7 @@
 #include "largestep/core/registry.h"
 #include "largestep/core/result_io.h"
 #include "largestep/core/suite_runner.h"
+#include "largestep/core/task_sharing.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/data/text.h"
 #include "largestep/reference/certified.h"
@@ -101,29 +102,46 @@ int sweep_command(const SweepArgs& a) {
     return 0;
   }
   if (a.has("--suite")) return suite_command(a);
-  const std::vector<Experiment> jobs = jobs_from_flags(a);
+  Suite jobs{"", "", jobs_from_flags(a), false};
   check_output("--out", a.out, dataset_inputs("--data", a.data));
-  const std::vector<std::string>& columns = kRunColumns;
   const ProgressDisplays displays(a.certificate.progress);
   ProblemCache problems(displays.reference(), a.certificate.certifier(), displays.data());
-  refuse_eps_below_floor(jobs, problems);
+  const bool shared = task_sharing() != nullptr;  // then each run checks its own floor
+  if (!shared) refuse_eps_below_floor(jobs.experiments, problems);
+  Progress progress(jobs.experiments.size(), displays.shown());
+  const std::vector<SuiteRun> runs = run_suite(
+      jobs, problems,
+      [&progress](std::size_t done, std::size_t, const SuiteRun& r) {
+        const Experiment& e = r.experiment;
+        progress.update(done, fmt::format("{} lambda={:.3g} {} {}: {}", e.dataset, e.lambda,
+                                          to_string(e.spec.solver),
+                                          r.outcome ? r.outcome->rule : e.method(),
+                                          r.outcome ? fmt::format("settled {} ({})",
+                                                                  r.outcome->result.settled.str(),
+                                                                  to_string(r.outcome->result.termination))
+                                                    : "skipped: " + r.skipped));
+      },
+      displays.run(progress, "sweep: current run", false));
+  progress.finish();
+  // One process stops at a run that cannot be made (a rule that needs a margin on data not shown
+  // separable), as a usage error; shared among processes, the run's row says why, under
+  // "skipped", and the others stand.
+  std::vector<std::string> columns = kRunColumns;
+  bool any_skipped = false;
+  for (const SuiteRun& r : runs) {
+    if (r.skipped.empty()) continue;
+    if (!shared) throw UsageError(r.skipped);
+    any_skipped = true;
+  }
+  if (any_skipped) columns.push_back("skipped");
   nlohmann::json records = nlohmann::json::array();
   std::string csv = csv_header(columns);
-  Progress progress(jobs.size(), displays.shown());
-  for (std::size_t k = 0; k < jobs.size(); ++k) {
-    const Experiment& job = jobs[k];
-    const RunOutcome outcome =
-        run(job, problems, {},
-            displays.run(progress, fmt::format("[{}/{}] running", k + 1, jobs.size()), false));
-    const nlohmann::json record = run_record(problems.get(job.dataset, job.lambda), job.spec, outcome);
+  for (const SuiteRun& r : runs) {
+    nlohmann::json record = r.record;
+    for (const char* suite_only : {"experiment", "method", "trace"}) record.erase(suite_only);
     csv += csv_row(record, columns);
-    records.push_back(record);
-    progress.update(k + 1, fmt::format("{} lambda={:.3g} {} {}: settled {} ({})", job.dataset,
-                                       job.lambda, to_string(job.spec.solver), outcome.rule,
-                                       outcome.result.settled.str(),
-                                       to_string(outcome.result.termination)));
+    records.push_back(std::move(record));
   }
-  progress.finish();
   emit(a.out, a.format == "json" ? records.dump(2) + "\n" : csv);
   return 0;
 }
@@ -136,7 +154,8 @@ void run_suite_into(const Suite& suite, const std::string& dir, const Certificat
   for (const char* file : {"runs.json", "runs.csv"}) check_output("--out", dir + "/" + file);
   const ProgressDisplays displays(certificate.progress);
   ProblemCache problems(displays.reference(), certificate.certifier(), displays.data());
-  refuse_eps_below_floor(suite.experiments, problems);
+  // Shared among processes, each run checks its own floor (suite_runner.h).
+  if (task_sharing() == nullptr) refuse_eps_below_floor(suite.experiments, problems);
   Progress progress(suite.experiments.size(), displays.shown());
   const std::vector<SuiteRun> runs = run_suite(
       suite, problems,
@@ -148,7 +167,7 @@ void run_suite_into(const Suite& suite, const std::string& dir, const Certificat
       },
       displays.run(progress, command + ": current run", false));
   progress.finish();
-  write_suite_runs(dir, suite, runs, problems);
+  write_suite_runs(dir, suite, runs);
   fmt::print(stderr, "{}: {} runs of suite '{}' written to {}/runs.json, runs.csv and traces/\n",
              command, runs.size(), suite.name, dir);
 }
