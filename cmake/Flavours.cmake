@@ -7,7 +7,9 @@ option(LARGESTEP_NATIVE "Native flavour (-march=native; may use AVX-512)" OFF)
 option(LARGESTEP_OPENMP "OpenMP threads in the data-parallel kernels" OFF)
 option(LARGESTEP_SANITIZE "AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
 option(LARGESTEP_FUZZ "libFuzzer targets in fuzz/ (clang only; implies ASan + UBSan)" OFF)
-option(LARGESTEP_MPI "Open MPI programs in bench/mpi/ (Debian: openmpi-bin, libopenmpi-dev)" OFF)
+option(LARGESTEP_MPI
+       "Open MPI: largestep under mpirun, bench/mpi/ (Debian: openmpi-bin, libopenmpi-dev); off if not found"
+       ON)
 
 add_library(largestep_flags INTERFACE)
 target_compile_options(largestep_flags INTERFACE -Wall -Wextra -Wpedantic)

@@ -1,8 +1,8 @@
 # The house's arrows, checked on the sources: src/ never includes theory/ (theory is built on
 # src, not the other way round), and each library of src/largestep includes only itself and the
-# libraries below it: kernel < data < reference < core. Run as
+# libraries below it: kernel < data < reference < core < processes. Run as
 #   cmake -DSOURCE_DIR=... -P check_layering.cmake
-set(order kernel data reference core)
+set(order kernel data reference core processes)
 set(violations "")
 file(GLOB_RECURSE sources "${SOURCE_DIR}/src/*.h" "${SOURCE_DIR}/src/*.cpp")
 foreach(file IN LISTS sources)

@@ -3,6 +3,8 @@
 // Exit statuses: 0 success; 1 a failure while working (a failed write, a verify claim that fails);
 // 2 a usage error (bad option, number, spec, file or output path), found before any work;
 // 128 + N when ended by signal N (SIGINT: 130, SIGTERM: 143), after removing partial outputs.
+// Under mpirun (ranks.h) a failure that one process meets alone ends the whole job, with a
+// message naming that process's rank.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -14,6 +16,7 @@
 #include "largestep/kernel/dataset.h"
 #include "largestep/kernel/environment.h"
 #include "largestep/kernel/output.h"
+#include "largestep/processes/processes.h"
 
 #ifndef LARGESTEP_VERSION
 #define LARGESTEP_VERSION "unknown"
@@ -68,7 +71,19 @@ int run(int argc, char** argv) {
     cli::emit("-", text.str());
     return 0;
   }
+  // Under mpirun (ranks.h): `run` shares its rows (run_command.cpp), every other command its
+  // suites' runs.
+  if (app.get_subcommand("run")->parsed() == false) share_runs();
   return action();
+}
+
+// A failure: reported once, by rank 0 when every process meets it (before they work together),
+// else by the process that met it, which then ends the whole job.
+int fail(int code, const std::string& message) {
+  using namespace largestep;
+  if (processes_working_together()) abort_processes(code, message);
+  fmt::print(stderr, "largestep: {}\n", message);
+  return finish_processes(code);
 }
 
 }  // namespace
@@ -77,17 +92,21 @@ int main(int argc, char** argv) {
   using namespace largestep;
   install_interrupt_cleanup();
   try {
+    start_processes(argc, argv);
+  } catch (const std::exception& e) {
+    return fail(2, fmt::format("error: {}", e.what()));
+  }
+  try {
     const int code = run(argc, argv);
     finish_standard_output();  // text printed by CLI11 or stdio: its loss is a failure too
-    return code;
+    return finish_processes(code);
   } catch (const cli::UsageError& e) {
-    return usage_error(e.what());
+    return fail(2, fmt::format("error: {}", e.what()));
   } catch (const DataError& e) {
-    return usage_error(e.what());
+    return fail(2, fmt::format("error: {}", e.what()));
   } catch (const std::invalid_argument& e) {  // OutputPathError included
-    return usage_error(e.what());
+    return fail(2, fmt::format("error: {}", e.what()));
   } catch (const std::exception& e) {  // OutputError included: the path and the reason
-    fmt::print(stderr, "largestep: failed: {}\n", e.what());
-    return 1;
+    return fail(1, fmt::format("failed: {}", e.what()));
   }
 }

@@ -14,13 +14,14 @@
 #include "largestep/kernel/output.h"
 #include "largestep/reference/certified.h"
 #include "progress.h"
+#include "largestep/processes/processes.h"
 #include "run_options.h"
 
 namespace largestep::cli {
 namespace {
 
 struct RunArgs {
-  std::string data, rule, solver = "gd", trace;
+  std::string data, rule, solver = "gd", trace, reduce = "deterministic";
   double lambda = 0, eta = 0;
   std::int64_t trace_every = 1;
   bool json = false;
@@ -28,6 +29,7 @@ struct RunArgs {
   CertificateArgs certificate;
   // Which options were given (not just their values).
   bool has_eta = false, has_rule = false, has_trace = false, has_trace_every = false;
+  bool has_reduce = false;
 };
 
 // Why a settled count is only a lower bound, for the text summary.
@@ -103,6 +105,9 @@ int run_command(const RunArgs& a) {
   if (a.has_trace_every && !a.has_trace)
     throw UsageError("--trace-every applies only with --trace FILE");
   spec.options.trace_every = a.trace_every;
+  if (a.has_reduce && !under_mpirun())
+    throw UsageError("--reduce applies under mpirun only: one process has nothing to combine");
+  share_rows(a.reduce == "fast" ? ReduceMode::fast : ReduceMode::deterministic);
   if (a.common.safe_given() && spec.solver != SolverKind::safe)
     throw UsageError(fmt::format("--safe applies to --solver safe only, not {}", a.solver));
   if (a.has_eta) {
@@ -166,7 +171,16 @@ void add_run_command(CLI::App& app, Action& action) {
                          "With --trace: trace every k-th step (the last is always kept)")
           ->default_str(fmt::format("{}", a->trace_every));
   cmd->add_flag("--json", a->json, "Print the run record as JSON");
-  cmd->callback([a, eta, rule, trace, trace_every, &action] {
+  CLI::Option* reduce =
+      cmd->add_option("--reduce", a->reduce,
+                      "Under mpirun, how the processes' gradient sums are combined: "
+                      "deterministic (in row-block order: bitwise one process's result for any "
+                      "number of processes) or fast (MPI_Allreduce: rounding depends on the "
+                      "number; the record says \"reduce\": \"fast\")")
+          ->check(CLI::IsMember({"deterministic", "fast"}))
+          ->capture_default_str();
+  cmd->callback([a, eta, rule, trace, trace_every, reduce, &action] {
+    a->has_reduce = reduce->count() > 0;
     a->has_eta = eta->count() > 0;
     a->has_rule = rule->count() > 0;
     a->has_trace = trace->count() > 0;

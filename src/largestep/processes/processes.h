@@ -1,0 +1,48 @@
+// The processes of an mpirun job. Every process runs the same command on the same input; how
+// they share the work depends on the command:
+//  - `run` shares the rows: each process evaluates its row blocks of the gradient, and the
+//    partial sums are combined in block order (deterministic, the default: bitwise the single
+//    process's result for any number of processes) or by MPI_Allreduce (`--reduce fast`);
+//  - `sweep --suite`, `arena` and `verify` share the runs: dealt to the processes on demand and
+//    gathered on rank 0, which writes them as one process would;
+//  - every other command runs whole on each process.
+// Rank 0 alone writes files and prints; the other processes' outputs are muted. Built without
+// MPI (LARGESTEP_MPI=OFF), the program refuses to run as several processes.
+#pragma once
+
+#include <string>
+
+#include "largestep/kernel/block_reducer.h"
+
+namespace largestep {
+
+// Joins the job when started by mpirun (MPI_Init), else one process of one. Throws
+// std::runtime_error if started as several processes by a build without MPI.
+void start_processes(int& argc, char**& argv);
+
+int process_rank();
+int process_count();
+// Whether this process was started by mpirun (of any number of processes).
+bool under_mpirun();
+
+// How this command shares the work among the processes (a no-op without mpirun).
+void share_rows(ReduceMode mode);
+void share_runs();
+
+// The wall seconds this process has spent combining gradient sums with the others (waiting for
+// them included): the communication of the data-parallel evaluations.
+double reduction_seconds();
+
+// Leaves the job (MPI_Finalize) and returns `code`.
+int finish_processes(int code);
+
+// After a failure on this process while the others may still be working: prints `message`
+// (naming this rank when there are several), then ends the whole job with `code`.
+[[noreturn]] void abort_processes(int code, const std::string& message);
+
+// Whether processes have started working together: a failure before that is the same on every
+// process (they all read the same input), so each can end alone; after it, one that ends alone
+// would leave the others waiting, so the job is aborted.
+bool processes_working_together();
+
+}  // namespace largestep
