@@ -33,10 +33,10 @@
 #include <string>
 #include <vector>
 
-#include "largestep/data/text.h"
 #include "largestep/kernel/environment.h"
 #include "largestep/kernel/objective.h"
 #include "largestep/kernel/output.h"
+#include "options.h"
 
 namespace {
 
@@ -196,22 +196,12 @@ struct Args {
 
 Args parse(int argc, char** argv) {
   Args a;
-  for (int k = 1; k < argc; ++k) {
-    const std::string arg = argv[k];
-    const auto value = [&]() -> std::string {
-      if (k + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
-      return argv[++k];
-    };
-    const auto integer = [&](std::int64_t min, std::int64_t max) {
-      const std::string text = value();
-      const largestep::ParsedInteger k = largestep::parse_integer(text);
-      if (!k || k.value < min || k.value > max)
-        throw std::invalid_argument(fmt::format("{} {}: must be an integer in [{}, {}]", arg, text, min, max));
-      return k.value;
-    };
-    if (arg == "--out") a.out = value();
-    else if (arg == "--reps") a.reps = static_cast<int>(integer(1, 100000));
-    else if (arg == "--rows") a.rows = integer(512, std::int64_t{1} << 40);
+  largestep::bench::Options options(argc, argv);
+  while (options.next()) {
+    const std::string& arg = options.name();
+    if (arg == "--out") a.out = options.value();
+    else if (arg == "--reps") a.reps = static_cast<int>(options.integer(1, 100000));
+    else if (arg == "--rows") a.rows = options.integer(512, std::int64_t{1} << 40);
     else if (arg == "--help") {
       if (rank_ == 0)
         fmt::print("mpirun --allow-run-as-root -np P bench_reduce [--out FILE.json] [--reps R] "
@@ -220,7 +210,7 @@ Args parse(int argc, char** argv) {
       MPI_Finalize();
       std::exit(0);
     } else {
-      throw std::invalid_argument("unknown option " + arg + " (see --help)");
+      options.unknown();
     }
   }
   return a;
