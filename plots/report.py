@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The HTML report: the answer (computed from the data) and a table of contents, the verdict
 table, every figure with a two-line caption computed from the data, the stepsize arena and the
-peer comparison when they ran (methods x cells), the environment, and links to every data file
+peer comparison when they ran (methods x cells), the Open MPI stage's measurements and model
+(figure 11) or why they are absent, the environment, and links to every data file
 (a runner's traces/ directory as one line pointing at the runs.json that names its files).
 
     report.py --data DATA_DIR --out REPORT_DIR
@@ -24,6 +25,7 @@ import fig_arena
 import fig_bifurcation
 import fig_convergence
 import fig_kernels
+import fig_mpi
 import fig_peers
 import fig_phase
 import fig_population
@@ -31,6 +33,7 @@ import fig_scaling
 import fig_steps_vs_eta
 import fig_time_to_eps
 import headline
+import mpi_results
 import peer_table
 from html_links import check_links
 from kernels import load_kernels
@@ -45,6 +48,8 @@ FIGURES = (("fig1_convergence.png", fig_convergence), ("fig2_steps_vs_eta.png", 
            ("fig5_bifurcation.png", fig_bifurcation), ("fig6_kernels.png", fig_kernels),
            ("fig7_population.png", fig_population), ("fig8_peers.png", fig_peers),
            ("fig9_time_to_eps.png", fig_time_to_eps), ("fig10_arena.png", fig_arena))
+# Shown in its own section, after the peers, when the Open MPI stage ran.
+MPI_FIGURE = (len(FIGURES) + 1, "fig11_mpi.png", fig_mpi)
 VERDICT_COLUMNS = ("claim", "dataset", "measured", "predicted", "verdict", "reason")
 # The main job's paper profile also compares the peers on real-size data, in its own directory.
 PEERS_REAL_SIZE = "peers-real-size"
@@ -86,25 +91,29 @@ def summary(doc):
     return f"<p>{escape(text)}</p>"
 
 
+def drawn(number, name, module, data_dir, out_dir, log):
+    """Draws one figure into out_dir/figures/name; returns its HTML, the image and its caption
+    (NotInData from module.draw when its data is absent)."""
+    png = os.path.join(out_dir, "figures", name)
+    caption = module.draw(data_dir, png)
+    print(f"report: figure {number}: {name} ({caption.title})", file=log)
+    return (f'<figure id="fig{number}"><img src="{href(png, out_dir)}" '
+            f'alt="{escape(caption.title)}">'
+            f"<figcaption><b>Figure {number}. {escape(caption.title)}.</b> "
+            f"{escape(caption.what)}<br>{escape(caption.look)}</figcaption></figure>")
+
+
 def figures(data_dir, out_dir, peers, log):
     """Draws every figure; returns the HTML of each (or of why it was not drawn)."""
     parts = []
     for number, (name, module) in enumerate(FIGURES, start=1):
-        png = os.path.join(out_dir, "figures", name)
         if module is fig_peers and peers is None:
             continue  # said once, in the peers section
         try:
-            caption = module.draw(data_dir, png)
+            parts.append(drawn(number, name, module, data_dir, out_dir, log))
         except NotInData as e:
             print(f"report: figure {number} not drawn: {e}", file=log)
             parts.append(f"<h3>Figure {number}</h3><p>Not drawn: {escape(str(e))}</p>")
-            continue
-        print(f"report: figure {number}: {name} ({caption.title})", file=log)
-        parts.append(
-            f'<figure id="fig{number}"><img src="{href(png, out_dir)}" '
-            f'alt="{escape(caption.title)}">'
-            f"<figcaption><b>Figure {number}. {escape(caption.title)}.</b> "
-            f"{escape(caption.what)}<br>{escape(caption.look)}</figcaption></figure>")
     return parts
 
 
@@ -139,6 +148,26 @@ def arena_section(doc):
             "ln kappa per dataset.</p>\n" + table(arena.columns(doc), arena.passes_rows(doc)) +
             "\n<h3>What the arena shows</h3>\n" +
             table(VERDICT_COLUMNS, arena.verdict_rows(doc), row_class=lambda v: v["verdict"]))
+
+
+def mpi_section(results, data_dir, out_dir, log):
+    """Figure 11 and the measured table of the Open MPI stage (mpi_results), or why they are
+    absent (results None: said once, here, and figure 11 is not drawn)."""
+    if results is None:
+        return f"<p>Not measured: {escape(mpi_results.NOT_RUN)}.</p>"
+    number, name, module = MPI_FIGURE
+    strong, weak = results.strong, results.weak
+    return "\n".join((
+        f"<p>Rows of one GD step shared by {strong['processes']} Open MPI ranks, one thread each "
+        f"(bench_data_parallel, {mpi_results.MPI_DIR}/): strong scaling on "
+        f"{escape(strong['data'])}, weak scaling on {escape(weak['data'])} (rank 0 alone on its "
+        "first 1/P of the rows). Steps per second are medians of the repetitions, each the "
+        "slowest rank's time; communication is the time spent combining the partials, waiting "
+        "included. The deterministic reduction combines them in block order, the fast one by "
+        "MPI_Allreduce; the last column compares the shared result with rank 0's alone.</p>",
+        table(mpi_results.COLUMNS, mpi_results.measured_rows(results)),
+        f"<p>{escape(mpi_results.reduce_summary(results))}</p>",
+        drawn(number, name, module, data_dir, out_dir, log)))
 
 
 def environment(doc, kernel_files):
@@ -197,6 +226,7 @@ def build(data_dir, out_dir, log=sys.stderr):
     peers = load_peers(data_dir)
     peers_real_size = load_peers(os.path.join(data_dir, PEERS_REAL_SIZE))
     arena_doc = arena.load_if_run(data_dir)  # validated before the figures too
+    mpi = mpi_results.load_if_run(data_dir)
     # Every required file is validated before the first (slow) figure is drawn: both runner
     # directories (the claim suite's and the figures'), every trace their records name, the
     # traced runs of figure 1 and the bifurcation.
@@ -213,6 +243,7 @@ def build(data_dir, out_dir, log=sys.stderr):
                 ("figures", "Figures", "\n".join(figures(data_dir, out_dir, peers, log))),
                 ("arena", "Stepsize arena", arena_section(arena_doc)),
                 ("peers", "Peer comparison", peers_section(peers, peers_real_size)),
+                ("mpi", "Past one machine (Open MPI)", mpi_section(mpi, data_dir, out_dir, log)),
                 ("environment", "Environment", environment(doc, kernel_files)),
                 ("data", "Data files", data_links(data_dir, out_dir, files)))
     body = [f"<h1>{escape(title)}</h1>", headline.answer(doc, arena_doc), contents(sections),

@@ -11,7 +11,11 @@
 #        flavour, the real-size suite (`realsize`: planted dense 10^6 x 100, sparse 10^6 x 2^20, fashion:1v8; classical,
 #        loc, best, Nesterov) timed to eps in every build flavour and OpenMP thread count
 #        (figure 9), peers timed 5 times on the small sets and once on fashion:1v8 and planted
-#        2*10^5 x 100 (an hour or more; 4 GB of memory).
+#        2*10^5 x 100 (an hour or more; 5 GB of memory).
+# Both run the Open MPI benchmarks (stage mpi: 2 ranks of one thread; figure 11) when mpirun, a
+# second core and build/release/bench/mpi/ (a build with Open MPI) are there, else say why:
+# bench_reduce, and bench_data_parallel's strong and weak scaling on planted data of 100 columns,
+# 10^6 and 2*10^6 rows (paper) or 2*10^5 and 4*10^5 rows (quick), into data/mpi/.
 # The checker runs the claim suite once and writes its runs (data/runs.json, runs.csv, traces/)
 # and measurements; the figures and the verdicts read those same files. The figures' own runs
 # (suite figures-quick|figures-paper) go to data/figures/. The log counts the runs.
@@ -32,8 +36,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 case $suite in
-  quick) peer_repeats=1; kernel_repetitions=3; kernel_min_time=0.05 ;;
-  paper) peer_repeats=5; kernel_repetitions=5; kernel_min_time=0.1 ;;
+  quick) peer_repeats=1; kernel_repetitions=3; kernel_min_time=0.05
+         mpi_rows=200000; mpi_reduce_options=(--rows 65536 --reps 5); mpi_step_options=(--reps 3) ;;
+  paper) peer_repeats=5; kernel_repetitions=5; kernel_min_time=0.1
+         mpi_rows=1000000; mpi_reduce_options=(); mpi_step_options=() ;;
   *) echo "main: unknown suite '$suite' (quick or paper)" >&2; exit 2 ;;
 esac
 llc=${LLC_BYTES:-33554432}
@@ -43,8 +49,8 @@ report=out/report
 work=out/report.partial  # renamed to out/report at the end: a stopped run leaves no half report
 data=$work/data
 logs=out/logs
-stages=10
-[ "$suite" = quick ] || stages=11
+stages=11
+[ "$suite" = quick ] || stages=12
 stage_number=0
 start=$SECONDS
 
@@ -81,6 +87,33 @@ kernels() {
   fi
 }
 
+# mpi_not_run: why the Open MPI benchmarks cannot run here, or nothing when they can.
+mpi_bin=build/release/bench/mpi
+mpi_not_run() {
+  if ! command -v mpirun >/dev/null; then
+    echo "no mpirun (Open MPI is not installed: openmpi-bin)"
+  elif [ ! -x "$mpi_bin/bench_reduce" ] || [ ! -x "$mpi_bin/bench_data_parallel" ]; then
+    echo "no $mpi_bin/bench_reduce or bench_data_parallel (the build found no Open MPI)"
+  elif [ "$(nproc)" -lt 2 ]; then
+    echo "one core: 2 ranks would share it, and their times would mean nothing"
+  fi
+}
+
+# The Open MPI benchmarks, 2 ranks of one thread each, into data/mpi/ (the report's figure 11):
+# the reduction alone, then one GD step's rows shared, strong scaling (the same rows as rank 0
+# alone) and weak (twice the rows; rank 0 alone gets half). `|| return`: set -e does not act in
+# a function that stage() calls in a condition.
+mpi_benchmarks() {
+  local run=(mpirun --allow-run-as-root -np 2 -x OMP_NUM_THREADS=1)
+  mkdir -p "$data/mpi"
+  "${run[@]}" "$mpi_bin/bench_reduce" --out "$data/mpi/reduce.json" \
+    "${mpi_reduce_options[@]}" || return
+  "${run[@]}" "$mpi_bin/bench_data_parallel" --data "planted:n=$mpi_rows,d=100,seed=1" \
+    --scaling strong --out "$data/mpi/data_parallel_strong.json" "${mpi_step_options[@]}" || return
+  "${run[@]}" "$mpi_bin/bench_data_parallel" --data "planted:n=$((2 * mpi_rows)),d=100,seed=1" \
+    --scaling weak --out "$data/mpi/data_parallel_weak.json" "${mpi_step_options[@]}"
+}
+
 # The method table the figures name and order their methods by.
 write_methods() {
   "$largestep" methods --json >"$data/methods.json"
@@ -110,6 +143,13 @@ stage arena "$largestep" arena --progress --suite "$arena_suite" --out "$data/ar
 stage bifurcation "$largestep" bifurcation --progress --data oned --lambda 1e-3 --from 0.8 --to 1.6 \
   --count 241 --steps 4000 --last 64 --out "$data/bifurcation.csv"
 stage kernel-benchmarks kernels
+mpi_why=$(mpi_not_run)
+if [ -z "$mpi_why" ]; then
+  stage mpi mpi_benchmarks
+else  # nothing written: the report says the stage did not run
+  stage mpi echo "mpi: not run: $mpi_why"
+  echo "main: mpi: not run: $mpi_why (the report says so)" >&2
+fi
 stage peers /usr/bin/python3 peers/compare.py --out "$data" --largestep "$largestep" \
   --datasets digits:0v8 --datasets breast_cancer --datasets heart_scale --lambdas 1e-3,1e-5 \
   --repeats "$peer_repeats"
