@@ -10,17 +10,6 @@ option(LARGESTEP_FUZZ "libFuzzer targets in fuzz/ (clang only; implies ASan + UB
 option(LARGESTEP_MPI
        "Open MPI: largestep under mpirun, bench/mpi/ (Debian: openmpi-bin, libopenmpi-dev); off if not found"
        ON)
-# Precompiled headers (third-party headers and the project's heavy ones) for the program, the
-# checker library and the tests: a clean build parses them once per group of files instead of
-# once per file. Off under a compiler launcher (ccache cannot cache them, so the launcher's own
-# saving would be lost); the CI's clean build has none.
-if(CMAKE_CXX_COMPILER_LAUNCHER)
-  set(_largestep_pch_default OFF)
-else()
-  set(_largestep_pch_default ON)
-endif()
-option(LARGESTEP_PCH "Precompiled headers for the program, the checker and the tests"
-       ${_largestep_pch_default})
 
 add_library(largestep_flags INTERFACE)
 target_compile_options(largestep_flags INTERFACE -Wall -Wextra -Wpedantic)
