@@ -6,6 +6,7 @@
 #include <string>
 
 #include "largestep/core/experiment.h"
+#include "largestep/core/registry.h"
 
 namespace largestep::theory {
 
@@ -20,6 +21,10 @@ struct CheckContext {
     if (progress) progress(what);
   }
   bool paper() const { return profile == Profile::paper; }
+  // The registry's study `name` at this profile's size.
+  const Study& study(std::string_view name) const {
+    return find_study(name, paper() ? "paper" : "quick");
+  }
 };
 
 }  // namespace largestep::theory

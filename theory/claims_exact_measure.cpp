@@ -263,10 +263,6 @@ Settings settings_for(Profile profile) {
           .accelerated_budget = 4e6};
 }
 
-const Study& study(const CheckContext& ctx, std::string_view name) {
-  return find_study(name, ctx.paper() ? "paper" : "quick");
-}
-
 // Enough steps for (1 - eta lambda)^t to fall 16 orders of magnitude, to the rounding floor of
 // the gap, within [2000, cap].
 std::int64_t classical_horizon(const Problem& problem, std::int64_t cap) {
@@ -333,13 +329,13 @@ StaticMeasurement measure_static_claims(const CheckContext& ctx, const Dataset<d
 ExactMeasurements measure_exact_claims(const CheckContext& ctx) {
   const Settings settings = settings_for(ctx.profile);
   ExactMeasurements out;
-  const Study& statics = study(ctx, "E1-E4");
+  const Study& statics = ctx.study("E1-E4");
   for (const std::string& spec : statics.datasets)
     out.static_claims.push_back(measure_static_claims(ctx, make_dataset(spec), statics.lambdas));
-  const Study& e6 = study(ctx, "E6");
+  const Study& e6 = ctx.study("E6");
   for (const std::string& spec : e6.datasets)
     out.e6.push_back(measure_e6(ctx, spec, e6.lambdas, settings));
-  for (const std::string& spec : study(ctx, "E7").datasets)
+  for (const std::string& spec : ctx.study("E7").datasets)
     out.e7.push_back(measure_e7(ctx, spec, settings));
   return out;
 }

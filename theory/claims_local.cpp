@@ -45,10 +45,6 @@ Vector<Mp> top_eigenvector(const Matrix<Mp>& hessian) {
 
 // ---- E5 -------------------------------------------------------------------------------------
 
-const Study& study(const CheckContext& ctx, std::string_view name) {
-  return find_study(name, ctx.paper() ? "paper" : "quick");
-}
-
 E5Measurement measure_e5(const std::string& spec, const std::vector<double>& lambdas) {
   const Dataset<double> data = make_dataset(spec);
   const Separability separability = check_separability(data);
@@ -414,17 +410,17 @@ LARGESTEP_MEASUREMENT_FIELDS(LocalMeasurements, e5, s6, s7)
 
 LocalMeasurements measure_local_claims(const CheckContext& ctx) {
   LocalMeasurements out;
-  const Study& e5 = study(ctx, "E5");
+  const Study& e5 = ctx.study("E5");
   for (const std::string& spec : e5.datasets) {
     ctx.report("E5 local stability in multiprecision: " + spec);
     out.e5.push_back(measure_e5(spec, e5.lambdas));
   }
-  const Study& s6 = study(ctx, "S6");
+  const Study& s6 = ctx.study("S6");
   for (const std::string& spec : s6.datasets) {
     ctx.report("S6 critical stepsize down to lambda = 1e-16: " + spec);
     out.s6.push_back(measure_s6(spec, s6.lambdas));
   }
-  const Study& s7 = study(ctx, "S7");
+  const Study& s7 = ctx.study("S7");
   for (const std::string& spec : s7.datasets) {
     ctx.report("S7 1-D global convergence from a grid of starts: " + spec);
     out.s7.push_back(measure_s7(ctx, spec, s7.lambdas));

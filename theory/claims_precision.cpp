@@ -93,7 +93,7 @@ nlohmann::json point_json(const PrecisionPoint& p) {
   return j;
 }
 
-PrecisionPoint point_from_json(const nlohmann::json& j) {
+PrecisionPoint precision_point_from_json(const nlohmann::json& j) {
   return {j.at("lambda").get<double>(),
           j.at("eta").get<double>(),
           j.at("method").get<std::string>(),
@@ -194,7 +194,7 @@ std::vector<Verdict> judge_precision_file(const nlohmann::json& measured) {
   std::vector<Verdict> out;
   for (const nlohmann::json& set : measured.at("datasets")) {
     std::vector<PrecisionPoint> points;
-    for (const nlohmann::json& p : set.at("points")) points.push_back(point_from_json(p));
+    for (const nlohmann::json& p : set.at("points")) points.push_back(precision_point_from_json(p));
     Verdict v = judge_precision(set.at("dataset").get<std::string>(), points,
                                 set.at("skipped").get<std::vector<std::string>>());
     out.push_back(std::move(v));

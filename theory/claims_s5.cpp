@@ -102,7 +102,7 @@ S5Point summarize(const Problem& problem, const std::vector<GridRun>& runs) {
   return p;
 }
 
-// Also the measurement file's form of a point: point_from_json reads it back.
+// Also the measurement file's form of a point: s5_point_from_json reads it back.
 nlohmann::json point_details(const S5Point& p) {
   nlohmann::json j = {{"lambda", p.lambda},
                       {"eta_loc", p.eta_loc},
@@ -120,7 +120,7 @@ nlohmann::json point_details(const S5Point& p) {
   return j;
 }
 
-S5Point point_from_json(const nlohmann::json& j) {
+S5Point s5_point_from_json(const nlohmann::json& j) {
   S5Point p;
   p.lambda = j.at("lambda").get<double>();
   p.eta_loc = j.at("eta_loc").get<double>();
@@ -226,7 +226,7 @@ std::vector<Verdict> judge_s5_file(const nlohmann::json& measured) {
   const double eps = measured.at("eps").get<double>();
   for (const nlohmann::json& set : measured.at("datasets")) {
     std::vector<S5Point> points;
-    for (const nlohmann::json& p : set.at("points")) points.push_back(point_from_json(p));
+    for (const nlohmann::json& p : set.at("points")) points.push_back(s5_point_from_json(p));
     out.push_back(judge_s5(set.at("dataset").get<std::string>(), points, eps));
   }
   return out;

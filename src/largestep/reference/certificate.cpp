@@ -13,8 +13,8 @@ namespace {
 
 // The version of the code that computes and writes certificates: bump it whenever the
 // certificate's numbers or the record's fields change.
-constexpr int kCacheFormat = 1;
-constexpr std::string_view kRecordKind = "certificate";
+constexpr int kCertificateFormat = 1;
+constexpr std::string_view kCertificateKind = "certificate";
 
 std::atomic<long> computed{0};
 
@@ -91,8 +91,8 @@ long certificates_computed() { return computed.load(); }
 
 Separability cached_separability(const Dataset<double>& data, const SeparabilityOptions& options) {
   const std::uint64_t key = cache_key(data, options);
-  const std::filesystem::path path = disk_cache::record_path(kRecordKind, key);
-  if (const auto j = disk_cache::read_record(path, kRecordKind, kCacheFormat, key)) {
+  const std::filesystem::path path = disk_cache::record_path(kCertificateKind, key);
+  if (const auto j = disk_cache::read_record(path, kCertificateKind, kCertificateFormat, key)) {
     try {
       if (auto cached = from_record(*j, options.max_seconds);
           cached && cached->direction.size() == data.d())
@@ -104,7 +104,7 @@ Separability cached_separability(const Dataset<double>& data, const Separability
   const Separability s = check_separability(data, options);
   ++computed;
   disk_cache::write_record(path,
-                           disk_cache::seal(to_record(s, options), kRecordKind, kCacheFormat, key));
+                           disk_cache::seal(to_record(s, options), kCertificateKind, kCertificateFormat, key));
   return s;
 }
 
