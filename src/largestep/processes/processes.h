@@ -3,8 +3,8 @@
 //  - `run` shares the rows: each process evaluates its row blocks of the gradient, and the
 //    partial sums are combined in block order (deterministic, the default: bitwise the single
 //    process's result for any number of processes) or by MPI_Allreduce (`--reduce fast`);
-//  - `sweep --suite`, `arena` and `verify` share the runs: dealt to the processes on demand and
-//    gathered on rank 0, which writes them as one process would;
+//  - `sweep`, `arena`, `tune-safe` and `verify` share their suites' runs: dealt to the processes
+//    on demand and gathered on rank 0, which writes them as one process would;
 //  - every other command runs whole on each process.
 // Rank 0 alone writes files and prints; the other processes' outputs are muted. Built without
 // MPI (LARGESTEP_MPI=OFF), the program refuses to run as several processes.
