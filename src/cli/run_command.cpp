@@ -97,7 +97,7 @@ std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome
   return out;
 }
 
-int run_command(const RunArgs& a) {
+int run_command(RunArgs& a) {
   RunSpec spec;
   spec.solver = parse_solver(a.solver);
   spec.precision = parse_precision(a.common.scalar);
@@ -108,6 +108,7 @@ int run_command(const RunArgs& a) {
   if (a.has_reduce && !under_mpirun())
     throw UsageError("--reduce applies under mpirun only: one process has nothing to combine");
   share_rows(a.reduce == "fast" ? ReduceMode::fast : ReduceMode::deterministic);
+  if (process_count() > 1) a.certificate.without_time_budget();
   if (a.common.safe_given() && spec.solver != SolverKind::safe)
     throw UsageError(fmt::format("--safe applies to --solver safe only, not {}", a.solver));
   if (a.has_eta) {

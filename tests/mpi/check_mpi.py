@@ -13,7 +13,9 @@ CHECK is one of:
   killed    a P = 2 run writing a trace, its rank 1, then in another run its rank 0 (the writer),
             killed by SIGKILL mid-run: mpirun exits non-zero, names the rank, and leaves neither
             the trace nor a temporary file.
-  errors    bad input under mpirun: reported once, exit 2; `--reduce` without mpirun: exit 2.
+  errors    bad input under mpirun: reported once, exit 2; a certificate time budget for a shared
+            run (its margin could differ between processes): exit 2; `--reduce` without mpirun:
+            exit 2.
 Exit 0 when the check holds, 1 with the differences otherwise.
 """
 import csv
@@ -245,6 +247,13 @@ def check_errors(c):
                f"{done.stderr[-1500:]}")
     else:
         print("ok: bad input reported once, exit 2")
+    done = c.call(c.mpi(2, "run", "--data", "hard:gamma=0.1", "--lambda", "1e-3", "--rule", "s2",
+                        "--certificate-seconds", "5"), expect=2)
+    if "--certificate-seconds" not in done.stderr:
+        c.fail(f"a certificate budget under mpirun: the message does not name the option:\n"
+               f"{done.stderr[-1500:]}")
+    else:
+        print("ok: a certificate time budget is refused for a shared run")
     done = c.call([c.largestep, "run", "--data", "hard:gamma=0.1", "--lambda", "1e-3", "--rule",
                    "classical", "--reduce", "fast"], expect=2)
     if "--reduce" not in done.stderr:
