@@ -35,14 +35,23 @@ SuiteRun run_one(Experiment experiment, ProblemCache& problems, const RunStatusS
 
 std::string trace_file(std::size_t index) { return fmt::format("traces/{:04}.csv", index); }
 
+using Point = std::pair<std::string, double>;  // (dataset, lambda)
+
+// Where experiment k's (dataset, lambda) is in `points`, which lists each in the order of first
+// appearance; a new one is added at the end.
+std::size_t point_index(std::vector<Point>& points, const Experiment& e) {
+  const auto found = std::find(points.begin(), points.end(), Point(e.dataset, e.lambda));
+  if (found != points.end()) return static_cast<std::size_t>(found - points.begin());
+  points.emplace_back(e.dataset, e.lambda);
+  return points.size() - 1;
+}
+
 // Each (dataset, lambda) of the suite, in the order of first appearance, when it has
 // edge-of-stability runs.
-std::vector<std::pair<std::string, double>> eos_points(const Suite& suite) {
-  std::vector<std::pair<std::string, double>> points;
-  if (!suite.eos_stepsizes) return points;
-  for (const Experiment& e : suite.experiments)
-    if (std::find(points.begin(), points.end(), std::make_pair(e.dataset, e.lambda)) == points.end())
-      points.emplace_back(e.dataset, e.lambda);
+std::vector<Point> eos_points(const Suite& suite) {
+  std::vector<Point> points;
+  if (suite.eos_stepsizes)
+    for (const Experiment& e : suite.experiments) point_index(points, e);
   return points;
 }
 
@@ -85,7 +94,7 @@ class SuiteTasks {
   }
 
   const Suite& suite_;
-  std::vector<std::pair<std::string, double>> points_;
+  std::vector<Point> points_;
   ProblemCache& problems_;
   const RunStatusSink& status_;
   bool check_floor_;
@@ -118,17 +127,11 @@ SuiteRun from_message(const std::string& text) {
 // result's key is its serial task (SuiteTasks'), which puts it in place.
 std::vector<SuiteRun> run_shared(TaskSharing& sharing, const Suite& suite, const SuiteTasks& tasks,
                                  const RunProgress& progress) {
-  std::vector<std::pair<std::string, double>> problems;
+  std::vector<Point> problems;
   std::vector<std::vector<std::size_t>> groups;  // each problem's tasks, in the serial order
   for (std::size_t k = 0; k < suite.experiments.size(); ++k) {
-    const Experiment& e = suite.experiments[k];
-    const std::size_t g = static_cast<std::size_t>(
-        std::find(problems.begin(), problems.end(), std::make_pair(e.dataset, e.lambda)) -
-        problems.begin());
-    if (g == problems.size()) {
-      problems.emplace_back(e.dataset, e.lambda);
-      groups.emplace_back();
-    }
+    const std::size_t g = point_index(problems, suite.experiments[k]);
+    if (g == groups.size()) groups.emplace_back();
     groups[g].push_back(k);
   }
   if (suite.eos_stepsizes)  // eos_points() lists the problems in the same order
