@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -89,6 +90,17 @@ void add_row(const SparseRowMatrix<Scalar>& X, std::ptrdiff_t i, const Scalar& c
   for (int p = X.outerIndexPtr()[i]; p < X.outerIndexPtr()[i + 1]; ++p)
     out(X.innerIndexPtr()[p]) += c * X.valuePtr()[p];
 }
+
+// Rows [begin, end) of a dataset, numbered from 0 in the order a single process holds them: what
+// one process of a data-parallel job generates or reads. The default is every row.
+struct RowRange {
+  std::int64_t begin = 0;
+  std::int64_t end = -1;  // -1: through the last row
+
+  bool everything() const { return begin == 0 && end < 0; }
+  // The end for a dataset of n rows: `end`, or n when it is -1.
+  std::int64_t end_for(std::int64_t n) const { return end < 0 ? n : end; }
+};
 
 template <class Scalar>
 struct Dataset {
