@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
     const Args a = parse(argc, argv);
     const int P = process_count();
     const Dataset<double> shared_data = make_dataset(a.data);
-    const std::int64_t blocks = (shared_data.n() + kRowsPerBlock - 1) / kRowsPerBlock;
+    const std::int64_t blocks = LogisticObjective<double>(shared_data, 1.0).row_blocks();
     Dataset<double> alone_data;
     if (a.scaling == "weak") {
       const std::int64_t rows = std::min<std::int64_t>(shared_data.n(), (blocks / P) * kRowsPerBlock);

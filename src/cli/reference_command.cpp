@@ -5,6 +5,7 @@
 
 #include "cli_common.h"
 #include "largestep/data/dataset_spec.h"
+#include "largestep/processes/processes.h"
 #include "largestep/reference/certified.h"
 #include "progress.h"
 
@@ -50,9 +51,12 @@ void add_reference_command(CLI::App& app, Action& action) {
                      "Working precision in decimal digits (20 .. 2000)")
       ->default_str(fmt::format("{}", a->digits));
   cmd->add_option("--method", a->method,
-                  "auto: 100-digit MPFR Newton when n d^2 <= 1e7, else scaled; mpfr: force MPFR "
-                  "Newton at --digits; scaled: force double Newton + double-double refinement "
-                  "(O(nd) per pass, ~32 digits; ignores --digits)")
+                  fmt::format("auto: 100-digit MPFR Newton when n d^2 <= {:.0e}, else scaled; "
+                              "mpfr: force MPFR Newton at --digits; scaled: force double Newton + "
+                              "double-double refinement (O(nd) per pass, ~32 digits; ignores "
+                              "--digits; under mpirun the processes share its passes over the "
+                              "rows, with the same result for any number of them)",
+                              kMpfrMaxWork))
       ->check(CLI::IsMember({"auto", "mpfr", "scaled"}))
       ->default_str("auto");
   cmd->add_flag("--json", a->json, "Print JSON; numbers are decimal strings at full precision");
@@ -60,6 +64,7 @@ void add_reference_command(CLI::App& app, Action& action) {
   cmd->callback([a, &action] {
     action = [a] {
       check_positive("--lambda", a->lambda);
+      share_rows(ReduceMode::deterministic);
       const ProgressDisplays displays(a->progress);
       const Dataset<double> data = displays.make_dataset(a->data);
       const MpReference r = displays.reference_mp(data, a->lambda, static_cast<unsigned>(a->digits),

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -35,6 +37,16 @@ class BlockReducer {
   // first + k), sets `loss` and `grad` on every process to the sum over all blocks.
   virtual void combine(const Matrix<Scalar>& grads, const Vector<Scalar>& losses, Scalar& loss,
                        Vector<Scalar>& grad) const = 0;
+  // The fold behind the deterministic combine, open to any state and any operation: the first
+  // process applies `mine` (its own partials, in their order) to `state` as the caller set it;
+  // each next process receives the state from the one before and does the same; every process
+  // ends with the last one's state. Partials cut the same way for any number of processes (the
+  // scaled reference's) so fold to the same bits for any number of them, whatever mode() says.
+  virtual void fold_in_order(std::span<Scalar> state,
+                             const std::function<void(std::span<Scalar>)>& mine) const = 0;
+  // The reducer of the same processes in mode deterministic (this one when it is): for what must
+  // not depend on their number even in a run that combines its gradients fast (the reference).
+  virtual const BlockReducer& deterministic() const = 0;
 };
 
 // The reducers of this process's data-parallel runs: null (the default) in a single process and

@@ -118,6 +118,8 @@ class LogisticObjective {
   const Dataset<Scalar>& data() const { return data_; }
   Scalar lambda() const { return lambda_; }
   std::ptrdiff_t dim() const { return data_.d(); }
+  // The blocks of kRowsPerBlock rows whose partial sums value_and_gradient adds in order.
+  std::ptrdiff_t row_blocks() const { return (data_.n() + kRowsPerBlock - 1) / kRowsPerBlock; }
 
   // Shares value_and_gradient's row blocks of dense data out among processes (block_reducer.h);
   // null: this process computes them all. The other evaluations are not shared.
@@ -144,7 +146,7 @@ class LogisticObjective {
     if (data_.sparse) return value_and_gradient_sparse(w, grad);
     if (reducer_ != nullptr) return value_and_gradient_shared(w, grad);
     const std::ptrdiff_t n = data_.n();
-    const std::ptrdiff_t blocks = (n + kRowsPerBlock - 1) / kRowsPerBlock;
+    const std::ptrdiff_t blocks = row_blocks();
     Scalar loss_sum(0);
     grad.setZero(dim());
     if (blocks <= 1) {
@@ -233,8 +235,7 @@ class LogisticObjective {
   // The depth of the sum of the n loss terms in value_and_gradient (ValueErrorBound's k).
   std::ptrdiff_t gradient_sum_depth() const {
     const std::ptrdiff_t n = data_.n();
-    const std::ptrdiff_t parts =
-        data_.sparse ? sparse_chunks() : (n + kRowsPerBlock - 1) / kRowsPerBlock;
+    const std::ptrdiff_t parts = data_.sparse ? sparse_chunks() : row_blocks();
     if (parts <= 1) return n;
     const std::ptrdiff_t rows = data_.sparse ? (n + parts - 1) / parts : kRowsPerBlock;
     return std::min(n, rows + parts);
@@ -380,7 +381,7 @@ class LogisticObjective {
   // order (block_reducer.h). Apart from the serial path, which stays as small as it was.
   [[gnu::noinline]] Scalar value_and_gradient_shared(const Vec& w, Vec& grad) const {
     const std::ptrdiff_t n = data_.n();
-    const auto [first, last] = reducer_->my_blocks((n + kRowsPerBlock - 1) / kRowsPerBlock);
+    const auto [first, last] = reducer_->my_blocks(row_blocks());
     Mat partial_grad;
     Vec partial_loss;
     block_partials(first, last, w, partial_grad, partial_loss);

@@ -44,9 +44,11 @@ void check(int status, const char* what) {
 template <class Scalar>
 class ChainReducer final : public BlockReducer<Scalar> {
  public:
-  explicit ChainReducer(ReduceMode mode) : mode_(mode) {}
+  ChainReducer(ReduceMode mode, const ChainReducer* deterministic)
+      : mode_(mode), deterministic_(deterministic != nullptr ? deterministic : this) {}
 
   ReduceMode mode() const override { return mode_; }
+  const BlockReducer<Scalar>& deterministic() const override { return *deterministic_; }
 
   std::pair<std::ptrdiff_t, std::ptrdiff_t> my_blocks(std::ptrdiff_t blocks) const override {
     return {blocks * g_rank / g_size, blocks * (g_rank + 1) / g_size};
@@ -54,52 +56,56 @@ class ChainReducer final : public BlockReducer<Scalar> {
 
   void combine(const Matrix<Scalar>& grads, const Vector<Scalar>& losses, Scalar& loss,
                Vector<Scalar>& grad) const override {
-    g_together = true;
-    const double start = MPI_Wtime();
-    const std::ptrdiff_t d = grad.size();
-    if (d + 1 > INT_MAX) throw std::runtime_error("the gradient is too long for one MPI message");
-    const int count = static_cast<int>(d + 1);
-    buffer_.resize(static_cast<std::size_t>(count));
-    const bool chain = mode_ == ReduceMode::deterministic;
-    loss = Scalar(0);
-    grad.setZero();
-    if (chain && g_rank > 0) {
-      check(MPI_Recv(buffer_.data(), count, mpi_type<Scalar>(), g_rank - 1, 0, MPI_COMM_WORLD,
-                     MPI_STATUS_IGNORE),
-            "receiving the running gradient sum");
-      unpack(loss, grad);
-    }
-    for (std::ptrdiff_t k = 0; k < losses.size(); ++k) {
-      loss += losses(k);
-      grad += grads.col(k);
-    }
-    pack(loss, grad);
-    if (chain) {
-      if (g_rank + 1 < g_size)
-        check(MPI_Send(buffer_.data(), count, mpi_type<Scalar>(), g_rank + 1, 0, MPI_COMM_WORLD),
-              "passing on the running gradient sum");
-      check(MPI_Bcast(buffer_.data(), count, mpi_type<Scalar>(), g_size - 1, MPI_COMM_WORLD),
-            "broadcasting the gradient");
+    buffer_.assign(static_cast<std::size_t>(grad.size() + 1), Scalar(0));
+    const auto mine = [&](std::span<Scalar> sum) {
+      Scalar& running_loss = sum[0];
+      Eigen::Map<Vector<Scalar>> running_grad(sum.data() + 1, grad.size());
+      for (std::ptrdiff_t k = 0; k < losses.size(); ++k) {
+        running_loss += losses(k);
+        running_grad += grads.col(k);
+      }
+    };
+    if (mode_ == ReduceMode::deterministic) {
+      fold_in_order(buffer_, mine);
     } else {
-      check(MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), count, mpi_type<Scalar>(), MPI_SUM,
-                          MPI_COMM_WORLD),
+      g_together = true;
+      mine(buffer_);
+      const double start = MPI_Wtime();
+      check(MPI_Allreduce(MPI_IN_PLACE, buffer_.data(), message_count(buffer_.size()),
+                          mpi_type<Scalar>(), MPI_SUM, MPI_COMM_WORLD),
             "MPI_Allreduce of the gradient");
+      g_reduction_seconds += MPI_Wtime() - start;
     }
-    unpack(loss, grad);
-    g_reduction_seconds += MPI_Wtime() - start;
-  }
-
- private:
-  void pack(Scalar loss, const Vector<Scalar>& grad) const {
-    buffer_[0] = loss;
-    std::copy(grad.data(), grad.data() + grad.size(), buffer_.begin() + 1);
-  }
-  void unpack(Scalar& loss, Vector<Scalar>& grad) const {
     loss = buffer_[0];
     std::copy(buffer_.begin() + 1, buffer_.end(), grad.data());
   }
 
+  void fold_in_order(std::span<Scalar> state,
+                     const std::function<void(std::span<Scalar>)>& mine) const override {
+    g_together = true;
+    const double start = MPI_Wtime();
+    const int count = message_count(state.size());
+    if (g_rank > 0)
+      check(MPI_Recv(state.data(), count, mpi_type<Scalar>(), g_rank - 1, 0, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE),
+            "receiving the running sum");
+    mine(state);
+    if (g_rank + 1 < g_size)
+      check(MPI_Send(state.data(), count, mpi_type<Scalar>(), g_rank + 1, 0, MPI_COMM_WORLD),
+            "passing on the running sum");
+    check(MPI_Bcast(state.data(), count, mpi_type<Scalar>(), g_size - 1, MPI_COMM_WORLD),
+          "broadcasting the sum");
+    g_reduction_seconds += MPI_Wtime() - start;
+  }
+
+ private:
+  static int message_count(std::size_t size) {
+    if (size > INT_MAX) throw std::runtime_error("a sum is too long for one MPI message");
+    return static_cast<int>(size);
+  }
+
   ReduceMode mode_;
+  const ChainReducer* deterministic_;
   mutable std::vector<Scalar> buffer_;
 };
 
@@ -207,13 +213,13 @@ bool under_mpirun() { return g_joined; }
 
 void share_rows(ReduceMode mode) {
   if (!g_joined) return;
-  static const ChainReducer<float> single[] = {ChainReducer<float>(ReduceMode::deterministic),
-                                               ChainReducer<float>(ReduceMode::fast)};
-  static const ChainReducer<double> twice[] = {ChainReducer<double>(ReduceMode::deterministic),
-                                               ChainReducer<double>(ReduceMode::fast)};
-  const int k = mode == ReduceMode::fast ? 1 : 0;
-  data_parallel_reducer<float>() = &single[k];
-  data_parallel_reducer<double>() = &twice[k];
+  static const ChainReducer<float> single(ReduceMode::deterministic, nullptr),
+      single_fast(ReduceMode::fast, &single);
+  static const ChainReducer<double> twice(ReduceMode::deterministic, nullptr),
+      twice_fast(ReduceMode::fast, &twice);
+  const bool fast = mode == ReduceMode::fast;
+  data_parallel_reducer<float>() = fast ? &single_fast : &single;
+  data_parallel_reducer<double>() = fast ? &twice_fast : &twice;
 }
 
 void share_runs() {

@@ -15,6 +15,7 @@
 #include "largestep/reference/disk_cache.h"
 #include "largestep/reference/newton.h"
 #include "largestep/reference/objective_mp.h"
+#include "largestep/reference/ordered_sum.h"
 
 namespace largestep {
 namespace {
@@ -34,7 +35,7 @@ std::uint64_t content_hash(const Dataset<double>& data, double lambda, unsigned 
 // The version of the code that computes and writes references: bump it whenever the reference's
 // numbers or the record's fields change, and every cached record is recomputed. A constant rather
 // than the git commit, so that a rebuild at a new commit keeps the cache.
-constexpr int kCacheFormat = 3;
+constexpr int kCacheFormat = 4;
 
 constexpr std::string_view kRecordKind = "reference";
 
@@ -255,13 +256,19 @@ MpReference cached_reference_mp(const Dataset<double>& data, double lambda, unsi
           ? (content_hash(data, lambda, kScaledDigits) ^ 0x5ca1edd0d0b1e000ULL) * 1099511628211ULL
           : content_hash(data, lambda, digits);
   const std::filesystem::path path = disk_cache::record_path(kRecordKind, key);
+  std::optional<MpReference> cached;
   if (const std::optional<nlohmann::json> j = disk_cache::read_json(path)) {
     try {
-      if (auto cached = from_json(*j, key)) return *cached;
+      cached = from_json(*j, key);
     } catch (const std::exception&) {
       // a field missing or of the wrong type: recompute below
     }
   }
+  // Processes sharing the rows compute a scaled reference together: all take it from the cache, or
+  // none does (one that found it while another did not would leave that one waiting).
+  const BlockReducer<double>* reducer = data_parallel_reducer<double>();
+  if (on_every_process(cached.has_value(), reducer ? &reducer->deterministic() : nullptr))
+    return *cached;
   MpReference r = compute_reference(data, lambda, digits, method, progress);
   disk_cache::write_record(path, cache_record(r, key));
   return r;

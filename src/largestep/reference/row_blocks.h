@@ -35,7 +35,7 @@ class DataRows {
 
   // out += X_b^T r.
   void add_transpose_times(std::ptrdiff_t begin, std::ptrdiff_t end,
-                           const Eigen::Ref<const Vector<double>>& r, Vector<double>& out) const {
+                           const Eigen::Ref<const Vector<double>>& r, Eigen::Ref<Vector<double>> out) const {
     data_.with_matrix(
         [&](const auto& X) { out.noalias() += X.middleRows(begin, end - begin).transpose() * r; });
   }
@@ -46,7 +46,7 @@ class DataRows {
   // sums max_row_terms() products and out_j one term per row of column j (at most
   // max_column_terms() over the whole pass).
   void add_weighted_normal_times(std::ptrdiff_t begin, std::ptrdiff_t end, const Vector<double>& c,
-                                 const Vector<double>& v, Vector<double>& out) const {
+                                 const Vector<double>& v, Eigen::Ref<Vector<double>> out) const {
     if (!data_.sparse) throw std::logic_error("add_weighted_normal_times: CSR data only");
     const int* outer = data_.Xs.outerIndexPtr();
     const int* inner = data_.Xs.innerIndexPtr();
@@ -72,7 +72,7 @@ class DataRows {
   // out += X_b^T diag(c) X_b (lower triangle only): the rows scaled by sqrt(c_k) >= 0, then a
   // symmetric rank-k update (half the flops of a general product). `scratch` holds the block.
   void add_weighted_gram(std::ptrdiff_t begin, std::ptrdiff_t end,
-                         const Eigen::Ref<const Vector<double>>& c, Matrix<double>& out,
+                         const Eigen::Ref<const Vector<double>>& c, Eigen::Ref<Matrix<double>> out,
                          RowMatrix<double>& scratch) const {
     if (data_.sparse) throw std::logic_error("add_weighted_gram: dense data only");
     scratch.noalias() = c.cwiseSqrt().asDiagonal() * data_.X.middleRows(begin, end - begin);

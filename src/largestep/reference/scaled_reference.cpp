@@ -15,6 +15,7 @@
 #include "largestep/kernel/objective.h"
 #include "largestep/reference/double_double.h"
 #include "largestep/reference/lanczos.h"
+#include "largestep/reference/ordered_sum.h"
 #include "largestep/reference/row_blocks.h"
 
 namespace largestep {
@@ -37,16 +38,21 @@ int lanczos_steps(const ScaledOptions& options, std::ptrdiff_t d) {
       1.0, std::min<double>(options.lanczos_steps, kMaxBasisDoubles / static_cast<double>(d))));
 }
 
-// Visits [0, n) in blocks of `rows`, in order.
+// Visits [begin, end) in blocks of `rows`, in order.
 template <class Body>
-void for_blocks(std::ptrdiff_t n, std::ptrdiff_t rows, Body&& body) {
-  for (std::ptrdiff_t begin = 0; begin < n; begin += rows) body(begin, std::min(n, begin + rows));
+void for_blocks(std::ptrdiff_t begin, std::ptrdiff_t end, std::ptrdiff_t rows, Body&& body) {
+  for (std::ptrdiff_t b = begin; b < end; b += rows) body(b, std::min(end, b + rows));
+}
+
+// total += partial, the fold of the plain sums.
+void add_into(std::span<double> total, std::span<const double> partial) {
+  for (std::size_t k = 0; k < total.size(); ++k) total[k] += partial[k];
 }
 
 // c_i = l''(z_i) = e / (1 + e)^2, e = exp(-|z_i|): the curvatures of every row at w.
 Vector<double> curvatures(const DataRows& rows, const Vector<double>& w, std::ptrdiff_t block) {
   Vector<double> c(rows.n());
-  for_blocks(rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+  for_blocks(0, rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
     Eigen::Ref<Vector<double>> z = c.segment(b, e - b);
     rows.margins(b, e, w, z);
     const Eigen::ArrayXd ex = (-z.array().abs()).exp();
@@ -55,37 +61,59 @@ Vector<double> curvatures(const DataRows& rows, const Vector<double>& w, std::pt
   return c;
 }
 
-// (1/n) X^T diag(c) X + lambda I, lower triangle, formed a block of rows at a time.
-Matrix<double> dense_hessian(const DataRows& rows, const Vector<double>& c, double lambda,
-                             std::ptrdiff_t block) {
-  Matrix<double> h = Matrix<double>::Zero(rows.d(), rows.d());
+// X^T diag(c) X (full, symmetric), the lower triangles of blocks of rows summed in order
+// (ordered_sum.h: the same bits for any number of processes sharing the rows).
+Matrix<double> weighted_gram(const DataRows& rows, const Vector<double>& c, std::ptrdiff_t block,
+                             const BlockReducer<double>* reducer) {
+  const std::ptrdiff_t d = rows.d();
+  Matrix<double> h = Matrix<double>::Zero(d, d);
   RowMatrix<double> scratch;
-  for_blocks(rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
-    rows.add_weighted_gram(b, e, c.segment(b, e - b), h, scratch);
-  });
-  h /= static_cast<double>(rows.n());
-  h.diagonal().array() += lambda;
+  const OrderedSum sum(rows.n(), block, d * d, reducer);
+  sum(std::span<double>(h.data(), static_cast<std::size_t>(h.size())),
+      [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::span<double> partial) {
+        Eigen::Map<Matrix<double>> p(partial.data(), d, d);
+        for_blocks(begin, end, block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+          rows.add_weighted_gram(b, e, c.segment(b, e - b), p, scratch);
+        });
+      },
+      add_into);
   return h.selfadjointView<Eigen::Lower>();
 }
 
-// (1/n) X^T diag(c) (X v) + lambda v, with nothing larger than a block of margins.
+// (1/n) X^T diag(c) X + lambda I.
+Matrix<double> dense_hessian(const DataRows& rows, const Vector<double>& c, double lambda,
+                             std::ptrdiff_t block, const BlockReducer<double>* reducer) {
+  Matrix<double> h = weighted_gram(rows, c, block, reducer);
+  h /= static_cast<double>(rows.n());
+  h.diagonal().array() += lambda;
+  return h;
+}
+
+// (1/n) X^T diag(c) (X v) + lambda v, with nothing larger than a block of margins; blocks of rows
+// summed in order (ordered_sum.h).
 Vector<double> hessian_times(const DataRows& rows, const Vector<double>& c, double lambda,
-                             const Vector<double>& v, std::ptrdiff_t block) {
-  Vector<double> out = Vector<double>::Zero(rows.d());
-  if (rows.sparse()) {  // one pass over the nonzeros, row by row
-    rows.add_weighted_normal_times(0, rows.n(), c, v, out);
-    out /= static_cast<double>(rows.n());
-    out += lambda * v;
-    return out;
-  }
+                             const Vector<double>& v, std::ptrdiff_t block,
+                             const BlockReducer<double>* reducer) {
+  const std::ptrdiff_t d = rows.d();
+  Vector<double> out = Vector<double>::Zero(d);
   Vector<double> t(block);
-  for_blocks(rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
-    Eigen::Ref<Vector<double>> tb = t.head(e - b);
-    // margins() multiplies by y; the Hessian does not see the labels (y^2 = 1), so undo it.
-    rows.margins(b, e, v, tb);
-    for (std::ptrdiff_t k = 0; k < e - b; ++k) tb(k) *= rows.label(b + k) * c(b + k);
-    rows.add_transpose_times(b, e, tb, out);
-  });
+  const OrderedSum sum(rows.n(), block, d, reducer);
+  sum(std::span<double>(out.data(), static_cast<std::size_t>(d)),
+      [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::span<double> partial) {
+        Eigen::Map<Vector<double>> p(partial.data(), d);
+        if (rows.sparse()) {  // one pass over the nonzeros, row by row
+          rows.add_weighted_normal_times(begin, end, c, v, p);
+          return;
+        }
+        for_blocks(begin, end, block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+          Eigen::Ref<Vector<double>> tb = t.head(e - b);
+          // margins() multiplies by y; the Hessian does not see the labels (y^2 = 1): undo it.
+          rows.margins(b, e, v, tb);
+          for (std::ptrdiff_t k = 0; k < e - b; ++k) tb(k) *= rows.label(b + k) * c(b + k);
+          rows.add_transpose_times(b, e, tb, p);
+        });
+      },
+      add_into);
   out /= static_cast<double>(rows.n());
   out += lambda * v;
   return out;
@@ -115,14 +143,15 @@ Vector<double> conjugate_gradients(const std::function<Vector<double>(const Vect
 class NewtonSystem {
  public:
   NewtonSystem(const DataRows& rows, const Vector<double>& w, double lambda,
-               const ScaledOptions& options)
+               const ScaledOptions& options, const BlockReducer<double>* reducer)
       : rows_(rows),
         lambda_(lambda),
         block_(options.rows_per_block),
+        reducer_(reducer),
         dense_(!rows.sparse() && rows.d() <= options.dense_max_d),
         c_(curvatures(rows, w, block_)) {
     if (dense_) {
-      hessian_ = dense_hessian(rows, c_, lambda, block_);
+      hessian_ = dense_hessian(rows, c_, lambda, block_, reducer_);
       llt_.compute(hessian_);
       if (llt_.info() != Eigen::Success)
         throw std::runtime_error("scaled reference: Hessian not positive definite");
@@ -130,7 +159,7 @@ class NewtonSystem {
   }
 
   Vector<double> times(const Vector<double>& v) const {
-    return hessian_times(rows_, c_, lambda_, v, block_);
+    return hessian_times(rows_, c_, lambda_, v, block_, reducer_);
   }
 
   Vector<double> solve(const Vector<double>& rhs, double relative_tolerance) const {
@@ -146,6 +175,7 @@ class NewtonSystem {
   const DataRows& rows_;
   double lambda_;
   std::ptrdiff_t block_;
+  const BlockReducer<double>* reducer_;
   bool dense_;
   Vector<double> c_;
   Matrix<double> hessian_;
@@ -165,7 +195,8 @@ struct DoubleNewton {
 // Hessian: each still contracts the error by ~1e-3, and a formation (n d^2 / 2 flops, the cost
 // of a step at d = 100) is saved.
 DoubleNewton newton_in_double(const DataRows& rows, const LogisticObjective<double>& f,
-                              double max_row_norm, const ScaledOptions& options) {
+                              double max_row_norm, const ScaledOptions& options,
+                              const BlockReducer<double>* reducer) {
   DoubleNewton r;
   r.w = Vector<double>::Zero(rows.d());
   Vector<double> grad;
@@ -177,7 +208,7 @@ DoubleNewton newton_in_double(const DataRows& rows, const LogisticObjective<doub
       options.progress(1, kStages,
                        fmt::format("Newton in double: step {}, f = {:.16g}, ||grad f|| = {:.3g}",
                                    r.iterations + 1, value, grad.norm()));
-    if (!r.system || !stale_is_fine) r.system.emplace(rows, r.w, f.lambda(), options);
+    if (!r.system || !stale_is_fine) r.system.emplace(rows, r.w, f.lambda(), options, reducer);
     // CG's forcing term: loose far away, tight near w_lambda (superlinear convergence).
     const double tolerance = std::min(0.1, std::sqrt(grad.norm()));
     const Vector<double> step = r.system->solve(-grad, tolerance);
@@ -231,21 +262,31 @@ struct ExtendedEvaluation {
   DoubleDouble value, loss, regularizer;
 };
 
+// Double-double number k of a sum's state (hi, lo pairs), and its update.
+DoubleDouble pair_at(std::span<const double> s, std::ptrdiff_t k) { return {s[2 * k], s[2 * k + 1]}; }
+void set_pair(std::span<double> s, std::ptrdiff_t k, const DoubleDouble& x) {
+  s[2 * k] = x.hi;
+  s[2 * k + 1] = x.lo;
+}
+
+// The blocks of rows of each unit (ordered_sum.h) sum from zero and the units' sums add in order;
+// every sum is in double-double (d gradient entries, then the loss).
 ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<DoubleDouble>& w,
-                                     double lambda, bool want_value, std::ptrdiff_t block) {
+                                     double lambda, bool want_value, std::ptrdiff_t block,
+                                     const BlockReducer<double>* reducer) {
   const std::ptrdiff_t n = rows.n(), d = rows.d();
   std::vector<double> w_hi(d), w_lo(d), acc_hi(d), acc_lo(d);
   for (std::ptrdiff_t j = 0; j < d; ++j) {
     w_hi[j] = w[j].hi;
     w_lo[j] = w[j].lo;
   }
-  std::vector<DoubleDouble> z(block), r(block), grad_sum(d);
+  std::vector<DoubleDouble> z(block), r(block);
   // The columns a block touched: only their accumulators are folded and reset (a CSR block of
   // 1024 rows touches ~32K of d = 2^20 columns; folding all d per block cost more than the rows).
   std::vector<char> seen(rows.sparse() ? static_cast<std::size_t>(d) : 0);
   std::vector<int> columns;
-  DoubleDouble loss_sum;
-  for_blocks(n, block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+  std::vector<double> sums(static_cast<std::size_t>(2 * d + 2));  // the gradient's, the loss's
+  const auto add_block = [&](std::ptrdiff_t b, std::ptrdiff_t e, std::span<double> unit) {
     rows.margins_dd(b, e, w_hi, w_lo, z.data());
     double loss_hi = 0, loss_lo = 0;
     for (std::ptrdiff_t k = 0; k < e - b; ++k) {
@@ -260,21 +301,32 @@ ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<Dou
     rows.add_transpose_times_dd(b, e, r.data(), acc_hi, acc_lo);
     rows.touched_columns(b, e, seen, columns);
     for (const int j : columns) {
-      grad_sum[j] = grad_sum[j] + two_sum(acc_hi[j], acc_lo[j]);
+      set_pair(unit, j, pair_at(unit, j) + two_sum(acc_hi[j], acc_lo[j]));
       acc_hi[j] = acc_lo[j] = 0;
       if (rows.sparse()) seen[j] = 0;
     }
-    loss_sum = loss_sum + two_sum(loss_hi, loss_lo);
-  });
+    set_pair(unit, d, pair_at(unit, d) + two_sum(loss_hi, loss_lo));
+  };
+  const OrderedSum sum(n, block, 2 * d + 2, reducer);
+  sum(
+      sums,
+      [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::span<double> unit) {
+        for_blocks(begin, end, block,
+                   [&](std::ptrdiff_t b, std::ptrdiff_t e) { add_block(b, e, unit); });
+      },
+      [d](std::span<double> total, std::span<const double> unit) {
+        for (std::ptrdiff_t k = 0; k <= d; ++k)
+          set_pair(total, k, pair_at(total, k) + pair_at(unit, k));
+      });
   ExtendedEvaluation out;
   out.gradient.resize(d);
   DoubleDouble norm2;
   for (std::ptrdiff_t j = 0; j < d; ++j) {
-    out.gradient[j] = grad_sum[j] / static_cast<double>(n) + w[j] * lambda;
+    out.gradient[j] = pair_at(sums, j) / static_cast<double>(n) + w[j] * lambda;
     norm2 = norm2 + w[j] * w[j];
   }
   if (want_value) {
-    out.loss = loss_sum / static_cast<double>(n);
+    out.loss = pair_at(sums, d) / static_cast<double>(n);
     out.regularizer = norm2 * (lambda / 2);  // lambda / 2 is exact
     out.value = out.loss + out.regularizer;
   }
@@ -332,12 +384,17 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
     throw std::invalid_argument(fmt::format("scaled reference: lambda = {} must be > 0", lambda));
   const DataRows rows(data);
   const std::ptrdiff_t n = rows.n(), d = rows.d();
-  const LogisticObjective<double> f(data, lambda);
+  // Processes sharing the rows: every sum over them in order (ordered_sum.h), so that the
+  // reference's bits do not depend on their number.
+  const BlockReducer<double>* reducer = data_parallel_reducer<double>();
+  if (reducer != nullptr) reducer = &reducer->deterministic();
+  LogisticObjective<double> f(data, lambda);
+  f.set_reducer(reducer);
   ScaledResult result;
 
   // 1. Newton in double, to double's rounding floor.
   const double r_max = static_cast<double>(data.max_row_norm());
-  const DoubleNewton newton = newton_in_double(rows, f, r_max, options);
+  const DoubleNewton newton = newton_in_double(rows, f, r_max, options, reducer);
   result.newton_iterations = newton.iterations;
 
   // 2. Iterative refinement: corrections solved in double with the last Hessian of Newton,
@@ -348,12 +405,12 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // after the first evaluates f too (a log1p per row), so the last one needs no pass of its own.
   // The Hessian at Newton's last w, formed afresh: its eigenvectors are the Ritz vectors of step 4,
   // whose residual bounds are first order in how far the Hessian they came from is off.
-  const NewtonSystem system(rows, newton.w, lambda, options);
+  const NewtonSystem system(rows, newton.w, lambda, options, reducer);
   result.dense_hessian = system.dense();
   std::vector<DoubleDouble> w(static_cast<std::size_t>(d));
   for (std::ptrdiff_t j = 0; j < d; ++j) w[j] = newton.w(j);
   const std::ptrdiff_t dd_block = options.dd_rows_per_block;
-  ExtendedEvaluation at_w = evaluate_extended(rows, w, lambda, false, dd_block);
+  ExtendedEvaluation at_w = evaluate_extended(rows, w, lambda, false, dd_block, reducer);
   bool have_value = false;
   double grad_norm = norm(at_w.gradient);
   for (int k = 0; k < options.max_refinements; ++k) {
@@ -368,7 +425,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
     const Vector<double> delta = system.solve(-rounded(at_w.gradient), 1e-8);
     std::vector<DoubleDouble> trial = w;
     for (std::ptrdiff_t j = 0; j < d; ++j) trial[j] = trial[j] + delta(j);
-    ExtendedEvaluation at_trial = evaluate_extended(rows, trial, lambda, true, dd_block);
+    ExtendedEvaluation at_trial = evaluate_extended(rows, trial, lambda, true, dd_block, reducer);
     const double trial_norm = norm(at_trial.gradient);
     if (!(trial_norm < grad_norm)) break;
     const bool still_shrinking = trial_norm < 0.5 * grad_norm;
@@ -385,7 +442,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // 3. f(w) in double-double, and the bracket widened by the evaluation's own rounding.
   if (options.progress) options.progress(3, kStages, "f(w) in double-double and its bracket");
   ExtendedEvaluation final_eval =
-      have_value ? std::move(at_w) : evaluate_extended(rows, w, lambda, true, dd_block);
+      have_value ? std::move(at_w) : evaluate_extended(rows, w, lambda, true, dd_block, reducer);
   const double w_norm = norm(w) * (1 + (d + 4) * kU);
   const double blocks = std::ceil(static_cast<double>(n) / static_cast<double>(dd_block));
   // The margins: Dot2's compensation error, sum_j |x_ij w_j| <= ||x_i|| ||w||.
@@ -397,8 +454,11 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // double-double (u^2 relative), plus underflow below double's normal range.
   const double row_error = 16 * kQuadU + 2 * kU2;
   const double underflow = 4 * std::numeric_limits<double>::min();
-  // The sums: Sum2 within a block of m rows, double-double adds across the blocks, the division.
-  const double sum_error = DataRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + 2) * kU2;
+  // The sums: Sum2 within a block of m rows, double-double adds across the blocks of a unit and
+  // across the units (ordered_sum.h), the division.
+  const double units = static_cast<double>(OrderedSum(n, dd_block, 2 * d + 2, nullptr).units());
+  const double sum_error =
+      DataRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + units + 2) * kU2;
   const double grad_error = (sum_error + margin_error / 4 + row_error) * r_max +
                             8 * kU2 * (lambda * w_norm + grad_norm) + underflow * std::sqrt(d);
   const double loss = std::max(0.0, final_eval.loss.to_double()) * (1 + 1e-10);
@@ -433,7 +493,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const Vector<double> w_double = rounded(w);
   const Vector<double> c = curvatures(rows, w_double, options.rows_per_block);
   const auto apply = [&](const Vector<double>& v) {
-    return hessian_times(rows, c, lambda, v, options.rows_per_block);
+    return hessian_times(rows, c, lambda, v, options.rows_per_block, reducer);
   };
   ExtremeRitzPairs ritz;
   if (system.dense()) {
@@ -450,9 +510,12 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // k = the row's terms (the margin) + the terms of a column's sum (dense: m in the block, then
   // the blocks; CSR, one pass: the column's nonzeros) + a few (c_i, the scalings); in norm at most
   // gamma_k R^2 mean(c) + 2 u lambda for a unit v.
-  const double column_sum_terms = rows.sparse()
-                                      ? static_cast<double>(rows.max_column_terms())
-                                      : static_cast<double>(options.rows_per_block) + hv_blocks;
+  // Either way, the units' partial sums then add in order (ordered_sum.h): one term per unit.
+  const double hv_units =
+      static_cast<double>(OrderedSum(n, options.rows_per_block, d, nullptr).units());
+  const double column_sum_terms =
+      hv_units + (rows.sparse() ? static_cast<double>(rows.max_column_terms())
+                                : static_cast<double>(options.rows_per_block) + hv_blocks);
   const double mean_c = c.sum() / static_cast<double>(n) * (1 + 1e-10);
   const double hv_error =
       gamma(static_cast<double>(row_terms) + column_sum_terms + 16) * r_max * r_max * mean_c +
@@ -483,21 +546,16 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // Lanczos on X^T X v.
   if (options.progress) options.progress(5, kStages, "L_s = lambda + lambda_max(X^T X) / (4n)");
   double gram_max = 0;
+  const Vector<double> ones = Vector<double>::Ones(n);
   if (system.dense()) {
-    Matrix<double> gram = Matrix<double>::Zero(d, d);
-    RowMatrix<double> scratch;
-    const Vector<double> ones = Vector<double>::Ones(options.rows_per_block);
-    for_blocks(n, options.rows_per_block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
-      rows.add_weighted_gram(b, e, ones.head(e - b), gram, scratch);
-    });
-    gram = gram.selfadjointView<Eigen::Lower>();
-    gram_max = Eigen::SelfAdjointEigenSolver<Matrix<double>>(gram, Eigen::EigenvaluesOnly)
+    gram_max = Eigen::SelfAdjointEigenSolver<Matrix<double>>(
+                   weighted_gram(rows, ones, options.rows_per_block, reducer),
+                   Eigen::EigenvaluesOnly)
                    .eigenvalues()
                    .maxCoeff();
   } else {
-    const Vector<double> ones = Vector<double>::Ones(n);
     const auto gram_times = [&](const Vector<double>& v) {
-      return Vector<double>(hessian_times(rows, ones, 0, v, options.rows_per_block) *
+      return Vector<double>(hessian_times(rows, ones, 0, v, options.rows_per_block, reducer) *
                             static_cast<double>(n));
     };
     const RitzPair top = lanczos_extremes(gram_times, d, lanczos_steps(options, d)).max;
