@@ -5,41 +5,17 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
 #include <random>
 #include <vector>
 
+#include "largestep/data/portable_random.h"
 #include "largestep/data/resource_limits.h"
 
 namespace largestep {
 namespace {
 
-// Draws from the engine directly, so the sequence is the same on every standard library.
-class PortableRandom {
- public:
-  explicit PortableRandom(std::uint64_t seed) : engine_(seed) {}
-
-  // Uniform on (0, 1): 53 random bits, never exactly 0.
-  double uniform() { return (static_cast<double>(engine_() >> 11) + 0.5) * 0x1.0p-53; }
-
-  double gaussian() {  // Box-Muller; the second variate is discarded for simplicity.
-    const double r = std::sqrt(-2.0 * std::log(uniform()));
-    return r * std::cos(2.0 * std::numbers::pi * uniform());
-  }
-
-  Vector<double> unit_vector(std::int64_t d) {
-    Vector<double> v(d);
-    double norm = 0;
-    while (norm == 0) {
-      for (std::int64_t j = 0; j < d; ++j) v(j) = gaussian();
-      norm = v.norm();
-    }
-    return v / norm;
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
+// The generators' streams: one mt19937_64 each.
+using StreamRandom = PortableRandom<std::mt19937_64>;
 
 // The planted direction uses its own stream so that it does not depend on n.
 constexpr std::uint64_t kDirectionStream = 0x9E3779B97F4A7C15ULL;
@@ -198,7 +174,7 @@ Vector<double> planted_direction(std::int64_t d, std::uint64_t seed) {
   if (d < 1) throw DataError(fmt::format("planted: d must be >= 1, got {}", d));
   require_memory(16.0 * static_cast<double>(d), fmt::format("planted: a direction in d = {}", d),
                  "use a smaller d");
-  PortableRandom random(seed ^ kDirectionStream);
+  StreamRandom random(seed ^ kDirectionStream);
   return random.unit_vector(d);
 }
 
@@ -210,7 +186,7 @@ Dataset<double> make_planted(const PlantedOptions& options, const ProgressSink& 
   if (d < 1) throw DataError(fmt::format("planted: d must be >= 1, got {}", d));
   check_planted_feasible(n, d, gamma);
   const Vector<double> w_star = planted_direction(d, seed);
-  PortableRandom random(seed);
+  StreamRandom random(seed);
   Dataset<double> data;
   data.X.resize(n, d);
   data.y.resize(n);
@@ -247,7 +223,7 @@ struct SparseDraw {
   double margin = 0;
 };
 
-void draw_sparse(PortableRandom& random, const Vector<double>& w_star, std::int64_t k,
+void draw_sparse(StreamRandom& random, const Vector<double>& w_star, std::int64_t k,
                  SparseDraw& x) {
   distinct_columns(random, w_star.size(), k, x.columns);
   x.values = random.unit_vector(k) * std::pow(random.uniform(), 1.0 / static_cast<double>(k));
@@ -278,7 +254,7 @@ Dataset<double> make_sparse_planted(const SparsePlantedOptions& options,
   const Vector<double> w_star = planted_direction(d, seed);
 
   // The pilot: the fraction of draws with |margin| >= gamma, on its own stream.
-  PortableRandom pilot(seed ^ kPilotStream);
+  StreamRandom pilot(seed ^ kPilotStream);
   SparseDraw x;
   std::vector<double> pilot_margins;
   for (std::int64_t t = 0; t < kSparsePilotRows; ++t) {
@@ -298,7 +274,7 @@ Dataset<double> make_sparse_planted(const SparsePlantedOptions& options,
         gamma, k, d, accepted, kSparsePilotRows, pilot_margins[pilot_margins.size() / 2]));
   }
 
-  PortableRandom random(seed);
+  StreamRandom random(seed);
   Dataset<double> data;
   data.sparse = true;
   data.Xs.resize(n, static_cast<int>(d));
