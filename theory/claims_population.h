@@ -92,7 +92,7 @@ struct PopulationMeasurement {
 Verdict judge_s10(const PopulationMeasurement& m, const S10Test& test = {});
 
 // The first `count` rows of `data` from row `first` on, with the given spec. make_planted draws
-// rows one after another from one seeded stream (the direction w* from its own stream), so the
+// row i from a stream seeded from (seed, i) alone (the direction w* from its own stream), so the
 // rows after the first n of make_planted({N > n, ...}) are fresh draws from the same
 // distribution, independent of make_planted({n, ...}), which are its first n rows.
 Dataset<double> planted_rows(const Dataset<double>& data, std::int64_t first, std::int64_t count,

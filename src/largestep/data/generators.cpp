@@ -5,46 +5,57 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numbers>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "largestep/data/portable_random.h"
 #include "largestep/data/resource_limits.h"
 
 namespace largestep {
 namespace {
 
-// Draws from the engine directly, so the sequence is the same on every standard library.
-class PortableRandom {
- public:
-  explicit PortableRandom(std::uint64_t seed) : engine_(seed) {}
+// The planted direction uses its own stream so that it does not depend on n, and the sparse
+// generator's feasibility pilot likewise: one mt19937_64 each, as when the rows shared one stream,
+// so that w* and the pilot's verdicts stayed the same when the rows got streams of their own.
+using StreamRandom = PortableRandom<std::mt19937_64>;
+constexpr std::uint64_t kDirectionStream = 0x9E3779B97F4A7C15ULL;
+constexpr std::uint64_t kPilotStream = 0xD1B54A32D192ED03ULL;
 
-  // Uniform on (0, 1): 53 random bits, never exactly 0.
-  double uniform() { return (static_cast<double>(engine_() >> 11) + 0.5) * 0x1.0p-53; }
+// Row i (numbered in the whole dataset) draws from a stream seeded from (seed, i) alone, so a row
+// does not depend on the rows before it (rejection sampling draws a varying number of values a
+// row): a range of rows is generated without the others, the same bits for any split into ranges
+// and any n > i. Distinct rows of one seed get distinct engine seeds, mixed so that neighbouring
+// rows' streams are unrelated.
+using RowRandom = PortableRandom<Xoshiro256>;
+constexpr std::uint64_t kRowStream = 0x2545F4914F6CDD1DULL;
+RowRandom row_random(std::uint64_t seed, std::int64_t i) {
+  return RowRandom(mix64(seed ^ kRowStream) ^ static_cast<std::uint64_t>(i));
+}
 
-  double gaussian() {  // Box-Muller; the second variate is discarded for simplicity.
-    const double r = std::sqrt(-2.0 * std::log(uniform()));
-    return r * std::cos(2.0 * std::numbers::pi * uniform());
+// The rows a generator makes: [begin, end) of a dataset of n rows.
+struct Rows {
+  std::int64_t n = 0, begin = 0, end = 0;
+
+  std::int64_t count() const { return end - begin; }
+  bool all() const { return begin == 0 && end == n; }
+  // How messages name them: "n = 1000" for every row, "rows [250, 500) of n = 1000" for a range.
+  std::string named() const {
+    return all() ? fmt::format("n = {}", n) : fmt::format("rows [{}, {}) of n = {}", begin, end, n);
   }
-
-  Vector<double> unit_vector(std::int64_t d) {
-    Vector<double> v(d);
-    double norm = 0;
-    while (norm == 0) {
-      for (std::int64_t j = 0; j < d; ++j) v(j) = gaussian();
-      norm = v.norm();
-    }
-    return v / norm;
-  }
-
- private:
-  std::mt19937_64 engine_;
+  // How a count of rows appears in a formula: "n" for every row, else the count.
+  std::string counted() const { return all() ? std::string("n") : std::to_string(count()); }
 };
 
-// The planted direction uses its own stream so that it does not depend on n.
-constexpr std::uint64_t kDirectionStream = 0x9E3779B97F4A7C15ULL;
-// The sparse generator's feasibility pilot, likewise.
-constexpr std::uint64_t kPilotStream = 0xD1B54A32D192ED03ULL;
+Rows rows_of(const RowRange& range, std::int64_t n) {
+  const Rows rows{n, range.begin, range.end_for(n)};
+  if (range.end < -1 || rows.begin < 0 || rows.begin > rows.end || rows.end > n)
+    throw DataError(fmt::format(
+        "planted: rows [{}, {}) are not a range of the n = {} rows (need 0 <= begin <= end <= n, "
+        "or end = -1 for n)",
+        range.begin, range.end, n));
+  return rows;
+}
 
 // `k` distinct columns of [0, d), sorted: Floyd's algorithm (k draws, whatever d) on the portable
 // stream.
@@ -135,12 +146,14 @@ std::int64_t largest_feasible_d(double gamma, double log_limit, std::int64_t d) 
 }
 
 // What make_planted refuses before drawing anything: memory beyond what is available, a margin
-// that rejection sampling cannot reach in R^d, and more work than kPlantedMaxGaussians.
-void check_planted_feasible(std::int64_t n, std::int64_t d, double gamma) {
-  const double nd = static_cast<double>(n), dd = static_cast<double>(d);
+// that rejection sampling cannot reach in R^d, and more work than kPlantedMaxGaussians. Memory and
+// work count the rows made; the margin is the whole dataset's.
+void check_planted_feasible(const Rows& rows, std::int64_t d, double gamma) {
+  const double nd = static_cast<double>(rows.count()), dd = static_cast<double>(d);
   // X and y, and the d-vectors of the direction and one draw.
   require_memory(8 * (nd * dd + nd + 3 * dd),
-                 fmt::format("planted: n = {}, d = {} (X is n x d doubles)", n, d),
+                 fmt::format("planted: {}, d = {} (X is {} x d doubles)", rows.named(), d,
+                             rows.counted()),
                  "use a smaller n or d");
   const double log_acceptance = planted_log_acceptance(d, gamma);
   const double log_limit = std::log(kPlantedMaxExpectedDrawsPerRow);
@@ -157,10 +170,11 @@ void check_planted_feasible(std::int64_t n, std::int64_t d, double gamma) {
   const double gaussians = nd * dd * std::exp(-log_acceptance);
   if (gaussians > kPlantedMaxGaussians)
     throw DataError(fmt::format(
-        "planted: n = {}, d = {}, gamma = {} needs about {:.3g} Gaussian draws (n * d / the "
+        "planted: {}, d = {}, gamma = {} needs about {:.3g} Gaussian draws ({} * d / the "
         "acceptance rate {:.3g}), more than the limit {:.0e} (about 12 minutes of work); use a "
         "smaller n or d",
-        n, d, gamma, gaussians, std::exp(log_acceptance), kPlantedMaxGaussians));
+        rows.named(), d, gamma, gaussians, rows.counted(), std::exp(log_acceptance),
+        kPlantedMaxGaussians));
 }
 
 }  // namespace
@@ -198,26 +212,27 @@ Vector<double> planted_direction(std::int64_t d, std::uint64_t seed) {
   if (d < 1) throw DataError(fmt::format("planted: d must be >= 1, got {}", d));
   require_memory(16.0 * static_cast<double>(d), fmt::format("planted: a direction in d = {}", d),
                  "use a smaller d");
-  PortableRandom random(seed ^ kDirectionStream);
+  StreamRandom random(seed ^ kDirectionStream);
   return random.unit_vector(d);
 }
 
 Dataset<double> make_planted(const PlantedOptions& options, const ProgressSink& progress) {
-  const auto [n, d, gamma, seed] = options;
+  const auto [n, d, gamma, seed, range] = options;
   if (n < 1) throw DataError(fmt::format("planted: n must be >= 1, got {}", n));
   if (!(gamma > 0 && gamma < 1))
     throw DataError(fmt::format("planted: gamma must be in (0, 1), got {}", gamma));
   if (d < 1) throw DataError(fmt::format("planted: d must be >= 1, got {}", d));
-  check_planted_feasible(n, d, gamma);
+  const Rows rows = rows_of(range, n);
+  check_planted_feasible(rows, d, gamma);
   const Vector<double> w_star = planted_direction(d, seed);
-  PortableRandom random(seed);
   Dataset<double> data;
-  data.X.resize(n, d);
-  data.y.resize(n);
-  ProgressCounter rows_done(progress, n, "rows of planted data generated");
+  data.X.resize(rows.count(), d);
+  data.y.resize(rows.count());
+  ProgressCounter rows_done(progress, rows.count(), "rows of planted data generated");
   // The acceptance rate is the ball's mass outside the slab |<x, w*>| < gamma, checked above; the
   // cap on draws only guarantees the loop ends.
-  for (std::int64_t i = 0; i < n; rows_done(++i)) {
+  for (std::int64_t i = rows.begin; i < rows.end; rows_done(++i - rows.begin)) {
+    RowRandom random = row_random(seed, i);
     for (std::int64_t draws = 0;; ++draws) {
       if (draws == kMaxDrawsPerRow)
         throw DataError(fmt::format(
@@ -228,8 +243,8 @@ Dataset<double> make_planted(const PlantedOptions& options, const ProgressSink& 
           random.unit_vector(d) * std::pow(random.uniform(), 1.0 / static_cast<double>(d));
       const double m = x.dot(w_star);
       if (std::abs(m) >= gamma && x.norm() <= 1) {
-        data.X.row(i) = x.transpose();
-        data.y(i) = m > 0 ? 1.0 : -1.0;
+        data.X.row(i - rows.begin) = x.transpose();
+        data.y(i - rows.begin) = m > 0 ? 1.0 : -1.0;
         break;
       }
     }
@@ -247,8 +262,8 @@ struct SparseDraw {
   double margin = 0;
 };
 
-void draw_sparse(PortableRandom& random, const Vector<double>& w_star, std::int64_t k,
-                 SparseDraw& x) {
+template <class Random>
+void draw_sparse(Random& random, const Vector<double>& w_star, std::int64_t k, SparseDraw& x) {
   distinct_columns(random, w_star.size(), k, x.columns);
   x.values = random.unit_vector(k) * std::pow(random.uniform(), 1.0 / static_cast<double>(k));
   x.margin = 0;
@@ -259,26 +274,30 @@ void draw_sparse(PortableRandom& random, const Vector<double>& w_star, std::int6
 
 Dataset<double> make_sparse_planted(const SparsePlantedOptions& options,
                                     const ProgressSink& progress) {
-  const auto [n, d, k, gamma, seed] = options;
+  const auto [n, d, k, gamma, seed, range] = options;
   if (n < 1) throw DataError(fmt::format("planted: n must be >= 1, got {}", n));
   if (d < 1) throw DataError(fmt::format("planted: d must be >= 1, got {}", d));
   if (k < 1 || k > d)
     throw DataError(fmt::format("planted: nnz must be in [1, d = {}], got {}", d, k));
   if (!(gamma > 0 && gamma < 1))
     throw DataError(fmt::format("planted: gamma must be in (0, 1), got {}", gamma));
+  const Rows rows = rows_of(range, n);
+  // The matrix held is the range's: its nonzeros are what must fit in memory and in 32-bit indices.
   constexpr double kMaxIndex = std::numeric_limits<int>::max();
-  const double stored = static_cast<double>(n) * static_cast<double>(k);
+  const double stored = static_cast<double>(rows.count()) * static_cast<double>(k);
   if (static_cast<double>(d) > kMaxIndex || stored > kMaxIndex)
     throw DataError(fmt::format(
-        "planted: d = {} columns and n * nnz = {:.0f} nonzeros; CSR holds at most {:.0f} of each",
-        d, stored, kMaxIndex));
-  require_memory(12 * stored + 4 * static_cast<double>(n) + 16 * static_cast<double>(d),
-                 fmt::format("planted: n = {}, nnz = {} a row (CSR, 12 bytes a nonzero)", n, k),
+        "planted: d = {} columns and {} * nnz = {:.0f} nonzeros{}; CSR holds at most {:.0f} of "
+        "each",
+        d, rows.counted(), stored, rows.all() ? "" : " (" + rows.named() + ")", kMaxIndex));
+  require_memory(12 * stored + 4 * static_cast<double>(rows.count()) + 16 * static_cast<double>(d),
+                 fmt::format("planted: {}, nnz = {} a row (CSR, 12 bytes a nonzero)", rows.named(),
+                             k),
                  "use a smaller n or nnz");
   const Vector<double> w_star = planted_direction(d, seed);
 
   // The pilot: the fraction of draws with |margin| >= gamma, on its own stream.
-  PortableRandom pilot(seed ^ kPilotStream);
+  StreamRandom pilot(seed ^ kPilotStream);
   SparseDraw x;
   std::vector<double> pilot_margins;
   for (std::int64_t t = 0; t < kSparsePilotRows; ++t) {
@@ -298,18 +317,18 @@ Dataset<double> make_sparse_planted(const SparsePlantedOptions& options,
         gamma, k, d, accepted, kSparsePilotRows, pilot_margins[pilot_margins.size() / 2]));
   }
 
-  PortableRandom random(seed);
   Dataset<double> data;
   data.sparse = true;
-  data.Xs.resize(n, static_cast<int>(d));
-  data.Xs.resizeNonZeros(static_cast<std::ptrdiff_t>(n * k));
-  data.y.resize(n);
+  data.Xs.resize(rows.count(), static_cast<int>(d));
+  data.Xs.resizeNonZeros(static_cast<std::ptrdiff_t>(rows.count() * k));
+  data.y.resize(rows.count());
   int* outer = data.Xs.outerIndexPtr();
   int* inner = data.Xs.innerIndexPtr();
   double* value = data.Xs.valuePtr();
   outer[0] = 0;
-  ProgressCounter rows_done(progress, n, "rows of sparse planted data generated");
-  for (std::int64_t i = 0; i < n; rows_done(++i)) {
+  ProgressCounter rows_done(progress, rows.count(), "rows of sparse planted data generated");
+  for (std::int64_t i = rows.begin; i < rows.end; rows_done(++i - rows.begin)) {
+    RowRandom random = row_random(seed, i);
     for (std::int64_t draws = 0;; ++draws) {
       if (draws == kMaxDrawsPerRow)
         throw DataError(fmt::format("planted: row {} not drawn after {} tries; use a smaller gamma",
@@ -317,12 +336,13 @@ Dataset<double> make_sparse_planted(const SparsePlantedOptions& options,
       draw_sparse(random, w_star, k, x);
       if (std::abs(x.margin) >= gamma && x.values.norm() <= 1) break;
     }
+    const std::int64_t local = i - rows.begin;  // the row's place in the matrix held
     for (std::int64_t p = 0; p < k; ++p) {
-      inner[i * k + p] = x.columns[p];
-      value[i * k + p] = x.values(p);
+      inner[local * k + p] = x.columns[p];
+      value[local * k + p] = x.values(p);
     }
-    outer[i + 1] = static_cast<int>((i + 1) * k);
-    data.y(i) = x.margin > 0 ? 1.0 : -1.0;
+    outer[local + 1] = static_cast<int>((local + 1) * k);
+    data.y(local) = x.margin > 0 ? 1.0 : -1.0;
   }
   return data;
 }

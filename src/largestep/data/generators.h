@@ -25,6 +25,7 @@ struct PlantedOptions {
   std::int64_t d = 10;
   double gamma = 0.05;
   std::uint64_t seed = 1;
+  RowRange rows = {};  // the rows made, of the n-row dataset: by default every row
 };
 
 // Feasibility bounds of make_planted: the expected rejection-sampling draws per row (1 / the
@@ -35,12 +36,21 @@ inline constexpr double kPlantedMaxGaussians = 1e10;
 
 // x uniform in the unit ball of R^d conditioned on |<x, w*>| >= gamma, y = sign <x, w*>, with w* a
 // uniformly random unit vector: rejection sampling, so ||x_i|| <= 1 and y_i <x_i, w*> >= gamma hold
-// for every row as computed in double. Portable: the stream depends on the seed only (its own
-// uniform and Gaussian draws, not the standard library's distributions).
-// Before drawing anything, throws DataError when X does not fit in the available memory
-// (resource_limits.h), when the expected draws per row exceed kPlantedMaxExpectedDrawsPerRow
-// (naming the largest gamma for this d, and the largest d for this gamma), or when the expected
-// Gaussian draws exceed kPlantedMaxGaussians. `progress` hears the rows drawn so far.
+// for every row as computed in double. Seeded per row: row i (numbered from 0 in the whole
+// dataset) draws from its own stream, seeded from (seed, i) only, and w* from a stream of its own
+// (planted_direction), so row i is the same for every n > i, and the rows [begin, end) that
+// `options.rows` asks for are those rows of the n-row dataset, bit for bit, whatever else is made:
+// the data is the same for any number of processes sharing it out. Portable: xoshiro256** and
+// SplitMix64 computed here, its own uniform and Gaussian draws (portable_random.h), the same bits
+// with every standard library (with glibc's log and cos).
+// The result holds the range's rows only (n() is end - begin), y likewise.
+// Before drawing anything, throws DataError when `options.rows` is not a range of the n rows
+// (0 <= begin <= end <= n, end = -1 for n), when X (the range's rows) does not fit in the
+// available memory (resource_limits.h), when the expected draws per row exceed
+// kPlantedMaxExpectedDrawsPerRow (naming the largest gamma for this d, and the largest d for this
+// gamma), or when the expected Gaussian draws for the range's rows exceed kPlantedMaxGaussians.
+// Errors about a row name its number in the whole dataset. `progress` hears the range's rows drawn
+// so far.
 Dataset<double> make_planted(const PlantedOptions& options, const ProgressSink& progress = {});
 
 struct SparsePlantedOptions {
@@ -49,16 +59,19 @@ struct SparsePlantedOptions {
   std::int64_t nonzeros = 32;  // per row
   double gamma = 1e-4;
   std::uint64_t seed = 1;
+  RowRange rows = {};  // the rows made, of the n-row dataset: by default every row
 };
 
 // Sparse planted data in CSR: each row picks `nonzeros` distinct columns uniformly at random and
 // is uniform in the unit ball of their coordinate subspace, conditioned on |<x, w*>| >= gamma,
 // y = sign <x, w*>, with w* = planted_direction(d, seed) (dense, so margins are about
-// ||x|| / sqrt(d): gamma must be small for large d). Seeded and portable like make_planted.
-// Before drawing, throws DataError when the CSR matrix does not fit in memory or in 32-bit
-// indices, when nonzeros > d, and when a pilot of kSparsePilotRows draws (its own stream) puts the
+// ||x|| / sqrt(d): gamma must be small for large d). Seeded per row, portable, and made for a
+// range of rows like make_planted: rows [begin, end) of the n-row matrix, bit for bit.
+// Before drawing, throws DataError when `options.rows` is not a range of the n rows, when the CSR
+// matrix of the range's rows does not fit in memory or in 32-bit indices, when nonzeros > d, and
+// when a pilot of kSparsePilotRows draws (its own stream, the same for every range) puts the
 // expected draws per row above kPlantedMaxExpectedDrawsPerRow, naming a gamma that would do.
-// `progress` hears the rows drawn so far.
+// `progress` hears the range's rows drawn so far.
 inline constexpr std::int64_t kSparsePilotRows = 4096;
 Dataset<double> make_sparse_planted(const SparsePlantedOptions& options,
                                     const ProgressSink& progress = {});
