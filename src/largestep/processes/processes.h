@@ -5,6 +5,8 @@
 //    process's result for any number of processes) or by MPI_Allreduce (`--reduce fast`);
 //  - `sweep`, `arena`, `tune-safe` and `verify` share their suites' runs: dealt to the processes
 //    on demand and gathered on rank 0, which writes them as one process would;
+//  - `reference` shares the rows of the scaled reference's sums (reference/ordered_sum.h: the
+//    same bits for any number of processes), as does a shared `run` that computes one;
 //  - every other command runs whole on each process.
 // Rank 0 alone writes files and prints; the other processes' outputs are muted. Built without
 // MPI (LARGESTEP_MPI=OFF), the program refuses to run as several processes.
