@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <barrier>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <random>
@@ -120,8 +120,8 @@ bool same_bits(const T* a, const T* b, std::ptrdiff_t count) {
 testing::AssertionResult identical(const Dataset<double>& a, const Dataset<double>& b) {
   if (a.sparse != b.sparse) return testing::AssertionFailure() << "dense and sparse";
   if (a.n() != b.n() || a.d() != b.d())
-    return testing::AssertionFailure() << a.n() << " x " << a.d() << " vs " << b.n() << " x "
-                                       << b.d();
+    return testing::AssertionFailure()
+           << a.n() << " x " << a.d() << " vs " << b.n() << " x " << b.d();
   if (!same_bits(a.y.data(), b.y.data(), a.n())) return testing::AssertionFailure() << "y";
   if (a.sparse) {
     if (a.Xs.nonZeros() != b.Xs.nonZeros()) return testing::AssertionFailure() << "nonzeros";
@@ -178,8 +178,8 @@ constexpr char kUntidy[] =
     "1 1:1";
 
 // Random rows (labels from `classes`), with blank and comment lines and CRLF here and there.
-std::string random_file(int rows, int d, const std::vector<std::string>& classes,
-                        double density, std::mt19937& rng) {
+std::string random_file(int rows, int d, const std::vector<std::string>& classes, double density,
+                        std::mt19937& rng) {
   std::uniform_real_distribution<double> unit(0, 1);
   std::string text;
   char value[32];
@@ -199,7 +199,8 @@ std::string random_file(int rows, int d, const std::vector<std::string>& classes
 TEST(LibsvmShards, EverySplitOfAnUntidyFileIsTheWholeRead) {
   const TempDir dir;
   const std::string path = dir.write("untidy.txt", kUntidy);
-  for (const std::size_t chunk : {std::size_t{1}, std::size_t{5}, std::size_t{64}, std::size_t{1} << 20}) {
+  for (const std::size_t chunk :
+       {std::size_t{1}, std::size_t{5}, std::size_t{64}, std::size_t{1} << 20}) {
     ReadOptions options;
     options.chunk_bytes = chunk;
     expect_every_split_is_the_whole(path, options);
@@ -309,7 +310,9 @@ TEST(LibsvmShards, RangePastTheRowsNamesTheirCount) {
     EXPECT_NE(message.find("the file has 5 data rows"), std::string::npos) << message;
     EXPECT_EQ(message.rfind(path + ": rows [", 0), 0u) << message;
   }
-  EXPECT_NE(error_of([&] { read_libsvm_shard(path, RowRange{3, 2}); }).find("are not rows"),
+  EXPECT_NE(error_of([&] {
+              read_libsvm_shard(path, RowRange{3, 2});
+            }).find("are not rows"),
             std::string::npos);
   EXPECT_EQ(read_libsvm_shard(path, RowRange{5, -1}).facts.rows, 0);
   EXPECT_EQ(read_libsvm_shard(path, RowRange{5, 5}).facts.rows, 0);

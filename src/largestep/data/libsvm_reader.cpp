@@ -140,8 +140,7 @@ class Tokens {
 };
 
 // Adds a data line (comment and surrounding blank space removed, not empty) to the shard.
-void parse_row(std::string_view line, const Where& where, LabelReader& labels,
-               LibsvmShard& shard) {
+void parse_row(std::string_view line, const Where& where, LabelReader& labels, LibsvmShard& shard) {
   const std::string& path = where.path;
   Tokens tokens(line);
   std::string_view token;
@@ -211,8 +210,7 @@ LibsvmFacts combine(const LibsvmFacts& a, const LibsvmFacts& b) {
   return c;
 }
 
-LibsvmShard read_libsvm_shard(const std::string& path, RowRange range,
-                              const ReadOptions& options) {
+LibsvmShard read_libsvm_shard(const std::string& path, RowRange range, const ReadOptions& options) {
   std::ifstream in = open_file(path);
   return read_libsvm_shard(in, path, range, options);
 }
@@ -276,14 +274,14 @@ Dataset<double> finish_libsvm_shard(LibsvmShard shard, const LibsvmFacts& all,
   const std::string csr_problem = "d = " + std::to_string(d) + " columns and " +
                                   std::to_string(all.nonzeros) +
                                   " nonzeros; CSR holds at most 2147483647 of each";
-  const bool csr =
-      options.storage == ReadOptions::Storage::csr ||
-      (options.storage == ReadOptions::Storage::automatic &&
-       (dense_too_large || (entries > static_cast<double>(kAutoSparseMinEntries) &&
-                            stored <= kAutoSparseDensity * entries)));
+  const bool csr = options.storage == ReadOptions::Storage::csr ||
+                   (options.storage == ReadOptions::Storage::automatic &&
+                    (dense_too_large || (entries > static_cast<double>(kAutoSparseMinEntries) &&
+                                         stored <= kAutoSparseDensity * entries)));
   Vector<double> y = LabelReader(options.labels).finish(path, shard.labels, all);
   if (csr && !csr_fits) {
-    if (options.storage == ReadOptions::Storage::csr) fail_file(path, "too large for CSR: " + csr_problem);
+    if (options.storage == ReadOptions::Storage::csr)
+      fail_file(path, "too large for CSR: " + csr_problem);
     fail_file(path, dense_problem + ", and as CSR: " + csr_problem);
   }
   // The memory is this shard's.
@@ -324,8 +322,7 @@ Dataset<double> read_libsvm(const std::string& path, const ReadOptions& options)
   return read_libsvm(in, path, options);
 }
 
-Dataset<double> read_libsvm(std::istream& in, const std::string& path,
-                            const ReadOptions& options) {
+Dataset<double> read_libsvm(std::istream& in, const std::string& path, const ReadOptions& options) {
   LibsvmShard shard = read_libsvm_shard(in, path, RowRange{}, options);
   const LibsvmFacts facts = shard.facts;
   return finish_libsvm_shard(std::move(shard), facts, options);

@@ -28,7 +28,9 @@ struct ReadOptions {
   bool scale_rows = true;  // divide rows by the largest row norm, so max ||x_i|| = 1
   // Largest n * d of the dense X read from a LIBSVM file, which is sparse: one short line
   // "1 4000000000:1" would otherwise ask for 32 GB. The default, 2^28 entries, is 2 GiB of
-  // doubles. (A CSV file holds every entry, so its size already bounds X.)
+  // doubles. (A CSV file holds every entry, so its size already bounds X.) A shard of a file is
+  // held to the whole file's n * d, as is the automatic storage below: every shard fails, or
+  // chooses, as the whole read would.
   std::int64_t max_entries = std::int64_t{1} << 28;
   // How a LIBSVM file's matrix is stored: dense, CSR (Dataset::Xs), or chosen from the file:
   // CSR when at most kAutoSparseDensity of the n * d entries are stored and n * d is above
@@ -47,8 +49,8 @@ inline constexpr std::int64_t kAutoSparseMinEntries = std::int64_t{1} << 22;
 // Reads LIBSVM/SVMlight text: "label idx:val idx:val ..." per line, indices 1-based and strictly
 // increasing within a line; blank lines and lines starting with '#' are skipped (the rest of a
 // line after '#' too); d is the largest index seen. The same as reading the one shard of every
-// row and finishing it with its own facts (read_libsvm_shard, finish_libsvm_shard). Labels and values follow the number grammar of text.h (parse_number), indices its
-// integer grammar. Throws DataError "path:line: ..." for a label or value that is not a finite
+// row and finishing it with its own facts (read_libsvm_shard, finish_libsvm_shard). Labels and
+// values follow the number grammar of text.h (parse_number), indices its integer grammar. Throws DataError "path:line: ..." for a label or value that is not a finite
 // number (malformed, NaN or Inf, out of double's range), a bad, zero, negative, repeated or
 // decreasing index, a missing label, more than two classes, an unreadable or empty file, and
 // "path: ..." for a dense n * d above options.max_entries, for a CSR matrix past 2^31 - 1
@@ -116,9 +118,10 @@ LibsvmShard read_libsvm_shard(std::istream& in, const std::string& name, RowRang
 
 // The dataset of a shard's rows, given `all`, the facts of every shard combined: d = all's largest
 // index, labels mapped and checked as the whole file's, storage chosen and limits checked on the
-// whole file's numbers (so every shard fails, or not, as read_libsvm does, with its message), memory
-// checked for this shard, rows scaled by the largest row norm of all shards (`global_max`, see
-// GlobalMax; empty for a shard holding every row).
+// whole file's numbers (so every shard fails, or not, as read_libsvm does, with its message),
+// memory checked for this shard, rows scaled by the largest row norm of all shards (`global_max`,
+// see GlobalMax; empty for a shard holding every row). Every shard calls global_max equally often.
+// Throws std::invalid_argument when `all` cannot include the shard's own facts.
 Dataset<double> finish_libsvm_shard(LibsvmShard shard, const LibsvmFacts& all,
                                     const ReadOptions& options = {},
                                     const GlobalMax<double>& global_max = {});
