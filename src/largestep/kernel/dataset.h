@@ -162,7 +162,8 @@ struct Dataset {
   // With `global_max`, the largest norm over every process's rows (each row's norm does not depend
   // on where the row is stored: Eigen sums a row's squares from its first entry, unaligned).
   Scalar max_row_norm(const GlobalMax<Scalar>& global_max = {}) const {
-    const Scalar naive = detail::global(global_max, stored() == 0 ? Scalar(0) : row_norm_max(Scalar(1)));
+    const Scalar naive =
+        detail::global(global_max, stored() == 0 ? Scalar(0) : row_norm_max(Scalar(1)));
     if (detail::norm_in_safe_range(naive)) return naive;
     const Scalar largest = detail::global(global_max, max_abs_entry());
     if (!(largest > Scalar(0) && largest <= Eigen::NumTraits<Scalar>::highest())) return naive;
