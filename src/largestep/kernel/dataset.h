@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -51,7 +52,18 @@ class DataError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Turns a maximum over the rows one process holds into the maximum over every process's rows (an
+// allreduce with max, done by the caller). Empty: the identity, for data held whole. Every process
+// must call it the same number of times, so the functions taking it decide only on its results.
+template <class Scalar>
+using GlobalMax = std::function<Scalar(Scalar)>;
+
 namespace detail {
+
+template <class Scalar>
+Scalar global(const GlobalMax<Scalar>& global_max, const Scalar& local) {
+  return global_max ? global_max(local) : local;
+}
 
 // Whether Eigen's sqrt(sum x^2) is accurate for a row of this norm: finite (the sum did not
 // overflow) and at least sqrt(min / eps), above which the squares lost to underflow (each below
@@ -147,13 +159,20 @@ struct Dataset {
   // Eigen's norm() is sqrt(sum x^2), which in double overflows for entries past ~1e154 and loses
   // entries below ~1e-154; only then are the rows measured again, divided by the largest |x_ij|
   // first. In the ordinary range the result stays bit for bit Eigen's, as step counts depend on it.
-  Scalar max_row_norm() const {
-    if (stored() == 0) return Scalar(0);
-    const Scalar naive = row_norm_max(Scalar(1));
+  // With `global_max`, the largest norm over every process's rows (each row's norm does not depend
+  // on where the row is stored: Eigen sums a row's squares from its first entry, unaligned).
+  Scalar max_row_norm(const GlobalMax<Scalar>& global_max = {}) const {
+    const Scalar naive =
+        detail::global(global_max, stored() == 0 ? Scalar(0) : row_norm_max(Scalar(1)));
     if (detail::norm_in_safe_range(naive)) return naive;
-    const Scalar largest = entries().cwiseAbs().maxCoeff();
+    const Scalar largest = detail::global(global_max, max_abs_entry());
     if (!(largest > Scalar(0) && largest <= Eigen::NumTraits<Scalar>::highest())) return naive;
-    return largest * row_norm_max(largest);
+    return largest * detail::global(global_max, stored() == 0 ? Scalar(0) : row_norm_max(largest));
+  }
+
+  // max |x_ij|, 0 when nothing is stored.
+  Scalar max_abs_entry() const {
+    return stored() == 0 ? Scalar(0) : Scalar(entries().cwiseAbs().maxCoeff());
   }
 
   template <class Other>
@@ -190,10 +209,10 @@ namespace detail {
 // (x 2^-52 >= ulp(x)) and so the norm down by about an ulp of 1; one pass is all it ever takes in
 // practice, the bound is for safety. Data already at or below 1 keeps its bits.
 template <class Scalar>
-void correct_max_row_norm(Dataset<Scalar>& data) {
+void correct_max_row_norm(Dataset<Scalar>& data, const GlobalMax<Scalar>& global_max = {}) {
   if constexpr (std::is_floating_point_v<Scalar>) {
     const Scalar shrink = 1 - std::numeric_limits<Scalar>::epsilon();
-    for (int pass = 0; pass < 64 && data.max_row_norm() > Scalar(1); ++pass)
+    for (int pass = 0; pass < 64 && data.max_row_norm(global_max) > Scalar(1); ++pass)
       data.entries() *= shrink;
   }
 }
@@ -203,22 +222,25 @@ void correct_max_row_norm(Dataset<Scalar>& data) {
 // Divides every row by the largest row norm, so that max ||x_i|| = 1 to rounding and the geometry
 // (angles, ratios of margins) is kept; a final correction guarantees max_row_norm() <= 1 exactly
 // as computed. A dataset whose rows are all zero is left as it is.
+// The rows of one process of a data-parallel job are scaled as the whole dataset would be, bit for
+// bit, when `global_max` combines each maximum over the processes (see GlobalMax): each entry is
+// divided by the same numbers, and every process takes the same branches and passes.
 template <class Scalar>
-void scale_rows_by_max_norm(Dataset<Scalar>& data) {
-  if (data.stored() == 0) return;
-  const Scalar m = data.max_row_norm();
+void scale_rows_by_max_norm(Dataset<Scalar>& data, const GlobalMax<Scalar>& global_max = {}) {
+  // Nothing stored goes the way of all-zero rows (m = 0, largest = 0), calling global_max as often.
+  const Scalar m = data.max_row_norm(global_max);
   if (detail::norm_in_safe_range(m)) {
     data.entries() /= m;
-    detail::correct_max_row_norm(data);
+    detail::correct_max_row_norm(data, global_max);
     return;
   }
   // m is 0, subnormal (dividing by it is inexact), infinite although every entry is finite, or
   // NaN. Bringing the largest entry to 1 first puts the largest norm between 1 and sqrt(d).
-  const Scalar largest = data.entries().cwiseAbs().maxCoeff();
+  const Scalar largest = detail::global(global_max, data.max_abs_entry());
   if (!(largest > Scalar(0) && largest <= Eigen::NumTraits<Scalar>::highest())) return;
   data.entries() /= largest;
-  data.entries() /= data.max_row_norm();
-  detail::correct_max_row_norm(data);
+  data.entries() /= data.max_row_norm(global_max);
+  detail::correct_max_row_norm(data, global_max);
 }
 
 // Checks the invariants every consumer relies on: n >= 1, d >= 1, y.size() == n, labels in
