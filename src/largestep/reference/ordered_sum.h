@@ -35,7 +35,6 @@ class OrderedSum {
   }
 
   std::ptrdiff_t units() const { return units_; }
-  std::ptrdiff_t unit_rows() const { return unit_rows_; }
 
   // unit(begin, end, partial) adds the rows [begin, end) into `partial` (partial_size doubles,
   // zero on entry); fold(state, partial) adds a unit's partial into the total. `state` holds the

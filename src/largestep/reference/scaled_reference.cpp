@@ -49,6 +49,17 @@ void add_into(std::span<double> total, std::span<const double> partial) {
   for (std::size_t k = 0; k < total.size(); ++k) total[k] += partial[k];
 }
 
+// The ordered sums of a Hessian-vector product (d numbers) and of the double-double gradient and
+// loss (2 d + 2), made in one place: the error bounds count the same units as the sums.
+OrderedSum product_sum(const DataRows& rows, std::ptrdiff_t block,
+                       const BlockReducer<double>* reducer) {
+  return OrderedSum(rows.n(), block, rows.d(), reducer);
+}
+OrderedSum extended_sum(const DataRows& rows, std::ptrdiff_t block,
+                        const BlockReducer<double>* reducer) {
+  return OrderedSum(rows.n(), block, 2 * rows.d() + 2, reducer);
+}
+
 // c_i = l''(z_i) = e / (1 + e)^2, e = exp(-|z_i|): the curvatures of every row at w.
 Vector<double> curvatures(const DataRows& rows, const Vector<double>& w, std::ptrdiff_t block) {
   Vector<double> c(rows.n());
@@ -97,7 +108,7 @@ Vector<double> hessian_times(const DataRows& rows, const Vector<double>& c, doub
   const std::ptrdiff_t d = rows.d();
   Vector<double> out = Vector<double>::Zero(d);
   Vector<double> t(block);
-  const OrderedSum sum(rows.n(), block, d, reducer);
+  const OrderedSum sum = product_sum(rows, block, reducer);
   sum(std::span<double>(out.data(), static_cast<std::size_t>(d)),
       [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::span<double> partial) {
         Eigen::Map<Vector<double>> p(partial.data(), d);
@@ -307,7 +318,7 @@ ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<Dou
     }
     set_pair(unit, d, pair_at(unit, d) + two_sum(loss_hi, loss_lo));
   };
-  const OrderedSum sum(n, block, 2 * d + 2, reducer);
+  const OrderedSum sum = extended_sum(rows, block, reducer);
   sum(
       sums,
       [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::span<double> unit) {
@@ -456,7 +467,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const double underflow = 4 * std::numeric_limits<double>::min();
   // The sums: Sum2 within a block of m rows, double-double adds across the blocks of a unit and
   // across the units (ordered_sum.h), the division.
-  const double units = static_cast<double>(OrderedSum(n, dd_block, 2 * d + 2, nullptr).units());
+  const double units = static_cast<double>(extended_sum(rows, dd_block, nullptr).units());
   const double sum_error =
       DataRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + units + 2) * kU2;
   const double grad_error = (sum_error + margin_error / 4 + row_error) * r_max +
@@ -512,7 +523,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // gamma_k R^2 mean(c) + 2 u lambda for a unit v.
   // Either way, the units' partial sums then add in order (ordered_sum.h): one term per unit.
   const double hv_units =
-      static_cast<double>(OrderedSum(n, options.rows_per_block, d, nullptr).units());
+      static_cast<double>(product_sum(rows, options.rows_per_block, nullptr).units());
   const double column_sum_terms =
       hv_units + (rows.sparse() ? static_cast<double>(rows.max_column_terms())
                                 : static_cast<double>(options.rows_per_block) + hv_blocks);
