@@ -56,7 +56,11 @@ class OrderedSum {
       return;
     }
     const auto [first, last] = reducer_->my_blocks(units_);
-    std::vector<double> partials(static_cast<std::size_t>(last - first) * size);
+    // Kept and reused: a fresh buffer each call (up to 128 MB, mapped and unmapped each time)
+    // cost more than the products themselves under mpirun (a sparse reference, 10^5 x 2^18:
+    // 47 s with one process under mpirun, 12.5 s reused; 7.9 s without mpirun).
+    static thread_local std::vector<double> partials;
+    partials.assign(static_cast<std::size_t>(last - first) * size, 0.0);
     for (std::ptrdiff_t k = first; k < last; ++k) {
       const auto [begin, end] = rows(k);
       unit(begin, end, std::span<double>(partials).subspan((k - first) * size, size));
