@@ -53,8 +53,12 @@ ProgressSink ProgressDisplays::data() const {
   };
 }
 
-Dataset<double> ProgressDisplays::make_dataset(const std::string& spec) const {
-  return largestep::make_dataset(spec, data());
+Dataset<double> ProgressDisplays::make_dataset(const std::string& spec, RowRange rows) const {
+  Dataset<double> data = make_dataset_rows(parse_dataset_spec(spec), rows, this->data());
+  if (shown_ && data.is_shard())
+    std::cerr << fmt::format("data: this process holds its shard, rows [{}, {}) of {}\n",
+                             data.first_row, data.first_row + data.n(), data.total_n());
+  return data;
 }
 
 MpReference ProgressDisplays::reference_mp(const Dataset<double>& data, double lambda,

@@ -56,7 +56,8 @@ class ProgressDisplays {
   // Empty when not shown (the library then skips all progress work).
   ProgressSink data() const;
   // make_dataset with the data display, its line ended once the dataset is made.
-  Dataset<double> make_dataset(const std::string& spec) const;
+  // With `rows`, only those rows (make_dataset_rows: a shard), which the display names.
+  Dataset<double> make_dataset(const std::string& spec, RowRange rows = {}) const;
   // cached_reference_mp with its stages shown ("[2/5] reference: ...").
   MpReference reference_mp(const Dataset<double>& data, double lambda,
                            unsigned digits = kDefaultDigits,

@@ -10,6 +10,7 @@
 #include "largestep/core/experiment.h"
 #include "largestep/core/methods.h"
 #include "largestep/core/result_io.h"
+#include "largestep/core/shards.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/kernel/output.h"
 #include "largestep/reference/certified.h"
@@ -55,7 +56,7 @@ std::string gap_line(const SolverResult& r) {
 std::string summary_text(const Problem& p, const RunSpec& spec, const RunOutcome& o, double total_seconds) {
   const SolverResult& r = o.result;
   const Reference& ref = p.reference;
-  std::string out = fmt::format("dataset      {} (n = {}, d = {}", p.data.spec, p.data.n(), p.data.d());
+  std::string out = fmt::format("dataset      {} (n = {}, d = {}", p.data.spec, p.data.total_n(), p.data.d());
   // The margin only when the rule needed it: the certificate is not computed otherwise.
   if (const Separability* s = p.separability_if_computed()) {
     out += s->separable
@@ -122,8 +123,14 @@ int run_command(RunArgs& a) {
   }
   if (a.has_trace) check_output("--trace", a.trace, dataset_inputs("--data", a.data));
   const ProgressDisplays displays(a.certificate.progress);
+  // Under mpirun, each process holds only its shard of the rows when everything the run evaluates
+  // is shared (shards.h).
+  const DatasetSpec data_spec = parse_dataset_spec(a.data);
+  const RowRange rows = rows_to_hold(
+      data_spec, scaled_by_size(data_spec),
+      solver_method(spec.solver).solver().on_shards && !(spec.rule && rule_needs_gamma(*spec.rule)));
   const Problem problem =
-      make_problem(displays.make_dataset(a.data), check_positive("--lambda", a.lambda),
+      make_problem(displays.make_dataset(a.data, rows), check_positive("--lambda", a.lambda),
                    displays.reference(), a.certificate.certifier());
   check_eps_above_floor(problem, spec);  // exit 2 naming the floor
 

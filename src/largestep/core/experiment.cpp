@@ -20,7 +20,8 @@ double reference_error(const Problem& problem) {
   const Reference& ref = problem.reference;
   double error = std::max(0.0, ref.bracket_width());
   if (ref.digits <= std::numeric_limits<double>::max_digits10) {
-    const LogisticObjective<double> f(problem.data, problem.lambda);
+    LogisticObjective<double> f(problem.data, problem.lambda);
+    f.set_reducer(data_parallel_reducer<double>());  // a shard's bound needs every row's norm
     error += ValueErrorBound<double>(f, Evaluation::value)(ref.f_star, ref.w.norm());
   }
   return error;
@@ -28,7 +29,8 @@ double reference_error(const Problem& problem) {
 
 template <class Scalar>
 double gap_floor(const Problem& problem, const Dataset<Scalar>& data, const SolverFactory& solver) {
-  const LogisticObjective<Scalar> f(data, Scalar(problem.lambda));
+  LogisticObjective<Scalar> f(data, Scalar(problem.lambda));
+  f.set_reducer(data_parallel_reducer<Scalar>());
   const ValueErrorBound<Scalar> bound(f, solver.evaluation);
   const double f_star = problem.reference.f_star;
   return bound(f_star, problem.reference.w.norm()) + reference_error(problem) +

@@ -29,7 +29,7 @@ class ConstantStep {
       : eta_(options.eta),
         unstable_(options.eta >= options.eta_loc),
         radius_(gd_divergence_radius(options.eta, static_cast<double>(f.lambda()),
-                                     static_cast<double>(f.data().max_row_norm()))) {}
+                                     static_cast<double>(f.max_row_norm()))) {}
 
   bool unstable() const { return unstable_; }
   bool diverging(std::int64_t, double w_norm, double) const { return w_norm > radius_; }

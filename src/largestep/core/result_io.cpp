@@ -97,7 +97,7 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
   const SolverResult& r = o.result;
   nlohmann::json j = {
       {"dataset", problem.data.spec},
-      {"n", problem.data.n()},
+      {"n", problem.data.total_n()},
       {"d", problem.data.d()},
       {"lambda", problem.lambda},
       {"solver", to_string(spec.solver)},

@@ -238,7 +238,10 @@ namespace {
 // Each kind's dataset, returned as made: Eigen 3.4's SparseMatrix has no move assignment, so
 // assigning a made CSR dataset to a variable would copy its matrix (388 MB for the real-size
 // sparse set) while the original is still alive. Returned values are constructed in place.
-Dataset<double> build(const DatasetSpec& spec, const ProgressSink& progress) {
+Dataset<double> build(const DatasetSpec& spec, const ProgressSink& progress, RowRange rows) {
+  if (!rows.everything() && spec.kind != "planted")
+    throw DataError(fmt::format("dataset '{}': only planted data can be made in row ranges",
+                                spec.canonical()));
   if (spec.kind == "oned") {
     return make_oned(number(spec, "x"));
   } else if (spec.kind == "hard") {
@@ -250,11 +253,11 @@ Dataset<double> build(const DatasetSpec& spec, const ProgressSink& progress) {
     if (seed < 0) throw DataError(fmt::format("dataset 'planted': seed must be >= 0, got {}", seed));
     if (spec.params.contains("nnz"))
       return make_sparse_planted({integer(spec, "n"), integer(spec, "d"), integer(spec, "nnz"),
-                                  number(spec, "gamma"), static_cast<std::uint64_t>(seed)},
+                                  number(spec, "gamma"), static_cast<std::uint64_t>(seed), rows},
                                  progress);
     else
       return make_planted({integer(spec, "n"), integer(spec, "d"), number(spec, "gamma"),
-                           static_cast<std::uint64_t>(seed)},
+                           static_cast<std::uint64_t>(seed), rows},
                           progress);
   } else if (spec.kind == "libsvm") {
     ReadOptions options = read_options(spec);
@@ -289,10 +292,24 @@ Dataset<double> build(const DatasetSpec& spec, const ProgressSink& progress) {
 }  // namespace
 
 Dataset<double> make_dataset(const DatasetSpec& spec, const ProgressSink& progress) {
-  Dataset<double> data = build(spec, progress);
+  return make_dataset_rows(spec, RowRange{}, progress);
+}
+
+Dataset<double> make_dataset_rows(const DatasetSpec& spec, RowRange rows,
+                                  const ProgressSink& progress) {
+  Dataset<double> data = build(spec, progress, rows);
   data.spec = spec.canonical();
+  if (!rows.everything()) {
+    data.first_row = static_cast<std::ptrdiff_t>(rows.begin);
+    data.all_rows = static_cast<std::ptrdiff_t>(integer(spec, "n"));
+  }
   validate(data);
   return data;
+}
+
+std::optional<std::pair<std::int64_t, std::int64_t>> spec_shape(const DatasetSpec& spec) {
+  if (spec.kind != "planted") return std::nullopt;
+  return std::pair{integer(spec, "n"), integer(spec, "d")};
 }
 
 Dataset<double> make_dataset(std::string_view text, const ProgressSink& progress) {

@@ -4,8 +4,10 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "largestep/kernel/dataset.h"
 #include "largestep/kernel/progress.h"
@@ -31,6 +33,16 @@ DatasetSpec parse_dataset_spec(std::string_view text);
 // generating planted data, reading a LIBSVM or CSV file, or streaming Fashion-MNIST is.
 Dataset<double> make_dataset(const DatasetSpec& spec, const ProgressSink& progress = {});
 Dataset<double> make_dataset(std::string_view text, const ProgressSink& progress = {});
+
+// Only the rows `rows` of the dataset, as a shard (Dataset::is_shard): those rows of the whole
+// dataset bit for bit. Planted data only (it is seeded per row); another kind, or a range that is
+// not one of the dataset's, is a DataError. Every row (rows.everything()) is make_dataset.
+Dataset<double> make_dataset_rows(const DatasetSpec& spec, RowRange rows,
+                                  const ProgressSink& progress = {});
+
+// The rows and columns a spec's dataset has, where the spec says (planted data); nullopt where
+// only making it tells.
+std::optional<std::pair<std::int64_t, std::int64_t>> spec_shape(const DatasetSpec& spec);
 
 // One line per dataset kind, for --help texts.
 std::string dataset_spec_help();

@@ -49,6 +49,17 @@ class BlockReducer {
   virtual const BlockReducer& deterministic() const = 0;
 };
 
+// The largest of `mine` over the processes sharing the rows (this one's when `reducer` is null):
+// a fold of maxima, exact, so the same for any number of them.
+template <class Scalar>
+Scalar max_over_processes(Scalar mine, const BlockReducer<Scalar>* reducer) {
+  if (reducer == nullptr) return mine;
+  Scalar most = mine;
+  reducer->fold_in_order(std::span<Scalar>(&most, 1),
+                         [mine](std::span<Scalar> s) { s[0] = s[0] < mine ? mine : s[0]; });
+  return most;
+}
+
 // The reducers of this process's data-parallel runs: null (the default) in a single process and
 // whenever runs are not shared out (a distributed sweep gives each process whole runs).
 template <class Scalar>

@@ -7,7 +7,7 @@ namespace largestep {
 
 void validate(const Dataset<double>& data) {
   const std::string name = data.spec.empty() ? "dataset" : fmt::format("dataset '{}'", data.spec);
-  if (data.n() < 1) throw DataError(name + ": no examples");
+  if (data.total_n() < 1) throw DataError(name + ": no examples");  // a shard may hold none
   if (data.d() < 1) throw DataError(name + ": no features");
   if (data.y.size() != data.n())
     throw DataError(fmt::format("{}: {} labels for {} examples", name, data.y.size(), data.n()));

@@ -123,8 +123,15 @@ struct Dataset {
   // reads the matrix goes through with_matrix (or checks `sparse`), never X alone.
   MovableSparseRowMatrix<Scalar> Xs = {};
   bool sparse = false;
+  // A shard: one process's rows of a dataset that processes share out (block_reducer.h), the
+  // rows [first_row, first_row + n()) of total_n() = all_rows. all_rows = -1: the dataset whole.
+  std::ptrdiff_t first_row = 0;
+  std::ptrdiff_t all_rows = -1;
 
+  // The rows held (a shard's own), and the rows of the whole dataset.
   std::ptrdiff_t n() const { return sparse ? Xs.rows() : X.rows(); }
+  std::ptrdiff_t total_n() const { return all_rows < 0 ? n() : all_rows; }
+  bool is_shard() const { return all_rows >= 0; }
   std::ptrdiff_t d() const { return sparse ? Xs.cols() : X.cols(); }
   // The entries stored: n * d when dense, the nonzeros when sparse.
   std::ptrdiff_t stored() const { return sparse ? Xs.nonZeros() : X.size(); }
@@ -178,7 +185,7 @@ struct Dataset {
   template <class Other>
   Dataset<Other> cast() const {
     return Dataset<Other>{X.template cast<Other>(), y.template cast<Other>(), spec,
-                          Xs.template cast<Other>(), sparse};
+                          Xs.template cast<Other>(), sparse, first_row, all_rows};
   }
 
  private:

@@ -10,6 +10,9 @@
 #include <limits>
 #include <numbers>
 #include <stdexcept>
+#include <span>
+#include <string>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -119,14 +122,28 @@ class LogisticObjective {
   Scalar lambda() const { return lambda_; }
   std::ptrdiff_t dim() const { return data_.d(); }
   // The blocks of kRowsPerBlock rows whose partial sums value_and_gradient adds in order.
-  std::ptrdiff_t row_blocks() const { return (data_.n() + kRowsPerBlock - 1) / kRowsPerBlock; }
+  std::ptrdiff_t row_blocks() const {
+    return (data_.total_n() + kRowsPerBlock - 1) / kRowsPerBlock;
+  }
 
   // Shares value_and_gradient's row blocks of dense data out among processes (block_reducer.h);
-  // null: this process computes them all. The other evaluations are not shared.
+  // null: this process computes them all. The other evaluations are not shared. On a shard
+  // (Dataset::is_shard) the blocks are the shard's, which must start at a block: its rows are
+  // the only ones this process holds, so value_and_gradient needs the reducer, and the
+  // evaluations that are not shared refuse to run (std::logic_error).
   void set_reducer(const BlockReducer<Scalar>* reducer) { reducer_ = reducer; }
+  const BlockReducer<Scalar>* reducer() const { return reducer_; }
+
+  // max ||x_i|| over every row, a shard's included (the processes' maximum).
+  Scalar max_row_norm() const {
+    if (!data_.is_shard()) return data_.max_row_norm();
+    require_reducer("max_row_norm");
+    return max_over_processes(data_.n() == 0 ? Scalar(0) : data_.max_row_norm(), reducer_);
+  }
 
   // L(w) = (1/n) sum_i l(z_i), z_i = y_i <x_i, w>: the unregularized loss.
   Scalar loss(const Vec& w) const {
+    require_whole("loss");
     Scalar sum(0);
     for (std::ptrdiff_t i = 0; i < data_.n(); ++i) sum += logistic_loss(margin(i, w));
     return sum / Scalar(data_.n());
@@ -144,7 +161,7 @@ class LogisticObjective {
   // read once and used for both its margin and its gradient term while it is in cache.
   Scalar value_and_gradient(const Vec& w, Vec& grad) const {
     if (data_.sparse) return value_and_gradient_sparse(w, grad);
-    if (reducer_ != nullptr) return value_and_gradient_shared(w, grad);
+    if (reducer_ != nullptr || data_.is_shard()) return value_and_gradient_shared(w, grad);
     const std::ptrdiff_t n = data_.n();
     const std::ptrdiff_t blocks = row_blocks();
     Scalar loss_sum(0);
@@ -174,6 +191,7 @@ class LogisticObjective {
 
   // hess f(w) = (1/n) X^T diag(l''(z)) X + lambda I.
   Mat hessian(const Vec& w) const {
+    require_whole("hessian");
     Mat h = Mat::Zero(dim(), dim());
     if (data_.sparse) {  // each row adds c v_a v_b at the pairs (a, b) of its nonzeros
       const SparseRowMatrix<Scalar>& X = data_.Xs;
@@ -197,6 +215,7 @@ class LogisticObjective {
   }
 
   Vec hessian_times(const Vec& w, const Vec& v) const {
+    require_whole("hessian_times");
     Vec out = Vec::Zero(dim());
     data_.with_matrix([&](const auto& X) {
       for (std::ptrdiff_t i = 0; i < data_.n(); ++i) {
@@ -211,6 +230,7 @@ class LogisticObjective {
 
   // L_s = lambda + lambda_max(X^T X) / (4n): l'' <= 1/4 bounds the loss Hessian everywhere.
   Scalar smoothness() const {
+    require_whole("smoothness");
     const Scalar gram = data_.with_matrix([](const auto& X) { return largest_gram_eigenvalue(X); });
     return lambda_ + gram / (Scalar(4) * Scalar(data_.n()));
   }
@@ -234,7 +254,7 @@ class LogisticObjective {
 
   // The depth of the sum of the n loss terms in value_and_gradient (ValueErrorBound's k).
   std::ptrdiff_t gradient_sum_depth() const {
-    const std::ptrdiff_t n = data_.n();
+    const std::ptrdiff_t n = data_.total_n();
     const std::ptrdiff_t parts = data_.sparse ? sparse_chunks() : row_blocks();
     if (parts <= 1) return n;
     const std::ptrdiff_t rows = data_.sparse ? (n + parts - 1) / parts : kRowsPerBlock;
@@ -307,6 +327,7 @@ class LogisticObjective {
   }
 
   Scalar value_and_gradient_sparse(const Vec& w, Vec& grad) const {
+    require_whole("the sparse value_and_gradient");
     const std::ptrdiff_t n = data_.n();
     const std::ptrdiff_t chunks = sparse_chunks();
     Scalar loss_sum(0);
@@ -380,8 +401,16 @@ class LogisticObjective {
   // value_and_gradient with a reducer: this process's blocks, combined with the others' in block
   // order (block_reducer.h). Apart from the serial path, which stays as small as it was.
   [[gnu::noinline]] Scalar value_and_gradient_shared(const Vec& w, Vec& grad) const {
-    const std::ptrdiff_t n = data_.n();
-    const auto [first, last] = reducer_->my_blocks(row_blocks());
+    const std::ptrdiff_t n = data_.total_n();
+    std::ptrdiff_t first = 0, last = 0;  // this process's blocks of the rows it holds
+    if (data_.is_shard()) {
+      require_reducer("value_and_gradient");
+      if (data_.first_row % kRowsPerBlock != 0)
+        throw std::logic_error("a shard's rows must start at a row block");
+      last = (data_.n() + kRowsPerBlock - 1) / kRowsPerBlock;
+    } else {
+      std::tie(first, last) = reducer_->my_blocks(row_blocks());
+    }
     Mat partial_grad;
     Vec partial_loss;
     block_partials(first, last, w, partial_grad, partial_loss);
@@ -448,6 +477,15 @@ class LogisticObjective {
   const Dataset<Scalar>& data_;
   Scalar lambda_;
   const BlockReducer<Scalar>* reducer_ = nullptr;
+
+  void require_whole(const char* what) const {
+    if (data_.is_shard())
+      throw std::logic_error(std::string(what) + " needs every row, and this process holds a shard");
+  }
+  void require_reducer(const char* what) const {
+    if (reducer_ == nullptr)
+      throw std::logic_error(std::string(what) + " on a shard needs the processes' reducer");
+  }
 };
 
 // Which of LogisticObjective's evaluations computed a value: they add the n loss terms in
@@ -488,12 +526,12 @@ class ValueErrorBound {
       return k * u < 1 ? k * u / (1 - k * u) : std::numeric_limits<double>::infinity();
     };
     const double d = static_cast<double>(f.dim());
-    const std::ptrdiff_t n = f.data().n();
+    const std::ptrdiff_t n = f.data().total_n();
     const std::ptrdiff_t depth = how == Evaluation::value ? n : f.gradient_sum_depth();
     const double a = kLossUlps * u + gamma(static_cast<double>(depth) + 1);
     const double norm_up = 1 + gamma(d + 2);  // ||w|| as computed, rounded up
     delta_per_norm_ = gamma(static_cast<double>(f.data().max_row_terms()) + 1) *
-                      static_cast<double>(f.data().max_row_norm()) * norm_up * norm_up;
+                      static_cast<double>(f.max_row_norm()) * norm_up * norm_up;
     reg_per_norm2_ = static_cast<double>(f.lambda()) / 2 * norm_up * norm_up;
     reg_gamma_ = gamma(d + 4);
     // A gamma_k with k u >= 1 is undefined: the precision cannot bound this evaluation at all.

@@ -26,7 +26,9 @@ std::string decimal(const Mp& x, unsigned digits) {
 
 // The cache key: the data's contents (disk_cache.h), lambda and digits.
 std::uint64_t content_hash(const Dataset<double>& data, double lambda, unsigned digits) {
-  disk_cache::Hasher h = disk_cache::data_hasher(data);
+  const BlockReducer<double>* reducer = data_parallel_reducer<double>();
+  disk_cache::Hasher h =
+      disk_cache::data_hasher(data, reducer != nullptr ? &reducer->deterministic() : nullptr);
   h.mix_value(lambda);
   h.mix_value(digits);
   return h.value();
@@ -35,7 +37,7 @@ std::uint64_t content_hash(const Dataset<double>& data, double lambda, unsigned 
 // The version of the code that computes and writes references: bump it whenever the reference's
 // numbers or the record's fields change, and every cached record is recomputed. A constant rather
 // than the git commit, so that a rebuild at a new commit keeps the cache.
-constexpr int kCacheFormat = 4;
+constexpr int kCacheFormat = 5;
 
 constexpr std::string_view kRecordKind = "reference";
 
@@ -209,7 +211,7 @@ std::string reference_method_name(ReferenceMethod method) {
 ReferenceMethod resolve_reference_method(const Dataset<double>& data, ReferenceMethod requested) {
   if (requested != ReferenceMethod::automatic) return requested;
   const double d = static_cast<double>(data.d());
-  return static_cast<double>(data.n()) * d * d <= kMpfrMaxWork ? ReferenceMethod::mpfr
+  return static_cast<double>(data.total_n()) * d * d <= kMpfrMaxWork ? ReferenceMethod::mpfr
                                                                 : ReferenceMethod::scaled;
 }
 
@@ -244,6 +246,8 @@ MpReference compute_reference(const Dataset<double>& data, double lambda, unsign
                               ReferenceMethod method, const ReferenceProgress& progress) {
   if (resolve_reference_method(data, method) == ReferenceMethod::scaled)
     return compute_reference_scaled_mp(data, lambda, progress);
+  if (data.is_shard())
+    throw std::logic_error("the MPFR reference needs every row, and this process holds a shard");
   return compute_reference_mp(data, lambda, digits);
 }
 

@@ -2,12 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <functional>
 #include <iomanip>
 #include <ostream>
+#include <span>
+#include <stdexcept>
 #include <streambuf>
 
 #include "largestep/kernel/output.h"
@@ -117,20 +121,71 @@ std::uint64_t Hasher::value() const {
   return finalize(h);
 }
 
-Hasher data_hasher(const Dataset<double>& data) {
+std::array<std::uint64_t, 5> Hasher::state() const {
+  return {lanes_[0], lanes_[1], lanes_[2], lanes_[3], length_};
+}
+
+void Hasher::set_state(const std::array<std::uint64_t, 5>& state) {
+  std::copy(state.begin(), state.begin() + 4, lanes_);
+  length_ = state[4];
+}
+
+namespace {
+
+// Mixes what `mine` mixes on each process in turn, the first first (block_reducer.h's fold: the
+// state travels as the bits of five doubles, copied, never computed with).
+void mix_in_turn(Hasher& h, const BlockReducer<double>* reducer,
+                 const std::function<void(Hasher&)>& mine) {
+  if (reducer == nullptr) return mine(h);
+  std::array<double, 5> carried;
+  const auto pack = [&carried](const Hasher& g) {
+    const std::array<std::uint64_t, 5> state = g.state();
+    for (std::size_t k = 0; k < 5; ++k) carried[k] = std::bit_cast<double>(state[k]);
+  };
+  pack(h);
+  reducer->fold_in_order(carried, [&](std::span<double> s) {
+    std::array<std::uint64_t, 5> state;
+    for (std::size_t k = 0; k < 5; ++k) state[k] = std::bit_cast<std::uint64_t>(s[k]);
+    Hasher g;
+    g.set_state(state);
+    mine(g);
+    pack(g);
+    std::copy(carried.begin(), carried.end(), s.begin());
+  });
+  std::array<std::uint64_t, 5> state;
+  for (std::size_t k = 0; k < 5; ++k) state[k] = std::bit_cast<std::uint64_t>(carried[k]);
+  h.set_state(state);
+}
+
+}  // namespace
+
+Hasher data_hasher(const Dataset<double>& data, const BlockReducer<double>* reducer) {
   Hasher h;
-  const std::int64_t shape[2] = {data.n(), data.d()};
+  const std::int64_t shape[2] = {data.total_n(), data.d()};
   h.mix(shape, sizeof shape);
   if (data.sparse) {  // the structure too: the same values in other columns are other data
+    if (data.is_shard()) throw std::logic_error("data_hasher: shards of CSR data are not supported");
     const std::int64_t stored = data.Xs.nonZeros();
     h.mix(&stored, sizeof stored);
     h.mix(data.Xs.outerIndexPtr(), sizeof(int) * static_cast<std::size_t>(data.n() + 1));
     h.mix(data.Xs.innerIndexPtr(), sizeof(int) * static_cast<std::size_t>(stored));
     h.mix(data.Xs.valuePtr(), sizeof(double) * static_cast<std::size_t>(stored));
-  } else {
-    h.mix(data.X.data(), sizeof(double) * static_cast<std::size_t>(data.X.size()));
+    h.mix(data.y.data(), sizeof(double) * static_cast<std::size_t>(data.y.size()));
+    return h;
   }
-  h.mix(data.y.data(), sizeof(double) * static_cast<std::size_t>(data.y.size()));
+  if (data.is_shard() && (reducer == nullptr || data.first_row % kHashRows != 0))
+    throw std::logic_error("data_hasher: a shard must start at a chunk and have the reducer");
+  const BlockReducer<double>* turns = data.is_shard() ? reducer : nullptr;
+  const std::ptrdiff_t n = data.n(), d = data.d();
+  const auto chunks = [n](const double* values, std::ptrdiff_t per_row) {
+    return [=](Hasher& g) {
+      for (std::ptrdiff_t i = 0; i < n; i += kHashRows)
+        g.mix(values + i * per_row,
+              sizeof(double) * static_cast<std::size_t>((std::min(n, i + kHashRows) - i) * per_row));
+    };
+  };
+  mix_in_turn(h, turns, chunks(data.X.data(), d));
+  mix_in_turn(h, turns, chunks(data.y.data(), 1));
   return h;
 }
 

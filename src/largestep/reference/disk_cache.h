@@ -3,6 +3,7 @@
 // that an edited, damaged or foreign record is recomputed, never trusted.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "largestep/kernel/block_reducer.h"
 #include "largestep/kernel/dataset.h"
 
 namespace largestep::disk_cache {
@@ -31,6 +33,10 @@ class Hasher {
   }
   std::uint64_t value() const;
 
+  // The running state, to hand the hashing of a sequence on to another process.
+  std::array<std::uint64_t, 5> state() const;
+  void set_state(const std::array<std::uint64_t, 5>& state);
+
  private:
   std::uint64_t lanes_[4] = {0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL,
                              0x082efa98ec4e6c89ULL};
@@ -38,8 +44,12 @@ class Hasher {
 };
 
 // A Hasher that has mixed in the shape, X and y of `data`: the key must change when a data file
-// changes. Callers mix in what else their result depends on.
-Hasher data_hasher(const Dataset<double>& data);
+// changes. Callers mix in what else their result depends on. Dense rows are mixed kHashRows at a
+// time, so that processes holding shards of whole chunks (`reducer`: the processes sharing the
+// rows, which a shard needs) hash in turn to the key of the whole dataset. CSR shards are not
+// supported (std::logic_error).
+inline constexpr std::ptrdiff_t kHashRows = 4096;
+Hasher data_hasher(const Dataset<double>& data, const BlockReducer<double>* reducer = nullptr);
 
 // The record's file in directory(): "KIND-KEY.json".
 std::filesystem::path record_path(std::string_view kind, std::uint64_t key);

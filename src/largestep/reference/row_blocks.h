@@ -12,17 +12,37 @@
 
 #include "largestep/kernel/dataset.h"
 #include "largestep/reference/double_double.h"
+#include "largestep/reference/ordered_sum.h"
 
 namespace largestep {
 
 class DataRows {
  public:
-  explicit DataRows(const Dataset<double>& data) : data_(data) {}
+  // `unit_rows`: the rows of a unit of every ordered sum over these rows (ordered_sum.h). A shard
+  // of dense data (Dataset::is_shard) is held in whole units; CSR shards are not supported yet
+  // (their column counts would need the processes' maximum): std::logic_error.
+  DataRows(const Dataset<double>& data, std::ptrdiff_t unit_rows)
+      : data_(data), unit_rows_(unit_rows) {
+    if (data.is_shard() && data.sparse)
+      throw std::logic_error("the scaled reference does not take shards of CSR data");
+  }
 
-  std::ptrdiff_t n() const { return data_.n(); }
+  // The rows of the whole dataset, and those this process holds: every row index below numbers
+  // the held rows (from 0, at row first_row of a shard), as OrderedSum passes them.
+  std::ptrdiff_t n() const { return data_.total_n(); }
+  std::ptrdiff_t held() const { return data_.n(); }
   std::ptrdiff_t d() const { return data_.d(); }
   double label(std::ptrdiff_t i) const { return data_.y(i); }
   bool sparse() const { return data_.sparse; }
+  std::ptrdiff_t unit_rows() const { return unit_rows_; }
+  // How many units every ordered sum over these rows has.
+  std::ptrdiff_t units() const { return (n() + unit_rows_ - 1) / unit_rows_; }
+  // An ordered sum over every row, of partials of `partial_size` doubles: this process's units.
+  OrderedSum ordered_sum(std::ptrdiff_t partial_size, const BlockReducer<double>* reducer) const {
+    return OrderedSum(n(), unit_rows_, partial_size, reducer,
+                      data_.is_shard() ? HeldRows{data_.first_row, data_.n()}
+                                       : HeldRows{});
+  }
 
   std::ptrdiff_t max_row_terms() const { return data_.max_row_terms(); }  // Dataset's
 
@@ -62,7 +82,7 @@ class DataRows {
   // The most nonzeros of any column (CSR; n when dense): how many terms a column's sum over all
   // rows adds.
   std::ptrdiff_t max_column_terms() const {
-    if (!data_.sparse) return data_.n();
+    if (!data_.sparse) return data_.total_n();
     std::vector<int> count(static_cast<std::size_t>(data_.d()), 0);
     const int* inner = data_.Xs.innerIndexPtr();
     for (std::ptrdiff_t k = 0; k < data_.Xs.nonZeros(); ++k) ++count[inner[k]];
@@ -163,6 +183,7 @@ class DataRows {
   }
 
   const Dataset<double>& data_;
+  std::ptrdiff_t unit_rows_;
 };
 
 }  // namespace largestep

@@ -38,6 +38,11 @@ int lanczos_steps(const ScaledOptions& options, std::ptrdiff_t d) {
       1.0, std::min<double>(options.lanczos_steps, kMaxBasisDoubles / static_cast<double>(d))));
 }
 
+// Whether the Hessian is formed (d x d, factored) rather than applied (Hessian-vector products).
+bool forms_hessian(bool sparse, std::ptrdiff_t d, const ScaledOptions& options) {
+  return !sparse && d <= options.dense_max_d;
+}
+
 // Visits [begin, end) in blocks of `rows`, in order.
 template <class Body>
 void for_blocks(std::ptrdiff_t begin, std::ptrdiff_t end, std::ptrdiff_t rows, Body&& body) {
@@ -49,27 +54,28 @@ void add_into(std::span<double> total, std::span<const double> partial) {
   for (std::size_t k = 0; k < total.size(); ++k) total[k] += partial[k];
 }
 
-// The ordered sums of a Hessian-vector product (d numbers) and of the double-double gradient and
-// loss (2 d + 2), made in one place: the error bounds count the same units as the sums.
-OrderedSum product_sum(const DataRows& rows, std::ptrdiff_t block,
-                       const BlockReducer<double>* reducer) {
-  return OrderedSum(rows.n(), block, rows.d(), reducer);
-}
-OrderedSum extended_sum(const DataRows& rows, std::ptrdiff_t block,
-                        const BlockReducer<double>* reducer) {
-  return OrderedSum(rows.n(), block, 2 * rows.d() + 2, reducer);
-}
-
-// c_i = l''(z_i) = e / (1 + e)^2, e = exp(-|z_i|): the curvatures of every row at w.
+// c_i = l''(z_i) = e / (1 + e)^2, e = exp(-|z_i|): the curvatures of every row held at w.
 Vector<double> curvatures(const DataRows& rows, const Vector<double>& w, std::ptrdiff_t block) {
-  Vector<double> c(rows.n());
-  for_blocks(0, rows.n(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
+  Vector<double> c(rows.held());
+  for_blocks(0, rows.held(), block, [&](std::ptrdiff_t b, std::ptrdiff_t e) {
     Eigen::Ref<Vector<double>> z = c.segment(b, e - b);
     rows.margins(b, e, w, z);
     const Eigen::ArrayXd ex = (-z.array().abs()).exp();
     z.array() = ex / (1 + ex).square();
   });
   return c;
+}
+
+// sum_i c_i over every row, c indexed by the rows held: in units, in order (ordered_sum.h).
+double sum_of(const DataRows& rows, const Vector<double>& c, const BlockReducer<double>* reducer) {
+  double total = 0;
+  rows.ordered_sum(1, reducer)(
+      std::span<double>(&total, 1),
+      [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::span<double> partial) {
+        partial[0] = c.segment(begin, end - begin).sum();
+      },
+      add_into);
+  return total;
 }
 
 // X^T diag(c) X (full, symmetric), the lower triangles of blocks of rows summed in order
@@ -79,7 +85,7 @@ Matrix<double> weighted_gram(const DataRows& rows, const Vector<double>& c, std:
   const std::ptrdiff_t d = rows.d();
   Matrix<double> h = Matrix<double>::Zero(d, d);
   RowMatrix<double> scratch;
-  const OrderedSum sum(rows.n(), block, d * d, reducer);
+  const OrderedSum sum = rows.ordered_sum(d * d, reducer);
   sum(std::span<double>(h.data(), static_cast<std::size_t>(h.size())),
       [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::span<double> partial) {
         Eigen::Map<Matrix<double>> p(partial.data(), d, d);
@@ -108,7 +114,7 @@ Vector<double> hessian_times(const DataRows& rows, const Vector<double>& c, doub
   const std::ptrdiff_t d = rows.d();
   Vector<double> out = Vector<double>::Zero(d);
   Vector<double> t(block);
-  const OrderedSum sum = product_sum(rows, block, reducer);
+  const OrderedSum sum = rows.ordered_sum(d, reducer);
   sum(std::span<double>(out.data(), static_cast<std::size_t>(d)),
       [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::span<double> partial) {
         Eigen::Map<Vector<double>> p(partial.data(), d);
@@ -159,7 +165,7 @@ class NewtonSystem {
         lambda_(lambda),
         block_(options.rows_per_block),
         reducer_(reducer),
-        dense_(!rows.sparse() && rows.d() <= options.dense_max_d),
+        dense_(forms_hessian(rows.sparse(), rows.d(), options)),
         c_(curvatures(rows, w, block_)) {
     if (dense_) {
       hessian_ = dense_hessian(rows, c_, lambda, block_, reducer_);
@@ -210,11 +216,13 @@ DoubleNewton newton_in_double(const DataRows& rows, const LogisticObjective<doub
                               const BlockReducer<double>* reducer) {
   DoubleNewton r;
   r.w = Vector<double>::Zero(rows.d());
-  Vector<double> grad;
+  Vector<double> grad, trial_grad;
   const double r3 = max_row_norm * max_row_norm * max_row_norm;
   bool stale_is_fine = false;
+  // f by value_and_gradient throughout (the processes share it; f.value is one process's sum),
+  // and the gradient of an accepted trial point is the next step's.
+  double value = f.value_and_gradient(r.w, grad);
   for (r.iterations = 0; r.iterations < 200; ++r.iterations) {
-    const double value = f.value_and_gradient(r.w, grad);
     if (options.progress)
       options.progress(1, kStages,
                        fmt::format("Newton in double: step {}, f = {:.16g}, ||grad f|| = {:.3g}",
@@ -232,13 +240,17 @@ DoubleNewton newton_in_double(const DataRows& rows, const LogisticObjective<doub
     const double slack = 16 * std::numeric_limits<double>::epsilon() * std::abs(value);
     double t = 1;
     Vector<double> trial = r.w + step;
-    while (f.value(trial) > value - 0.25 * t * decrement2 + slack) {
+    double trial_value = 0;
+    while ((trial_value = f.value_and_gradient(trial, trial_grad)) >
+           value - 0.25 * t * decrement2 + slack) {
       t /= 2;
       if (t < 1e-12) return r;
       trial = r.w + t * step;
     }
     stale_is_fine = kMaxThirdDerivative * r3 * t * step.norm() <= 1e-3 * f.lambda();
     r.w = trial;
+    value = trial_value;
+    grad.swap(trial_grad);
   }
   throw std::runtime_error("scaled reference: Newton did not converge within 200 steps");
 }
@@ -318,7 +330,7 @@ ExtendedEvaluation evaluate_extended(const DataRows& rows, const std::vector<Dou
     }
     set_pair(unit, d, pair_at(unit, d) + two_sum(loss_hi, loss_lo));
   };
-  const OrderedSum sum = extended_sum(rows, block, reducer);
+  const OrderedSum sum = rows.ordered_sum(2 * d + 2, reducer);  // the gradient, the loss
   sum(
       sums,
       [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::span<double> unit) {
@@ -389,11 +401,23 @@ std::string decimal(double x) { return fmt::format("{:.17e}", x); }
 
 }  // namespace
 
+std::ptrdiff_t reference_unit_rows(std::ptrdiff_t n, std::ptrdiff_t d, bool sparse,
+                                   const ScaledOptions& options) {
+  for (const std::ptrdiff_t block : {options.rows_per_block, options.dd_rows_per_block})
+    if (block <= 0 || OrderedSum::kMinUnitRows % block != 0)
+      throw std::invalid_argument(fmt::format(
+          "scaled reference: a block of {} rows does not divide a unit of {}", block,
+          OrderedSum::kMinUnitRows));
+  const std::ptrdiff_t extended = 2 * d + 2;  // the double-double gradient and loss
+  return OrderedSum::unit_rows_for(
+      n, forms_hessian(sparse, d, options) ? std::max(d * d, extended) : extended);
+}
+
 ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda,
                                       const ScaledOptions& options) {
   if (!(lambda > 0 && std::isfinite(lambda)))
     throw std::invalid_argument(fmt::format("scaled reference: lambda = {} must be > 0", lambda));
-  const DataRows rows(data);
+  const DataRows rows(data, reference_unit_rows(data.total_n(), data.d(), data.sparse, options));
   const std::ptrdiff_t n = rows.n(), d = rows.d();
   // Processes sharing the rows: every sum over them in order (ordered_sum.h), so that the
   // reference's bits do not depend on their number.
@@ -404,7 +428,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   ScaledResult result;
 
   // 1. Newton in double, to double's rounding floor.
-  const double r_max = static_cast<double>(data.max_row_norm());
+  const double r_max = static_cast<double>(f.max_row_norm());
   const DoubleNewton newton = newton_in_double(rows, f, r_max, options, reducer);
   result.newton_iterations = newton.iterations;
 
@@ -467,7 +491,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const double underflow = 4 * std::numeric_limits<double>::min();
   // The sums: Sum2 within a block of m rows, double-double adds across the blocks of a unit and
   // across the units (ordered_sum.h), the division.
-  const double units = static_cast<double>(extended_sum(rows, dd_block, nullptr).units());
+  const double units = static_cast<double>(rows.units());
   const double sum_error =
       DataRows::gradient_error_factor(dd_block) * kU2 + 4 * (blocks + units + 2) * kU2;
   const double grad_error = (sum_error + margin_error / 4 + row_error) * r_max +
@@ -522,12 +546,11 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // the blocks; CSR, one pass: the column's nonzeros) + a few (c_i, the scalings); in norm at most
   // gamma_k R^2 mean(c) + 2 u lambda for a unit v.
   // Either way, the units' partial sums then add in order (ordered_sum.h): one term per unit.
-  const double hv_units =
-      static_cast<double>(product_sum(rows, options.rows_per_block, nullptr).units());
+  const double hv_units = static_cast<double>(rows.units());
   const double column_sum_terms =
       hv_units + (rows.sparse() ? static_cast<double>(rows.max_column_terms())
                                 : static_cast<double>(options.rows_per_block) + hv_blocks);
-  const double mean_c = c.sum() / static_cast<double>(n) * (1 + 1e-10);
+  const double mean_c = sum_of(rows, c, reducer) / static_cast<double>(n) * (1 + 1e-10);
   const double hv_error =
       gamma(static_cast<double>(row_terms) + column_sum_terms + 16) * r_max * r_max * mean_c +
       4 * kU * lambda;
@@ -557,7 +580,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // Lanczos on X^T X v.
   if (options.progress) options.progress(5, kStages, "L_s = lambda + lambda_max(X^T X) / (4n)");
   double gram_max = 0;
-  const Vector<double> ones = Vector<double>::Ones(n);
+  const Vector<double> ones = Vector<double>::Ones(rows.held());
   if (system.dense()) {
     gram_max = Eigen::SelfAdjointEigenSolver<Matrix<double>>(
                    weighted_gram(rows, ones, options.rows_per_block, reducer),

@@ -43,6 +43,13 @@ struct ScaledResult {
   bool dense_hessian = true;
 };
 
+// The rows of a unit of every ordered sum of the reference on n x d data (ordered_sum.h): sized by
+// its largest partial, the formed Hessian's d x d or the double-double gradient's 2 d + 2. A
+// process holding whole units of these rows holds whole units of every sum. Throws
+// std::invalid_argument if a block size of `options` does not divide the smallest unit.
+std::ptrdiff_t reference_unit_rows(std::ptrdiff_t n, std::ptrdiff_t d, bool sparse,
+                                   const ScaledOptions& options = {});
+
 // Throws std::runtime_error if Newton fails (it cannot for lambda > 0 and finite data).
 ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda,
                                       const ScaledOptions& options = {});

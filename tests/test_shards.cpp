@@ -1,0 +1,131 @@
+// Data held in shards (Dataset::is_shard, core/shards.h) within one process: a shard of every row,
+// summed through a reducer of one process, gives the whole dataset's bits (the value and gradient,
+// the cache key, the scaled reference); what needs every row refuses a shard; planted shards are
+// those rows of the whole dataset. Several processes: tests/mpi/check_mpi.py.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "largestep/core/shards.h"
+#include "largestep/data/dataset_spec.h"
+#include "largestep/kernel/objective.h"
+#include "largestep/reference/disk_cache.h"
+#include "largestep/reference/scaled_reference.h"
+
+namespace largestep {
+namespace {
+
+// The processes of a job of one: partials added in order from zero, as the serial kernel adds
+// them, and every fold applied to the state as given.
+template <class Scalar>
+class OneProcess : public BlockReducer<Scalar> {
+ public:
+  ReduceMode mode() const override { return ReduceMode::deterministic; }
+  std::pair<std::ptrdiff_t, std::ptrdiff_t> my_blocks(std::ptrdiff_t blocks) const override {
+    return {0, blocks};
+  }
+  void combine(const Matrix<Scalar>& grads, const Vector<Scalar>& losses, Scalar& loss,
+               Vector<Scalar>& grad) const override {
+    loss = Scalar(0);
+    grad.setZero(grads.rows());
+    for (std::ptrdiff_t k = 0; k < losses.size(); ++k) {
+      loss += losses(k);
+      grad += grads.col(k);
+    }
+  }
+  void fold_in_order(std::span<Scalar> state,
+                     const std::function<void(std::span<Scalar>)>& mine) const override {
+    mine(state);
+  }
+  const BlockReducer<Scalar>& deterministic() const override { return *this; }
+};
+
+// Installs a reducer of one process for the test's lifetime (the scaled reference and the cache
+// key read data_parallel_reducer).
+class ShardTest : public testing::Test {
+ protected:
+  void SetUp() override { data_parallel_reducer<double>() = &reducer_; }
+  void TearDown() override { data_parallel_reducer<double>() = nullptr; }
+  OneProcess<double> reducer_;
+};
+
+constexpr const char* kSpec = "planted:n=9000,d=24,gamma=0.02,seed=3";
+
+Dataset<double> every_row_as_a_shard() {
+  return make_dataset_rows(parse_dataset_spec(kSpec), RowRange{0, 9000});
+}
+
+TEST_F(ShardTest, PlantedRowsMadeAsAShardAreThoseRowsOfTheWholeDataset) {
+  const Dataset<double> whole = make_dataset(kSpec);
+  const Dataset<double> shard = make_dataset_rows(parse_dataset_spec(kSpec), RowRange{4096, 8192});
+  ASSERT_TRUE(shard.is_shard());
+  EXPECT_EQ(shard.first_row, 4096);
+  EXPECT_EQ(shard.n(), 4096);
+  EXPECT_EQ(shard.total_n(), 9000);
+  EXPECT_EQ(shard.X, whole.X.middleRows(4096, 4096));
+  EXPECT_EQ(shard.y, whole.y.segment(4096, 4096));
+  EXPECT_THROW(make_dataset_rows(parse_dataset_spec("hard"), RowRange{0, 1}), DataError);
+  EXPECT_THROW(make_dataset_rows(parse_dataset_spec(kSpec), RowRange{0, 9001}), DataError);
+}
+
+TEST_F(ShardTest, AShardOfEveryRowEvaluatesToTheWholeDatasetsBits) {
+  const Dataset<double> whole = make_dataset(kSpec);
+  const Dataset<double> shard = every_row_as_a_shard();
+  const LogisticObjective<double> f(whole, 1e-3);
+  LogisticObjective<double> g(shard, 1e-3);
+  g.set_reducer(&reducer_);
+  const Vector<double> w = Vector<double>::LinSpaced(24, -3, 5);
+  Vector<double> grad_f, grad_g;
+  EXPECT_EQ(f.value_and_gradient(w, grad_f), g.value_and_gradient(w, grad_g));
+  EXPECT_EQ(grad_f, grad_g);
+  EXPECT_EQ(f.gradient_sum_depth(), g.gradient_sum_depth());
+  EXPECT_EQ(f.max_row_norm(), g.max_row_norm());
+  EXPECT_EQ(disk_cache::data_hasher(whole).value(),
+            disk_cache::data_hasher(shard, &reducer_).value());
+}
+
+TEST_F(ShardTest, WhatNeedsEveryRowRefusesAShard) {
+  const Dataset<double> shard = every_row_as_a_shard();
+  LogisticObjective<double> f(shard, 1e-3);
+  const Vector<double> w = Vector<double>::Zero(24);
+  Vector<double> grad;
+  EXPECT_THROW(f.value_and_gradient(w, grad), std::logic_error);  // no reducer
+  f.set_reducer(&reducer_);
+  EXPECT_THROW(f.value(w), std::logic_error);
+  EXPECT_THROW(f.hessian_times(w, w), std::logic_error);
+  EXPECT_THROW(f.smoothness(), std::logic_error);
+  EXPECT_THROW(disk_cache::data_hasher(shard), std::logic_error);  // no reducer
+}
+
+TEST_F(ShardTest, TheScaledReferenceOfAShardOfEveryRowIsTheWholeDatasets) {
+  const ScaledResult shard = compute_reference_scaled(every_row_as_a_shard(), 1e-3);
+  data_parallel_reducer<double>() = nullptr;
+  const ScaledResult whole = compute_reference_scaled(make_dataset(kSpec), 1e-3);
+  EXPECT_EQ(shard.f_star, whole.f_star);
+  EXPECT_EQ(shard.f_star_lower, whole.f_star_lower);
+  EXPECT_EQ(shard.f_star_upper, whole.f_star_upper);
+  EXPECT_EQ(shard.h_min, whole.h_min);
+  EXPECT_EQ(shard.h_max_uncertainty, whole.h_max_uncertainty);
+  EXPECT_EQ(shard.smoothness, whole.smoothness);
+  EXPECT_EQ(shard.w, whole.w);
+  EXPECT_EQ(shard.newton_iterations, whole.newton_iterations);
+}
+
+TEST_F(ShardTest, ProcessesHoldShardsOnlyOfLargeDensePlantedData) {
+  const DatasetSpec large = parse_dataset_spec(kSpec);  // n d^2 = 5.2e6: the scaled reference
+  ASSERT_TRUE(scaled_by_size(large));
+  const RowRange held = rows_to_hold(large, true, true);
+  EXPECT_EQ(held.begin, 0);
+  EXPECT_EQ(held.end, 9000);  // one process: every unit
+  EXPECT_TRUE(rows_to_hold(large, false, true).everything());  // the MPFR reference
+  EXPECT_TRUE(rows_to_hold(large, true, false).everything());  // f alone, or the margin
+  EXPECT_FALSE(scaled_by_size(parse_dataset_spec("planted:n=2000,d=24,gamma=0.02,seed=3")));
+  EXPECT_TRUE(rows_to_hold(parse_dataset_spec("planted:n=9000,d=24,gamma=0.02,seed=3,nnz=4"),
+                           true, true)
+                  .everything());  // CSR
+  data_parallel_reducer<double>() = nullptr;
+  EXPECT_TRUE(rows_to_hold(large, true, true).everything());  // no processes sharing rows
+}
+
+}  // namespace
+}  // namespace largestep
