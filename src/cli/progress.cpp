@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "largestep/data/dataset_spec.h"
+#include "largestep/processes/processes.h"
 #include "largestep/reference/certified.h"
 
 namespace largestep::cli {
@@ -54,8 +55,18 @@ ProgressSink ProgressDisplays::data() const {
 }
 
 Dataset<double> ProgressDisplays::make_dataset(const std::string& spec, RowRange rows) const {
-  Dataset<double> data = make_dataset_rows(parse_dataset_spec(spec), rows, this->data());
-  if (shown_ && data.is_shard())
+  if (rows.everything()) return make_dataset_rows(parse_dataset_spec(spec), rows, this->data());
+  // A shard is this process's own rows: it may fail here alone (its memory, its rows), and the
+  // others, which made theirs, would wait for it forever.
+  Dataset<double> data;
+  std::exception_ptr failure;
+  try {
+    data = make_dataset_rows(parse_dataset_spec(spec), rows, this->data());
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  agree_on_failure(failure);
+  if (shown_)
     std::cerr << fmt::format("data: this process holds its shard, rows [{}, {}) of {}\n",
                              data.first_row, data.first_row + data.n(), data.total_n());
   return data;

@@ -68,12 +68,15 @@ class Check:
         self.env = dict(os.environ, OMP_NUM_THREADS="1",
                         LARGESTEP_CACHE_DIR=os.path.join(workdir, "cache"))
 
-    def mpi(self, processes, *args):
+    def mpi(self, processes, *args, forward=()):
+        exported = [x for name in ("OMP_NUM_THREADS", "LARGESTEP_CACHE_DIR", *forward)
+                    for x in ("-x", name)]
         return [self.mpirun, "--allow-run-as-root", "--oversubscribe", "-np", str(processes),
-                "-x", "OMP_NUM_THREADS", "-x", "LARGESTEP_CACHE_DIR", self.largestep, *args]
+                *exported, self.largestep, *args]
 
-    def call(self, command, expect=0):
-        done = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=600)
+    def call(self, command, expect=0, timeout=600):
+        done = subprocess.run(command, env=self.env, capture_output=True, text=True,
+                              timeout=timeout)
         if expect is not None and done.returncode != expect:
             self.fail(f"{' '.join(command)}: exit {done.returncode}, expected {expect}\n"
                       f"{done.stderr[-2000:]}")
@@ -293,6 +296,21 @@ def check_errors(c):
                f"{done.stderr[-1500:]}")
     else:
         print("ok: a certificate time budget is refused for a shared run")
+    # A shard that fails on one process only: 3 units of 4096 rows, rank 0 makes one (786 KB),
+    # rank 1 two (1.6 MB), in 1 MB each. Rank 1 reports it, naming itself; nobody waits forever.
+    c.env["LARGESTEP_MAX_MEMORY"] = "1000000"
+    done = c.call(c.mpi(2, "run", "--data", "planted:n=12288,d=24,gamma=0.02,seed=4",
+                        "--lambda", "1e-3", "--rule", "loc", forward=["LARGESTEP_MAX_MEMORY"]),
+                  expect=None, timeout=120)  # a wait forever fails here
+    del c.env["LARGESTEP_MAX_MEMORY"]
+    reports = done.stderr.count("largestep: ")
+    if done.returncode == 0 or reports != 1 or "rank 1 of 2" not in done.stderr or \
+            "memory" not in done.stderr:
+        c.fail(f"a shard failing on rank 1 alone: exit {done.returncode}, {reports} reports "
+               f"(1 expected, naming rank 1 and the memory):\n{done.stderr[-1500:]}")
+    else:
+        print(f"ok: a shard failing on rank 1 alone is reported once by rank 1, exit "
+              f"{done.returncode}")
     done = c.call([c.largestep, "run", "--data", "hard:gamma=0.1", "--lambda", "1e-3", "--rule",
                    "classical", "--reduce", "fast"], expect=2)
     if "--reduce" not in done.stderr:

@@ -12,6 +12,7 @@
 // MPI (LARGESTEP_MPI=OFF), the program refuses to run as several processes.
 #pragma once
 
+#include <exception>
 #include <string>
 
 #include "largestep/kernel/block_reducer.h"
@@ -41,6 +42,13 @@ int finish_processes(int code);
 // After a failure on this process while the others may still be working: prints `message`
 // (naming this rank when there are several), then ends the whole job with `code`.
 [[noreturn]] void abort_processes(int code, const std::string& message);
+
+// After work each process did on input of its own (its shard of the rows), which may have failed
+// on some processes only: `failure` is this process's (null if none). If no process failed,
+// returns; else the lowest failing rank reports its failure, naming itself, and ends the whole
+// job (exit 2 for a DataError, 1 for anything else), the others waiting for that end. One
+// process rethrows its failure.
+void agree_on_failure(const std::exception_ptr& failure);
 
 // Whether processes have started working together: a failure before that is the same on every
 // process (they all read the same input), so each can end alone; after it, one that ends alone

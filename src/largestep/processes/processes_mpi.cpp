@@ -243,6 +243,28 @@ void abort_processes(int code, const std::string& message) {
   std::_Exit(code);
 }
 
+void agree_on_failure(const std::exception_ptr& failure) {
+  if (!g_joined || g_size == 1) {
+    if (failure) std::rethrow_exception(failure);
+    return;
+  }
+  int mine = failure ? g_rank : g_size, lowest = g_size;
+  check(MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD),
+        "agreeing on a failure");
+  if (lowest == g_size) return;
+  if (lowest == g_rank) {
+    try {
+      std::rethrow_exception(failure);
+    } catch (const DataError& e) {
+      abort_processes(2, e.what());
+    } catch (const std::exception& e) {
+      abort_processes(1, e.what());
+    }
+  }
+  MPI_Barrier(MPI_COMM_WORLD);  // never completes: the reporter's MPI_Abort ends this process
+  std::_Exit(1);
+}
+
 double reduction_seconds() { return g_reduction_seconds; }
 
 bool processes_working_together() { return g_together && g_size > 1; }

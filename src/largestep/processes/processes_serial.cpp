@@ -21,6 +21,10 @@ void start_processes(int&, char**&) {
 int process_rank() { return 0; }
 int process_count() { return 1; }
 bool under_mpirun() { return false; }
+void agree_on_failure(const std::exception_ptr& failure) {
+  if (failure) std::rethrow_exception(failure);
+}
+
 void share_rows(ReduceMode) {}
 void share_runs() {}
 int finish_processes(int code) { return code; }
