@@ -4,10 +4,14 @@
 // those rows of the whole dataset. Several processes: tests/mpi/check_mpi.py.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <stdexcept>
+#include <string>
 
 #include "largestep/core/shards.h"
 #include "largestep/data/dataset_spec.h"
+#include "largestep/data/libsvm_writer.h"
 #include "largestep/kernel/objective.h"
 #include "largestep/reference/disk_cache.h"
 #include "largestep/reference/scaled_reference.h"
@@ -113,18 +117,51 @@ TEST_F(ShardTest, TheScaledReferenceOfAShardOfEveryRowIsTheWholeDatasets) {
 
 TEST_F(ShardTest, ProcessesHoldShardsOnlyOfLargeDensePlantedData) {
   const DatasetSpec large = parse_dataset_spec(kSpec);  // n d^2 = 5.2e6: the scaled reference
-  ASSERT_TRUE(scaled_by_size(large));
-  const RowRange held = rows_to_hold(large, true, true);
+  const auto automatic = ReferenceMethod::automatic;
+  EXPECT_TRUE(scaled_reference_for(automatic, 9000, 24));
+  EXPECT_FALSE(scaled_reference_for(automatic, 2000, 24));  // 1.15e6: MPFR
+  EXPECT_TRUE(scaled_reference_for(ReferenceMethod::scaled, 10, 2));
+  EXPECT_FALSE(scaled_reference_for(ReferenceMethod::mpfr, 1000000, 100));
+  const RowRange held = rows_to_hold(large, automatic, true);
   EXPECT_EQ(held.begin, 0);
   EXPECT_EQ(held.end, 9000);  // one process: every unit
-  EXPECT_TRUE(rows_to_hold(large, false, true).everything());  // the MPFR reference
-  EXPECT_TRUE(rows_to_hold(large, true, false).everything());  // f alone, or the margin
-  EXPECT_FALSE(scaled_by_size(parse_dataset_spec("planted:n=2000,d=24,gamma=0.02,seed=3")));
+  EXPECT_TRUE(rows_to_hold(large, ReferenceMethod::mpfr, true).everything());
+  EXPECT_TRUE(rows_to_hold(large, automatic, false).everything());  // f alone, or the margin
+  EXPECT_TRUE(
+      rows_to_hold(parse_dataset_spec("planted:n=2000,d=24,gamma=0.02,seed=3"), automatic, true)
+          .everything());
   EXPECT_TRUE(rows_to_hold(parse_dataset_spec("planted:n=9000,d=24,gamma=0.02,seed=3,nnz=4"),
-                           true, true)
+                           automatic, true)
                   .everything());  // CSR
   data_parallel_reducer<double>() = nullptr;
-  EXPECT_TRUE(rows_to_hold(large, true, true).everything());  // no processes sharing rows
+  EXPECT_TRUE(rows_to_hold(large, automatic, true).everything());  // no processes sharing rows
+}
+
+// A dense LIBSVM file read as a shard of one process: its facts folded, its rows scaled by the
+// processes' largest norm once made, the file read by row range: the whole read's bits.
+TEST_F(ShardTest, ADenseLibsvmFileHeldAsAShardIsTheWholeRead) {
+  Dataset<double> planted = make_dataset(kSpec);
+  planted.X *= 3.0;  // rows longer than 1, so that the scaling divides by something
+  const std::string path = testing::TempDir() + "largestep_shard.libsvm";
+  {
+    std::ofstream out(path);
+    out << libsvm_text(planted);
+  }
+  const DatasetSpec spec = parse_dataset_spec("libsvm:" + path + ",format=dense");
+  const auto rethrow = [](const std::exception_ptr& e) {
+    if (e) std::rethrow_exception(e);
+  };
+  const Dataset<double> held =
+      make_held_dataset(spec, ReferenceMethod::automatic, true, {}, rethrow);
+  const Dataset<double> whole = make_dataset(spec);
+  ASSERT_TRUE(held.is_shard());
+  EXPECT_EQ(held.total_n(), 9000);
+  EXPECT_EQ(held.X, whole.X);
+  EXPECT_EQ(held.y, whole.y);
+  EXPECT_EQ(held.spec, whole.spec);
+  // Small data (the MPFR reference) is read whole.
+  EXPECT_FALSE(make_held_dataset(spec, ReferenceMethod::mpfr, true, {}, rethrow).is_shard());
+  std::remove(path.c_str());
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "largestep/core/shards.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/processes/processes.h"
 #include "largestep/reference/certified.h"
@@ -54,22 +55,19 @@ ProgressSink ProgressDisplays::data() const {
   };
 }
 
-Dataset<double> ProgressDisplays::make_dataset(const std::string& spec, RowRange rows) const {
-  if (rows.everything()) return make_dataset_rows(parse_dataset_spec(spec), rows, this->data());
-  // A shard is this process's own rows: it may fail here alone (its memory, its rows), and the
-  // others, which made theirs, would wait for it forever.
-  Dataset<double> data;
-  std::exception_ptr failure;
-  try {
-    data = make_dataset_rows(parse_dataset_spec(spec), rows, this->data());
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  agree_on_failure(failure);
-  if (shown_)
+Dataset<double> ProgressDisplays::make_dataset(const std::string& spec) const {
+  return largestep::make_dataset(spec, data());
+}
+
+Dataset<double> ProgressDisplays::make_held_dataset(const std::string& spec,
+                                                    ReferenceMethod method,
+                                                    bool every_sum_shared) const {
+  Dataset<double> held = largestep::make_held_dataset(parse_dataset_spec(spec), method,
+                                                      every_sum_shared, data(), agree_on_failure);
+  if (shown_ && held.is_shard())
     std::cerr << fmt::format("data: this process holds its shard, rows [{}, {}) of {}\n",
-                             data.first_row, data.first_row + data.n(), data.total_n());
-  return data;
+                             held.first_row, held.first_row + held.n(), held.total_n());
+  return held;
 }
 
 MpReference ProgressDisplays::reference_mp(const Dataset<double>& data, double lambda,

@@ -56,8 +56,11 @@ class ProgressDisplays {
   // Empty when not shown (the library then skips all progress work).
   ProgressSink data() const;
   // make_dataset with the data display, its line ended once the dataset is made.
-  // With `rows`, only those rows (make_dataset_rows: a shard), which the display names.
-  Dataset<double> make_dataset(const std::string& spec, RowRange rows = {}) const;
+  Dataset<double> make_dataset(const std::string& spec) const;
+  // The dataset as this process is to hold it under mpirun (shards.h: make_held_dataset), a
+  // failure on some processes only ending the job; the display names a shard's rows.
+  Dataset<double> make_held_dataset(const std::string& spec, ReferenceMethod method,
+                                    bool every_sum_shared) const;
   // cached_reference_mp with its stages shown ("[2/5] reference: ...").
   MpReference reference_mp(const Dataset<double>& data, double lambda,
                            unsigned digits = kDefaultDigits,

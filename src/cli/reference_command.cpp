@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "cli_common.h"
-#include "largestep/core/shards.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/processes/processes.h"
 #include "largestep/reference/certified.h"
@@ -68,10 +67,7 @@ void add_reference_command(CLI::App& app, Action& action) {
       share_rows(ReduceMode::deterministic);
       const ProgressDisplays displays(a->progress);
       const ReferenceMethod method = parse_reference_method(a->method);
-      const DatasetSpec spec = parse_dataset_spec(a->data);
-      const bool scaled = method == ReferenceMethod::scaled ||
-                          (method == ReferenceMethod::automatic && scaled_by_size(spec));
-      const Dataset<double> data = displays.make_dataset(a->data, rows_to_hold(spec, scaled, true));
+      const Dataset<double> data = displays.make_held_dataset(a->data, method, true);
       const MpReference r =
           displays.reference_mp(data, a->lambda, static_cast<unsigned>(a->digits), method);
       if (a->json) {

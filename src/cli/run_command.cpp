@@ -10,7 +10,6 @@
 #include "largestep/core/experiment.h"
 #include "largestep/core/methods.h"
 #include "largestep/core/result_io.h"
-#include "largestep/core/shards.h"
 #include "largestep/data/dataset_spec.h"
 #include "largestep/kernel/output.h"
 #include "largestep/reference/certified.h"
@@ -125,12 +124,11 @@ int run_command(RunArgs& a) {
   const ProgressDisplays displays(a.certificate.progress);
   // Under mpirun, each process holds only its shard of the rows when everything the run evaluates
   // is shared (shards.h).
-  const DatasetSpec data_spec = parse_dataset_spec(a.data);
-  const RowRange rows = rows_to_hold(
-      data_spec, scaled_by_size(data_spec),
-      solver_method(spec.solver).solver().on_shards && !(spec.rule && rule_needs_gamma(*spec.rule)));
+  const bool every_sum_shared =
+      solver_method(spec.solver).solver().on_shards && !(spec.rule && rule_needs_gamma(*spec.rule));
   const Problem problem =
-      make_problem(displays.make_dataset(a.data, rows), check_positive("--lambda", a.lambda),
+      make_problem(displays.make_held_dataset(a.data, ReferenceMethod::automatic, every_sum_shared),
+                   check_positive("--lambda", a.lambda),
                    displays.reference(), a.certificate.certifier());
   check_eps_above_floor(problem, spec);  // exit 2 naming the floor
 

@@ -165,7 +165,13 @@ def check_run(c):
 
 
 def check_reference(c):
+    # The planted set as a dense LIBSVM file: each process reads its rows by row range.
+    dense_file = os.path.join(c.workdir, "planted20000.libsvm")
+    c.call([c.largestep, "data", "export", "planted:n=20000,d=24,gamma=0.02,seed=5", "--out",
+            dense_file])
+    libsvm = "libsvm:" + dense_file + ",format=dense"
     cases = [("dense planted (formed Hessian)", "planted:n=20000,d=24,gamma=0.02,seed=5", "1e-4"),
+             ("dense LIBSVM file (shards read by row range)", libsvm, "1e-4"),
              ("sparse planted (Newton-CG, Lanczos)",
               "planted:n=9000,d=3000,gamma=0.002,seed=3,nnz=6", "1e-3")]
     for name, data, lam in cases:
@@ -184,6 +190,13 @@ def check_reference(c):
             c.same(f"{name}: reference with P = {processes} vs one process (f* = "
                    f"{alone['f_star'][:22]}, {alone.get('newton_iterations')} Newton steps)",
                    alone, records[processes])
+    # Rank 0 of 3 read rows [0, 4096) of the file only (5 units of 4096 rows, dealt 1, 2, 2).
+    shown = c.call(c.mpi(3, "reference", "--data", libsvm, "--lambda", "1e-4", "--progress"))
+    if "rows [0, 4096) of 20000" not in shown.stderr:
+        c.fail(f"LIBSVM, P = 3: rank 0 did not say it holds rows [0, 4096):\n"
+               f"{shown.stderr[-1500:]}")
+    else:
+        print("ok: LIBSVM, P = 3: rank 0 read and held rows [0, 4096) of 20000")
 
 
 def read_dir(directory):

@@ -1,30 +1,118 @@
 #include "largestep/core/shards.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
+#include <optional>
 
+#include "largestep/data/readers.h"
 #include "largestep/kernel/block_reducer.h"
-#include "largestep/reference/certified.h"
+#include "largestep/reference/ordered_sum.h"
 #include "largestep/reference/scaled_reference.h"
 
 namespace largestep {
+namespace {
 
-bool scaled_by_size(const DatasetSpec& spec) {
-  const auto shape = spec_shape(spec);
-  if (!shape) return false;
-  const double n = static_cast<double>(shape->first), d = static_cast<double>(shape->second);
-  return n * d * d > kMpfrMaxWork;
+// This process's even share of the units of `unit` rows of n, as the reducer deals blocks.
+RowRange share_of_units(std::int64_t n, std::int64_t unit, const BlockReducer<double>& reducer) {
+  const auto [first, last] = reducer.my_blocks((n + unit - 1) / unit);
+  return {std::min<std::int64_t>(n, first * unit), std::min<std::int64_t>(n, last * unit)};
 }
 
-RowRange rows_to_hold(const DatasetSpec& spec, bool scaled_reference, bool every_sum_shared) {
+// f(), its failure on any process ending the job (agree) before anything collective follows.
+template <class F>
+auto agreed(const Agreement& agree, F&& f) -> decltype(f()) {
+  std::optional<decltype(f())> out;
+  std::exception_ptr failure;
+  try {
+    out.emplace(f());
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  agree(failure);
+  return std::move(*out);
+}
+
+// Every process's facts combined, in rank order (combine is exact: any order gives the same).
+// The facts travel as the bytes of doubles, copied, never computed with.
+LibsvmFacts facts_of_all(const LibsvmFacts& mine, const BlockReducer<double>& reducer) {
+  constexpr std::size_t kDoubles = (sizeof(LibsvmFacts) + sizeof(double) - 1) / sizeof(double);
+  std::array<double, kDoubles> state{};
+  const LibsvmFacts none;
+  std::memcpy(state.data(), &none, sizeof none);
+  reducer.fold_in_order(state, [&mine](std::span<double> s) {
+    LibsvmFacts so_far;
+    std::memcpy(&so_far, s.data(), sizeof so_far);
+    const LibsvmFacts both = combine(so_far, mine);
+    std::memcpy(s.data(), &both, sizeof both);
+  });
+  LibsvmFacts all;
+  std::memcpy(&all, state.data(), sizeof all);
+  return all;
+}
+
+Dataset<double> held_libsvm(const DatasetSpec& spec, ReferenceMethod method,
+                            const ProgressSink& progress, const Agreement& agree,
+                            const BlockReducer<double>& reducer) {
+  ReadOptions options = read_options(spec);
+  options.progress = progress;
+  const std::int64_t n = count_libsvm_rows(spec.path, options);  // fails alike everywhere
+  RowRange rows = share_of_units(n, OrderedSum::kMinUnitRows, reducer);
+  LibsvmShard shard =
+      agreed(agree, [&] { return read_libsvm_shard(spec.path, rows, options); });
+  const LibsvmFacts all = facts_of_all(shard.facts, reducer);
+  const std::int64_t d = all.max_index;
+  const std::int64_t unit = reference_unit_rows(n, std::max<std::int64_t>(d, 1), false);
+  if (const RowRange share = share_of_units(n, unit, reducer);
+      share.begin != rows.begin || share.end != rows.end) {
+    rows = share;
+    shard = agreed(agree, [&] { return read_libsvm_shard(spec.path, rows, options); });
+  }
+  const bool scale = options.scale_rows;
+  options.scale_rows = false;  // below, once every shard is made (it calls on every process)
+  Dataset<double> data =
+      agreed(agree, [&] { return finish_libsvm_shard(std::move(shard), all, options); });
+  if (data.sparse || !scaled_reference_for(method, n, d)) return make_dataset(spec, progress);
+  if (scale)
+    scale_rows_by_max_norm(data, GlobalMax<double>([&reducer](double mine) {
+                             return max_over_processes(mine, &reducer);
+                           }));
+  data.spec = spec.canonical();
+  data.first_row = static_cast<std::ptrdiff_t>(rows.begin);
+  data.all_rows = static_cast<std::ptrdiff_t>(n);
+  validate(data);
+  return data;
+}
+
+}  // namespace
+
+bool scaled_reference_for(ReferenceMethod method, std::int64_t n, std::int64_t d) {
+  if (method != ReferenceMethod::automatic) return method == ReferenceMethod::scaled;
+  return static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(d) > kMpfrMaxWork;
+}
+
+RowRange rows_to_hold(const DatasetSpec& spec, ReferenceMethod method, bool every_sum_shared) {
   const BlockReducer<double>* reducer = data_parallel_reducer<double>();
   const auto shape = spec_shape(spec);
-  if (reducer == nullptr || !shape || spec.params.contains("nnz") || !scaled_reference ||
-      !every_sum_shared)
+  if (reducer == nullptr || !shape || spec.params.contains("nnz") || !every_sum_shared ||
+      !scaled_reference_for(method, shape->first, shape->second))
     return {};
   const auto [n, d] = *shape;
-  const std::int64_t unit = reference_unit_rows(n, d, false);
-  const auto [first, last] = reducer->my_blocks((n + unit - 1) / unit);
-  return {std::min<std::int64_t>(n, first * unit), std::min<std::int64_t>(n, last * unit)};
+  return share_of_units(n, reference_unit_rows(n, d, false), *reducer);
+}
+
+Dataset<double> make_held_dataset(const DatasetSpec& spec, ReferenceMethod method,
+                                  bool every_sum_shared, const ProgressSink& progress,
+                                  const Agreement& agree) {
+  const BlockReducer<double>* reducer = data_parallel_reducer<double>();
+  const auto format = spec.params.find("format");
+  const bool csr = format != spec.params.end() && format->second == "csr";
+  if (spec.kind == "libsvm" && reducer != nullptr && every_sum_shared &&
+      method != ReferenceMethod::mpfr && !csr)
+    return held_libsvm(spec, method, progress, agree, *reducer);
+  const RowRange rows = rows_to_hold(spec, method, every_sum_shared);
+  if (rows.everything()) return make_dataset(spec, progress);
+  return agreed(agree, [&] { return make_dataset_rows(spec, rows, progress); });
 }
 
 }  // namespace largestep

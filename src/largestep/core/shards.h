@@ -1,28 +1,49 @@
 // Which rows of a dataset this process holds when the processes of an mpirun job share the rows
-// (processes.h, share_rows): its shard, so that it generates and keeps only its rows, when every
-// sum over the rows that the command makes is shared; else every row.
+// (processes.h, share_rows): its shard, so that it makes and keeps only its rows, when every sum
+// over the rows that the command makes is shared; else every row.
 #pragma once
+
+#include <exception>
+#include <functional>
 
 #include "largestep/data/dataset_spec.h"
 #include "largestep/kernel/dataset.h"
+#include "largestep/reference/certified.h"
 
 namespace largestep {
 
-// The rows to hold of the dataset of `spec`. A shard when all of these hold:
+// Whether `method` resolves to the scaled reference on n x d data (as resolve_reference_method).
+bool scaled_reference_for(ReferenceMethod method, std::int64_t n, std::int64_t d);
+
+// The rows to hold of planted data. A shard when all of these hold:
 //  - processes share the rows (a reducer is set: block_reducer.h);
-//  - the dataset can be made in row ranges: planted dense data (CSR shards are not supported
-//    yet: their column counts and hash would need the processes' combination);
-//  - the reference is the scaled one (`scaled_reference`), whose sums are shared in units
-//    (ordered_sum.h); the MPFR one needs every row (small data, n d^2 <= kMpfrMaxWork);
+//  - the dataset is planted and dense (CSR shards are not supported yet: their column counts and
+//    hash would need the processes' combination);
+//  - the reference is the scaled one (`method`, resolved on n d^2), whose sums are shared in units
+//    (ordered_sum.h); the MPFR one needs every row;
 //  - `every_sum_shared`: the command evaluates f only by value_and_gradient (the solver's
 //    on_shards) and needs no margin certificate.
-// The shard is whole units of the reference's sums (reference_unit_rows), this process's even
-// share of them as BlockReducer::my_blocks deals them: [first * U, min(last * U, n)); with more
+// The shard is whole units of the reference's sums (reference_unit_rows): this process's even
+// share of them as BlockReducer::my_blocks deals them, [first * U, min(last * U, n)); with more
 // processes than units some hold no row. Every row otherwise.
-RowRange rows_to_hold(const DatasetSpec& spec, bool scaled_reference, bool every_sum_shared);
+RowRange rows_to_hold(const DatasetSpec& spec, ReferenceMethod method, bool every_sum_shared);
 
-// Whether the reference of the spec's dataset resolves to the scaled one by size
-// (n d^2 > kMpfrMaxWork), where the spec tells the size.
-bool scaled_by_size(const DatasetSpec& spec);
+// Called by every process with its failure (null: none) after work on its own rows, which may
+// fail on some processes only; returns when none failed (processes.h: agree_on_failure).
+using Agreement = std::function<void(const std::exception_ptr&)>;
+
+// The dataset of `spec` as this process is to hold it:
+//  - planted data: its rows_to_hold;
+//  - a LIBSVM file, under the same conditions as planted data: its share of whole units of the
+//    rows, read by row range (a first share of 4096-row units, read again if the reference's unit,
+//    known once the processes' facts give d, deals other rows), the facts combined, the rows
+//    scaled by the largest row norm of all shards. When the whole file turns out CSR or small
+//    (the MPFR reference), every process reads it whole instead;
+//  - anything else: every row, as make_dataset.
+// `agree` is called after each step that can fail on some processes only (a shard's lines, its
+// memory).
+Dataset<double> make_held_dataset(const DatasetSpec& spec, ReferenceMethod method,
+                                  bool every_sum_shared, const ProgressSink& progress,
+                                  const Agreement& agree);
 
 }  // namespace largestep

@@ -144,23 +144,6 @@ std::int64_t integer(const DatasetSpec& spec, const std::string& key) {
   return value.value;
 }
 
-ReadOptions read_options(const DatasetSpec& spec) {
-  ReadOptions options;
-  const bool has_neg = spec.params.contains("neg"), has_pos = spec.params.contains("pos");
-  if (has_neg != has_pos)
-    throw DataError(fmt::format("dataset '{}': give both neg= and pos=, or neither", spec.kind));
-  if (has_neg) {
-    options.labels.negative = number(spec, "neg");
-    options.labels.positive = number(spec, "pos");
-    if (*options.labels.negative == *options.labels.positive)
-      throw DataError(fmt::format("dataset '{}': neg and pos must differ", spec.kind));
-  }
-  options.scale_rows = spec.params.at("scale") == "max";
-  if (const auto format = spec.params.find("format"); format != spec.params.end())
-    options.storage =
-        format->second == "csr" ? ReadOptions::Storage::csr : ReadOptions::Storage::dense;
-  return options;
-}
 
 // Removes and returns the text up to the next comma; a comma with nothing after it is an error.
 std::string_view pop_item(std::string_view& rest, const Kind& kind, std::string_view text) {
@@ -290,6 +273,24 @@ Dataset<double> build(const DatasetSpec& spec, const ProgressSink& progress, Row
 }
 
 }  // namespace
+
+ReadOptions read_options(const DatasetSpec& spec) {
+  ReadOptions options;
+  const bool has_neg = spec.params.contains("neg"), has_pos = spec.params.contains("pos");
+  if (has_neg != has_pos)
+    throw DataError(fmt::format("dataset '{}': give both neg= and pos=, or neither", spec.kind));
+  if (has_neg) {
+    options.labels.negative = number(spec, "neg");
+    options.labels.positive = number(spec, "pos");
+    if (*options.labels.negative == *options.labels.positive)
+      throw DataError(fmt::format("dataset '{}': neg and pos must differ", spec.kind));
+  }
+  options.scale_rows = spec.params.at("scale") == "max";
+  if (const auto format = spec.params.find("format"); format != spec.params.end())
+    options.storage =
+        format->second == "csr" ? ReadOptions::Storage::csr : ReadOptions::Storage::dense;
+  return options;
+}
 
 Dataset<double> make_dataset(const DatasetSpec& spec, const ProgressSink& progress) {
   return make_dataset_rows(spec, RowRange{}, progress);

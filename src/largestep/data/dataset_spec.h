@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "largestep/data/readers.h"
 #include "largestep/kernel/dataset.h"
 #include "largestep/kernel/progress.h"
 
@@ -39,6 +40,9 @@ Dataset<double> make_dataset(std::string_view text, const ProgressSink& progress
 // not one of the dataset's, is a DataError. Every row (rows.everything()) is make_dataset.
 Dataset<double> make_dataset_rows(const DatasetSpec& spec, RowRange rows,
                                   const ProgressSink& progress = {});
+
+// How a libsvm or csv spec's file is read (labels, scaling, storage).
+ReadOptions read_options(const DatasetSpec& spec);
 
 // The rows and columns a spec's dataset has, where the spec says (planted data); nullopt where
 // only making it tells.
