@@ -28,9 +28,10 @@ TEST(OrderedSumUnits, ThePowerOfTwoBlocksThatKeepThePartialsInBounds) {
       EXPECT_TRUE(units_of(n, rows) * static_cast<double>(partial) <=
                       OrderedSum::kMaxPartialDoubles ||
                   rows >= n);
-      if (rows > OrderedSum::kMinUnitRows)  // the least such: half of it does not fit
+      if (rows > OrderedSum::kMinUnitRows) {  // the least such: half of it does not fit
         EXPECT_GT(units_of(n, rows / 2) * static_cast<double>(partial),
                   OrderedSum::kMaxPartialDoubles);
+      }
     }
 }
 

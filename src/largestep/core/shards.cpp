@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <optional>
+#include <type_traits>
 
 #include "largestep/data/readers.h"
 #include "largestep/kernel/block_reducer.h"
@@ -36,18 +37,19 @@ auto agreed(const Agreement& agree, F&& f) -> decltype(f()) {
 // Every process's facts combined, in rank order (combine is exact: any order gives the same).
 // The facts travel as the bytes of doubles, copied, never computed with.
 LibsvmFacts facts_of_all(const LibsvmFacts& mine, const BlockReducer<double>& reducer) {
+  static_assert(std::is_trivially_copyable_v<LibsvmFacts>);
   constexpr std::size_t kDoubles = (sizeof(LibsvmFacts) + sizeof(double) - 1) / sizeof(double);
   std::array<double, kDoubles> state{};
   const LibsvmFacts none;
   std::memcpy(state.data(), &none, sizeof none);
   reducer.fold_in_order(state, [&mine](std::span<double> s) {
     LibsvmFacts so_far;
-    std::memcpy(&so_far, s.data(), sizeof so_far);
+    std::memcpy(static_cast<void*>(&so_far), s.data(), sizeof so_far);
     const LibsvmFacts both = combine(so_far, mine);
     std::memcpy(s.data(), &both, sizeof both);
   });
   LibsvmFacts all;
-  std::memcpy(&all, state.data(), sizeof all);
+  std::memcpy(static_cast<void*>(&all), state.data(), sizeof all);
   return all;
 }
 
