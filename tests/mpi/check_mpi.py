@@ -309,6 +309,16 @@ def check_errors(c):
                f"{done.stderr[-1500:]}")
     else:
         print("ok: a certificate time budget is refused for a shared run")
+    # An eps below the rounding floor of a shared problem (after the processes shared the
+    # reference's sums): every process meets it alike, and rank 0 reports it once.
+    done = c.call(c.mpi(2, "run", "--data", "planted:n=20000,d=24,gamma=0.02,seed=5", "--lambda",
+                        "1e-4", "--rule", "loc", "--eps", "1e-30"), expect=2)
+    count = done.stderr.count("rounding floor")
+    if count != 1:
+        c.fail(f"eps below the floor on shards: {count} reports (1 expected):\n"
+               f"{done.stderr[-1500:]}")
+    else:
+        print("ok: eps below the floor of a shared problem reported once, exit 2")
     # A shard that fails on one process only: 3 units of 4096 rows, rank 0 makes one (786 KB),
     # rank 1 two (1.6 MB), in 1 MB each. Rank 1 reports it, naming itself; nobody waits forever.
     c.env["LARGESTEP_MAX_MEMORY"] = "1000000"

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <exception>
+#include <functional>
 #include <string>
 
 #include "largestep/kernel/block_reducer.h"
@@ -49,6 +50,12 @@ int finish_processes(int code);
 // job (exit 2 for a DataError, 1 for anything else), the others waiting for that end. One
 // process rethrows its failure.
 void agree_on_failure(const std::exception_ptr& failure);
+
+// Runs `check`, whose failure every process meets alike (a check of numbers they share, such as
+// an eps below the rounding floor of a shared problem): a failure then ends each process by
+// itself, reported once by rank 0, as before the processes work together (no job abort, which
+// every process would report).
+void check_alike(const std::function<void()>& check);
 
 // Whether processes have started working together: a failure before that is the same on every
 // process (they all read the same input), so each can end alone; after it, one that ends alone

@@ -265,6 +265,15 @@ void agree_on_failure(const std::exception_ptr& failure) {
   std::_Exit(1);
 }
 
+void check_alike(const std::function<void()>& check) {
+  try {
+    check();
+  } catch (...) {
+    g_together = false;
+    throw;
+  }
+}
+
 double reduction_seconds() { return g_reduction_seconds; }
 
 bool processes_working_together() { return g_together && g_size > 1; }
