@@ -132,29 +132,34 @@ void Hasher::set_state(const std::array<std::uint64_t, 5>& state) {
 
 namespace {
 
-// Mixes what `mine` mixes on each process in turn, the first first (block_reducer.h's fold: the
-// state travels as the bits of five doubles, copied, never computed with).
+// A hasher's state as the bits of five doubles, and back: what travels from process to process
+// (copied, never computed with).
+std::array<double, 5> as_doubles(const Hasher& h) {
+  const std::array<std::uint64_t, 5> state = h.state();
+  std::array<double, 5> bits;
+  for (std::size_t k = 0; k < 5; ++k) bits[k] = std::bit_cast<double>(state[k]);
+  return bits;
+}
+Hasher from_doubles(std::span<const double> bits) {
+  std::array<std::uint64_t, 5> state;
+  for (std::size_t k = 0; k < 5; ++k) state[k] = std::bit_cast<std::uint64_t>(bits[k]);
+  Hasher h;
+  h.set_state(state);
+  return h;
+}
+
+// Mixes what `mine` mixes on each process in turn, the first first (block_reducer.h's fold).
 void mix_in_turn(Hasher& h, const BlockReducer<double>* reducer,
                  const std::function<void(Hasher&)>& mine) {
   if (reducer == nullptr) return mine(h);
-  std::array<double, 5> carried;
-  const auto pack = [&carried](const Hasher& g) {
-    const std::array<std::uint64_t, 5> state = g.state();
-    for (std::size_t k = 0; k < 5; ++k) carried[k] = std::bit_cast<double>(state[k]);
-  };
-  pack(h);
-  reducer->fold_in_order(carried, [&](std::span<double> s) {
-    std::array<std::uint64_t, 5> state;
-    for (std::size_t k = 0; k < 5; ++k) state[k] = std::bit_cast<std::uint64_t>(s[k]);
-    Hasher g;
-    g.set_state(state);
+  std::array<double, 5> carried = as_doubles(h);
+  reducer->fold_in_order(carried, [&mine](std::span<double> s) {
+    Hasher g = from_doubles(s);
     mine(g);
-    pack(g);
-    std::copy(carried.begin(), carried.end(), s.begin());
+    const std::array<double, 5> bits = as_doubles(g);
+    std::copy(bits.begin(), bits.end(), s.begin());
   });
-  std::array<std::uint64_t, 5> state;
-  for (std::size_t k = 0; k < 5; ++k) state[k] = std::bit_cast<std::uint64_t>(carried[k]);
-  h.set_state(state);
+  h = from_doubles(carried);
 }
 
 }  // namespace
