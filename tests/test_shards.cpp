@@ -117,11 +117,11 @@ TEST_F(ShardTest, TheScaledReferenceOfAShardOfEveryRowIsTheWholeDatasets) {
 
 TEST_F(ShardTest, ProcessesHoldShardsOnlyOfLargeDensePlantedData) {
   const DatasetSpec large = parse_dataset_spec(kSpec);  // n d^2 = 5.2e6: the scaled reference
-  const auto automatic = ReferenceMethod::automatic;
-  EXPECT_TRUE(scaled_reference_for(automatic, 9000, 24));
-  EXPECT_FALSE(scaled_reference_for(automatic, 2000, 24));  // 1.15e6: MPFR
-  EXPECT_TRUE(scaled_reference_for(ReferenceMethod::scaled, 10, 2));
-  EXPECT_FALSE(scaled_reference_for(ReferenceMethod::mpfr, 1000000, 100));
+  const auto automatic = ReferenceMethod::automatic, scaled = ReferenceMethod::scaled;
+  EXPECT_EQ(resolve_reference_method(9000, 24, automatic), scaled);
+  EXPECT_EQ(resolve_reference_method(2000, 24, automatic), ReferenceMethod::mpfr);  // 1.15e6
+  EXPECT_EQ(resolve_reference_method(10, 2, scaled), scaled);
+  EXPECT_EQ(resolve_reference_method(1000000, 100, ReferenceMethod::mpfr), ReferenceMethod::mpfr);
   const RowRange held = rows_to_hold(large, automatic, true);
   EXPECT_EQ(held.begin, 0);
   EXPECT_EQ(held.end, 9000);  // one process: every unit

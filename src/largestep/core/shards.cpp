@@ -74,7 +74,7 @@ Dataset<double> held_libsvm(const DatasetSpec& spec, ReferenceMethod method,
   options.scale_rows = false;  // below, once every shard is made (it calls on every process)
   Dataset<double> data =
       agreed(agree, [&] { return finish_libsvm_shard(std::move(shard), all, options); });
-  if (data.sparse || !scaled_reference_for(method, n, d)) return make_dataset(spec, progress);
+  if (data.sparse || resolve_reference_method(n, d, method) != ReferenceMethod::scaled) return make_dataset(spec, progress);
   if (scale)
     scale_rows_by_max_norm(data, GlobalMax<double>([&reducer](double mine) {
                              return max_over_processes(mine, &reducer);
@@ -88,16 +88,11 @@ Dataset<double> held_libsvm(const DatasetSpec& spec, ReferenceMethod method,
 
 }  // namespace
 
-bool scaled_reference_for(ReferenceMethod method, std::int64_t n, std::int64_t d) {
-  if (method != ReferenceMethod::automatic) return method == ReferenceMethod::scaled;
-  return static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(d) > kMpfrMaxWork;
-}
-
 RowRange rows_to_hold(const DatasetSpec& spec, ReferenceMethod method, bool every_sum_shared) {
   const BlockReducer<double>* reducer = data_parallel_reducer<double>();
   const auto shape = spec_shape(spec);
   if (reducer == nullptr || !shape || spec.params.contains("nnz") || !every_sum_shared ||
-      !scaled_reference_for(method, shape->first, shape->second))
+      resolve_reference_method(shape->first, shape->second, method) != ReferenceMethod::scaled)
     return {};
   const auto [n, d] = *shape;
   return share_of_units(n, reference_unit_rows(n, d, false), *reducer);

@@ -12,9 +12,6 @@
 
 namespace largestep {
 
-// Whether `method` resolves to the scaled reference on n x d data (as resolve_reference_method).
-bool scaled_reference_for(ReferenceMethod method, std::int64_t n, std::int64_t d);
-
 // The rows to hold of planted data. A shard when all of these hold:
 //  - processes share the rows (a reducer is set: block_reducer.h);
 //  - the dataset is planted and dense (CSR shards are not supported yet: their column counts and

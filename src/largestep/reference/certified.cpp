@@ -208,11 +208,14 @@ std::string reference_method_name(ReferenceMethod method) {
   return "auto";
 }
 
-ReferenceMethod resolve_reference_method(const Dataset<double>& data, ReferenceMethod requested) {
+ReferenceMethod resolve_reference_method(std::int64_t n, std::int64_t d, ReferenceMethod requested) {
   if (requested != ReferenceMethod::automatic) return requested;
-  const double d = static_cast<double>(data.d());
-  return static_cast<double>(data.total_n()) * d * d <= kMpfrMaxWork ? ReferenceMethod::mpfr
-                                                                : ReferenceMethod::scaled;
+  const double work = static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(d);
+  return work <= kMpfrMaxWork ? ReferenceMethod::mpfr : ReferenceMethod::scaled;
+}
+
+ReferenceMethod resolve_reference_method(const Dataset<double>& data, ReferenceMethod requested) {
+  return resolve_reference_method(data.total_n(), data.d(), requested);
 }
 
 MpReference compute_reference_scaled_mp(const Dataset<double>& data, double lambda,
