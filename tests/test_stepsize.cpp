@@ -106,7 +106,9 @@ TEST(Registry, RealSizeSuiteRunsFourMethodsWithoutCertificatesOnLargeData) {
   for (const auto& [dataset, m] : methods) {
     EXPECT_EQ(m, (std::multiset<std::string>{"best", "classical", "loc", "nesterov"})) << dataset;
     const DatasetSpec spec = parse_dataset_spec(dataset);
-    if (spec.kind == "planted") EXPECT_EQ(spec.params.at("n"), "1000000") << dataset;
+    if (spec.kind == "planted") {
+      EXPECT_EQ(spec.params.at("n"), "1000000") << dataset;
+    }
   }
 }
 
