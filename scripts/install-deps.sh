@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake ninja-build pkg-config git
   libeigen3-dev
   libbenchmark-dev libbenchmark-tools
   libgtest-dev libgmock-dev

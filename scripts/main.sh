@@ -71,7 +71,8 @@ stage() {
 }
 
 build() {
-  cmake --preset release
+  # New build trees use Ninja (as scripts/test.sh); existing trees keep their generator.
+  CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}" cmake --preset release
   cmake --build --preset release -j "$(nproc)"
 }
 

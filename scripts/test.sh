@@ -8,6 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# New build trees use Ninja, which keeps every core busy across the libraries' boundaries (make
+# waits for a library's last file before its dependents start); existing trees keep theirs.
+export CMAKE_GENERATOR="${CMAKE_GENERATOR:-Ninja}"
 jobs=$(nproc)
 cmake --preset release
 cmake --build --preset release -j "$jobs"
