@@ -80,8 +80,14 @@ TEST_F(ShardTest, AShardOfEveryRowEvaluatesToTheWholeDatasetsBits) {
   g.set_reducer(&reducer_);
   const Vector<double> w = Vector<double>::LinSpaced(24, -3, 5);
   Vector<double> grad_f, grad_g;
-  EXPECT_EQ(f.value_and_gradient(w, grad_f), g.value_and_gradient(w, grad_g));
+  const double value = f.value_and_gradient(w, grad_f);
+  EXPECT_EQ(value, g.value_and_gradient(w, grad_g));
   EXPECT_EQ(grad_f, grad_g);
+  // value and hessian_times sum in the same blocks: value is value_and_gradient's, bit for bit.
+  EXPECT_EQ(f.value(w), value);
+  EXPECT_EQ(g.value(w), value);
+  const Vector<double> v = Vector<double>::LinSpaced(24, 1, -2);
+  EXPECT_EQ(f.hessian_times(w, v), g.hessian_times(w, v));
   EXPECT_EQ(f.gradient_sum_depth(), g.gradient_sum_depth());
   EXPECT_EQ(f.max_row_norm(), g.max_row_norm());
   EXPECT_EQ(disk_cache::data_hasher(whole).value(),
@@ -94,9 +100,10 @@ TEST_F(ShardTest, WhatNeedsEveryRowRefusesAShard) {
   const Vector<double> w = Vector<double>::Zero(24);
   Vector<double> grad;
   EXPECT_THROW(f.value_and_gradient(w, grad), std::logic_error);  // no reducer
-  f.set_reducer(&reducer_);
   EXPECT_THROW(f.value(w), std::logic_error);
   EXPECT_THROW(f.hessian_times(w, w), std::logic_error);
+  f.set_reducer(&reducer_);
+  EXPECT_THROW(f.hessian(w), std::logic_error);
   EXPECT_THROW(f.smoothness(), std::logic_error);
   EXPECT_THROW(disk_cache::data_hasher(shard), std::logic_error);  // no reducer
 }

@@ -123,9 +123,8 @@ int run_command(RunArgs& a) {
   if (a.has_trace) check_output("--trace", a.trace, dataset_inputs("--data", a.data));
   const ProgressDisplays displays(a.certificate.progress);
   // Under mpirun, each process holds only its shard of the rows when everything the run evaluates
-  // is shared (shards.h).
-  const bool every_sum_shared =
-      solver_method(spec.solver).solver().on_shards && !(spec.rule && rule_needs_gamma(*spec.rule));
+  // is shared (shards.h): every solver's sums are; the margin certificate is not.
+  const bool every_sum_shared = !(spec.rule && rule_needs_gamma(*spec.rule));
   const Problem problem =
       make_problem(displays.make_held_dataset(a.data, ReferenceMethod::automatic, every_sum_shared),
                    check_positive("--lambda", a.lambda),

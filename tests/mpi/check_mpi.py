@@ -122,12 +122,15 @@ def check_run(c):
                "--rule", "loc"]  # 40 row blocks, shared unevenly by 3 processes
     hard = ["--data", "libsvm:" + jittered_hard(c) + ",format=dense", "--lambda", "1e-4",
             "--rule", "loc"]
-    # The planted runs hold shards (dense planted data, n d^2 above the MPFR size, GD with a rule
-    # that needs no margin: shards.h); Nesterov evaluates f alone, so each process holds every row.
+    # The planted runs hold shards (dense planted data, n d^2 above the MPFR size, a rule that
+    # needs no margin: shards.h), Nesterov's (f alone each step) and safe's (Hessian-vector
+    # products) too; the small LIBSVM file is held whole (the MPFR reference needs every row).
     nesterov = planted[:4] + ["--solver", "nesterov"]
+    safe = planted[:4] + ["--solver", "safe"]
     cases = [("planted, double", planted + ["--scalar", "double"], (1, 2, 3)),
              ("planted, float", planted + ["--scalar", "float", "--eps", "1e-4"], (1, 2, 3)),
-             ("planted, Nesterov, every row held", nesterov, (2,)),
+             ("planted, Nesterov", nesterov, (2, 3)),
+             ("planted, safe", safe, (2,)),
              ("jittered hard, double", hard, (2, 3))]
     for name, args, counts in cases:
         alone = json.loads(c.call([c.largestep, "run", *args, "--json"]).stdout or "{}")
@@ -141,12 +144,14 @@ def check_run(c):
                    f"{alone.get('steps')}, increases {alone.get('increases')})",
                    blank_times(alone), blank_times(shared))
     # Each process held its shard only: 5 units of 4096 rows, dealt 1, 2, 2 (rank 0's display).
-    for args, held in ((planted, "rows [0, 4096) of 20000"), (nesterov, None)):
+    for args, held in ((planted, "rows [0, 4096) of 20000"), (nesterov, "rows [0, 4096) of 20000"),
+                       (hard, None)):
         shown = c.call(c.mpi(3, "run", *args, "--json", "--progress")).stderr
         if held and held not in shown:
             c.fail(f"P = 3: rank 0 did not say it holds {held}:\n{shown[-1500:]}")
         elif not held and "holds its shard" in shown:
-            c.fail(f"P = 3, Nesterov: a process held a shard, though f alone needs every row")
+            c.fail(f"P = 3, small LIBSVM file: a process held a shard, though its MPFR reference "
+                   f"needs every row")
         else:
             print(f"ok: P = 3, {args[args.index('--data') + 1]} {' '.join(args[4:])}: "
                   f"{held or 'every row'} held by rank 0")

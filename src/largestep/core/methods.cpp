@@ -96,8 +96,7 @@ constexpr Method kMethods[] = {
     {.name = "nesterov",
      .description = "Nesterov's accelerated gradient, momentum (sqrt(kappa)-1)/(sqrt(kappa)+1)",
      .label = "Nesterov",
-     .factory = SolverFactory{run_nesterov<float>, run_nesterov<double>, false, Evaluation::value,
-                              false},
+     .factory = SolverFactory{run_nesterov<float>, run_nesterov<double>, false, Evaluation::value},
      .default_rule = "classical"},
     {.name = "silver",
      .description = "GD with the silver schedule eta_t = h_(t mod 2^k) eta for kappa = 1/(eta "
@@ -134,8 +133,7 @@ constexpr Method kMethods[] = {
                     "lambda) <= eps; settings --safe",
      .label = "safe",
      .factory = SolverFactory{run_field_method<FieldMethod::safe, float>,
-                              run_field_method<FieldMethod::safe, double>, false,
-                              Evaluation::value_and_gradient, false},
+                              run_field_method<FieldMethod::safe, double>},
      .default_rule = "classical"},
 };
 

@@ -79,10 +79,6 @@ struct SolverFactory {
   // What the solver evaluates at each iterate whose value it tracks: it sets the value's error
   // bound (ValueErrorBound) and so the gap floor.
   Evaluation evaluation = Evaluation::value_and_gradient;
-  // Whether it evaluates f only by value_and_gradient, which processes holding shards of the rows
-  // share (block_reducer.h): under mpirun each process then holds only its shard of large data.
-  // Not so for f.value alone (Nesterov) or Hessian-vector products (safe).
-  bool on_shards = true;
 
   template <class Scalar>
   SolverRunner<Scalar> runner() const {

@@ -18,8 +18,9 @@ namespace largestep {
 //    hash would need the processes' combination);
 //  - the reference is the scaled one (`method`, resolved on n d^2), whose sums are shared in units
 //    (ordered_sum.h); the MPFR one needs every row;
-//  - `every_sum_shared`: the command evaluates f only by value_and_gradient (the solver's
-//    on_shards) and needs no margin certificate.
+//  - `every_sum_shared`: every sum over the rows the command makes is a blocked sum of
+//    LogisticObjective (value_and_gradient, value, hessian_times: every solver's), and it needs
+//    no margin certificate.
 // The shard is whole units of the reference's sums (reference_unit_rows): this process's even
 // share of them as BlockReducer::my_blocks deals them, [first * U, min(last * U, n)); with more
 // processes than units some hold no row. Every row otherwise.

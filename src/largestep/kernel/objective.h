@@ -126,11 +126,12 @@ class LogisticObjective {
     return (data_.total_n() + kRowsPerBlock - 1) / kRowsPerBlock;
   }
 
-  // Shares value_and_gradient's row blocks of dense data out among processes (block_reducer.h);
-  // null: this process computes them all. The other evaluations are not shared. On a shard
-  // (Dataset::is_shard) the blocks are the shard's, which must start at a block: its rows are
-  // the only ones this process holds, so value_and_gradient needs the reducer, and the
-  // evaluations that are not shared refuse to run (std::logic_error).
+  // Shares the row blocks of dense data out among processes (block_reducer.h) for the blocked
+  // sums: value_and_gradient, value (loss) and hessian_times; null: this process computes them
+  // all. On a shard (Dataset::is_shard) the blocks are the shard's, which must start at a block:
+  // its rows are the only ones this process holds, so the blocked sums need the reducer, and the
+  // evaluations that are not shared (hessian, smoothness, anything on CSR data) refuse to run
+  // (std::logic_error).
   void set_reducer(const BlockReducer<Scalar>* reducer) { reducer_ = reducer; }
   const BlockReducer<Scalar>* reducer() const { return reducer_; }
 
@@ -141,12 +142,23 @@ class LogisticObjective {
     return max_over_processes(data_.n() == 0 ? Scalar(0) : data_.max_row_norm(), reducer_);
   }
 
-  // L(w) = (1/n) sum_i l(z_i), z_i = y_i <x_i, w>: the unregularized loss.
+  // L(w) = (1/n) sum_i l(z_i), z_i = y_i <x_i, w>: the unregularized loss. On dense data its
+  // terms are summed as value_and_gradient sums them (the same blocks, panels and order), so
+  // value(w) is value_and_gradient's value bit for bit; on CSR data, in one running sum.
   Scalar loss(const Vec& w) const {
-    require_whole("loss");
     Scalar sum(0);
-    for (std::ptrdiff_t i = 0; i < data_.n(); ++i) sum += logistic_loss(margin(i, w));
-    return sum / Scalar(data_.n());
+    if (data_.sparse) {
+      require_whole("the sparse loss");
+      for (std::ptrdiff_t i = 0; i < data_.n(); ++i) sum += logistic_loss(margin(i, w));
+    } else {
+      Vec none;
+      sum_blocks(
+          0, [&](std::ptrdiff_t begin, std::ptrdiff_t end, Scalar& l, Vec& unused) {
+            accumulate_rows<false>(begin, end, w, l, unused);
+          },
+          sum, none);
+    }
+    return sum / Scalar(data_.total_n());
   }
 
   Scalar value(const Vec& w) const { return loss(w) + regularizer(w); }
@@ -161,26 +173,13 @@ class LogisticObjective {
   // read once and used for both its margin and its gradient term while it is in cache.
   Scalar value_and_gradient(const Vec& w, Vec& grad) const {
     if (data_.sparse) return value_and_gradient_sparse(w, grad);
-    if (reducer_ != nullptr || data_.is_shard()) return value_and_gradient_shared(w, grad);
-    const std::ptrdiff_t n = data_.n();
-    const std::ptrdiff_t blocks = row_blocks();
     Scalar loss_sum(0);
-    grad.setZero(dim());
-    if (blocks <= 1) {
-      accumulate_rows(0, n, w, loss_sum, grad);
-    } else {
-      // The blocks' partial sums are added in block order below, so the result does not depend
-      // on the threads. (Keeping these buffers per thread instead of making them per call added
-      // 5-16% instructions to the float kernel in the count gate, for no measurable gain: the
-      // allocations are 1/512 of the rows' work.)
-      Mat partial_grad;
-      Vec partial_loss;
-      block_partials(0, blocks, w, partial_grad, partial_loss);
-      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-        loss_sum += partial_loss(b);
-        grad += partial_grad.col(b);
-      }
-    }
+    sum_blocks(
+        dim(), [&](std::ptrdiff_t begin, std::ptrdiff_t end, Scalar& l, Vec& g) {
+          accumulate_rows<true>(begin, end, w, l, g);
+        },
+        loss_sum, grad);
+    const std::ptrdiff_t n = data_.total_n();
     grad /= Scalar(n);
     grad += lambda_ * w;
 #if defined(LARGESTEP_INJECT_EXTRA_WORK)
@@ -214,16 +213,25 @@ class LogisticObjective {
     return h;
   }
 
+  // hess f(w) v = (1/n) sum_i l''(z_i) <x_i, v> x_i + lambda v; on dense data a blocked sum as
+  // value_and_gradient's (shared by the processes), on CSR data one running sum.
   Vec hessian_times(const Vec& w, const Vec& v) const {
-    require_whole("hessian_times");
-    Vec out = Vec::Zero(dim());
-    data_.with_matrix([&](const auto& X) {
-      for (std::ptrdiff_t i = 0; i < data_.n(); ++i) {
-        const Scalar xv = row_dot(X, i, v);
-        add_row(X, i, Scalar(logistic_curvature(margin(i, w)) * xv), out);
-      }
-    });
-    out /= Scalar(data_.n());
+    const auto add_rows = [&](std::ptrdiff_t begin, std::ptrdiff_t end, Scalar&, Vec& sum) {
+      data_.with_matrix([&](const auto& X) {
+        for (std::ptrdiff_t i = begin; i < end; ++i)
+          add_row(X, i, Scalar(logistic_curvature(margin(i, w)) * row_dot(X, i, v)), sum);
+      });
+    };
+    Vec out;
+    Scalar unused(0);
+    if (data_.sparse) {
+      require_whole("the sparse hessian_times");
+      out.setZero(dim());
+      add_rows(0, data_.n(), unused, out);
+    } else {
+      sum_blocks(dim(), add_rows, unused, out);
+    }
+    out /= Scalar(data_.total_n());
     out += lambda_ * v;
     return out;
   }
@@ -277,7 +285,9 @@ class LogisticObjective {
   // rounding of u corrected (within ~1 ulp for e in [0, 1]), and the numerator of s(-z), e for
   // z >= 0 and 1 below, is e^-max(z, 0), exactly. l(z) = max(-z, 0) + log1p(e) and
   // l'(z) = -s(-z), e = exp(-|z|): logistic.h's stable forms, on arrays so that Eigen vectorizes.
-  static Scalar panel_loss(const Panel& z, const Panel& y, PanelVec& r) {
+  // Out of line (as GCC chose before accumulate_rows had two instantiations): inlined, its
+  // vectorized log was left out of line instead, 1.3% more instructions in the float kernel.
+  [[gnu::noinline]] static Scalar panel_loss(const Panel& z, const Panel& y, PanelVec& r) {
     const Panel e = (-z.abs()).exp();
     const Panel u = Scalar(1) + e;
     r = (-(-z.max(Scalar(0))).exp() / u * y).matrix();
@@ -376,53 +386,77 @@ class LogisticObjective {
 
   Scalar regularizer(const Vec& w) const { return lambda_ / Scalar(2) * w.squaredNorm(); }
 
-  // The partial sums of the row blocks [first, last): column b - first of partial_grad and entry
-  // b - first of partial_loss for block b. The blocks depend on n only, so the partials do not
-  // depend on the threads that compute them.
-  void block_partials(std::ptrdiff_t first, std::ptrdiff_t last, const Vec& w, Mat& partial_grad,
-                      Vec& partial_loss) const {
-    const std::ptrdiff_t n = data_.n();
-    partial_grad.setZero(dim(), last - first);
-    partial_loss.setZero(last - first);
-    [[maybe_unused]] const int threads =
-        kernel_threads<Scalar>(std::min(n, (last - first) * kRowsPerBlock) * dim(), last - first);
-#if defined(LARGESTEP_HAVE_OPENMP)
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
-#endif
-    for (std::ptrdiff_t b = first; b < last; ++b) {
-      Vec g = Vec::Zero(dim());
-      Scalar l(0);
-      accumulate_rows(b * kRowsPerBlock, std::min(n, (b + 1) * kRowsPerBlock), w, l, g);
-      partial_grad.col(b - first) = g;
-      partial_loss(b - first) = l;
-    }
+  // The blocked sum over the rows of dense data behind value_and_gradient, loss and
+  // hessian_times: add_rows(begin, end, s, v) adds rows [begin, end) to a scalar s and a vector v
+  // of `size` entries (0: none). Each row block of kRowsPerBlock rows is summed from zero, and the
+  // blocks' partials are added in block order (one block: its sum directly), so the result does
+  // not depend on the threads, nor, with a reducer (deterministic), on the processes: the
+  // reducer deals the blocks (a shard's are its own) and combines them in block order.
+  template <class AddRows>
+  void sum_blocks(std::ptrdiff_t size, const AddRows& add_rows, Scalar& sum, Vec& total) const {
+    sum = Scalar(0);
+    total.setZero(size);
+    if (reducer_ == nullptr && !data_.is_shard() && row_blocks() <= 1)
+      return add_rows(0, data_.n(), sum, total);
+    sum_partials(size, add_rows, sum, total);
   }
 
-  // value_and_gradient with a reducer: this process's blocks, combined with the others' in block
-  // order (block_reducer.h). Apart from the serial path, which stays as small as it was.
-  [[gnu::noinline]] Scalar value_and_gradient_shared(const Vec& w, Vec& grad) const {
-    const std::ptrdiff_t n = data_.total_n();
+  // sum_blocks with more than one block, or shared: kept out of line, so that the one-block path,
+  // the paper's small datasets' every evaluation, stays as small as a plain loop.
+  template <class AddRows>
+  [[gnu::noinline]] void sum_partials(std::ptrdiff_t size, const AddRows& add_rows, Scalar& sum,
+                                      Vec& total) const {
+    // (Keeping these buffers per thread instead of making them per call added 5-16% instructions
+    // to the float kernel in the count gate, for no measurable gain: the allocations are 1/512 of
+    // the rows' work.)
+    Mat partials;
+    Vec partial_sums;
+    if (reducer_ == nullptr && !data_.is_shard()) {
+      const std::ptrdiff_t blocks = row_blocks();
+      block_partials(0, blocks, size, add_rows, partials, partial_sums);
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        sum += partial_sums(b);
+        total += partials.col(b);
+      }
+      return;
+    }
     std::ptrdiff_t first = 0, last = 0;  // this process's blocks of the rows it holds
     if (data_.is_shard()) {
-      require_reducer("value_and_gradient");
+      require_reducer("a blocked sum");
       if (data_.first_row % kRowsPerBlock != 0)
         throw std::logic_error("a shard's rows must start at a row block");
       last = (data_.n() + kRowsPerBlock - 1) / kRowsPerBlock;
     } else {
       std::tie(first, last) = reducer_->my_blocks(row_blocks());
     }
-    Mat partial_grad;
-    Vec partial_loss;
-    block_partials(first, last, w, partial_grad, partial_loss);
-    Scalar loss_sum(0);
-    grad.setZero(dim());
-    reducer_->combine(partial_grad, partial_loss, loss_sum, grad);
-    grad /= Scalar(n);
-    grad += lambda_ * w;
-    return loss_sum / Scalar(n) + regularizer(w);
+    block_partials(first, last, size, add_rows, partials, partial_sums);
+    reducer_->combine(partials, partial_sums, sum, total);
   }
 
-  // Adds rows [begin, end) to loss_sum and grad a panel at a time. A panel (16 KiB of X, half a
+  // The partial sums of the row blocks [first, last) of the rows held: column b - first of
+  // `partials` and entry b - first of `partial_sums` for block b. The blocks depend on n only, so
+  // the partials do not depend on the threads that compute them.
+  template <class AddRows>
+  void block_partials(std::ptrdiff_t first, std::ptrdiff_t last, std::ptrdiff_t size,
+                      const AddRows& add_rows, Mat& partials, Vec& partial_sums) const {
+    const std::ptrdiff_t n = data_.n();
+    partials.setZero(size, last - first);
+    partial_sums.setZero(last - first);
+    [[maybe_unused]] const int threads =
+        kernel_threads<Scalar>(std::min(n, (last - first) * kRowsPerBlock) * dim(), last - first);
+#if defined(LARGESTEP_HAVE_OPENMP)
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+#endif
+    for (std::ptrdiff_t b = first; b < last; ++b) {
+      Vec v = Vec::Zero(size);
+      Scalar s(0);
+      add_rows(b * kRowsPerBlock, std::min(n, (b + 1) * kRowsPerBlock), s, v);
+      partials.col(b - first) = v;
+      partial_sums(b - first) = s;
+    }
+  }
+
+  // Adds rows [begin, end) to loss_sum and (with_gradient) grad a panel at a time. A panel (16 KiB of X, half a
   // typical L1) is read from memory once, row by row for its margins z = y .* (X_p w) (a plain
   // sequential stream, which the hardware prefetchers follow better than a matrix-vector
   // kernel's interleaved rows), then reused from L1 by grad += X_p^T r, Eigen's matrix-vector
@@ -430,6 +464,7 @@ class LogisticObjective {
   // thread count; the fixed-capacity arrays keep the heap out of the loop. Under kMinPanelRows
   // rows the setup costs more than the arithmetic, so the paper's tiny datasets (oned, hard,
   // toy4) go row by row, with logistic.h's scalar functions.
+  template <bool with_gradient>
   void accumulate_rows(std::ptrdiff_t begin, std::ptrdiff_t end, const Vec& w, Scalar& loss_sum,
                        Vec& grad) const {
     constexpr std::ptrdiff_t kMinPanelRows = 8;
@@ -437,7 +472,8 @@ class LogisticObjective {
       for (std::ptrdiff_t i = begin; i < end; ++i) {
         const Scalar z = margin(i, w);
         loss_sum += logistic_loss(z);
-        grad.noalias() += (logistic_derivative(z) * data_.y(i)) * data_.X.row(i).transpose();
+        if constexpr (with_gradient)
+          grad.noalias() += (logistic_derivative(z) * data_.y(i)) * data_.X.row(i).transpose();
       }
       return;
     }
@@ -452,7 +488,7 @@ class LogisticObjective {
       for (std::ptrdiff_t k = 0; k < rows; ++k) xw(k) = data_.X.row(i + k).dot(w);
       const Panel y = data_.y.segment(i, rows).array();
       loss_sum += panel_loss(xw.array() * y, y, r);
-      grad.noalias() += data_.X.middleRows(i, rows).transpose() * r;
+      if constexpr (with_gradient) grad.noalias() += data_.X.middleRows(i, rows).transpose() * r;
     }
   }
 
@@ -469,7 +505,7 @@ class LogisticObjective {
     Scalar loss(0);
     grad.setZero(dim());
     for (std::ptrdiff_t i = 0; i < rows; i += data_.n())
-      accumulate_rows(0, std::min(data_.n(), rows - i), w, loss, grad);
+      accumulate_rows<true>(0, std::min(data_.n(), rows - i), w, loss, grad);
     asm volatile("" : : "g"(&loss), "g"(grad.data()) : "memory");
   }
 #endif
@@ -488,9 +524,10 @@ class LogisticObjective {
   }
 };
 
-// Which of LogisticObjective's evaluations computed a value: they add the n loss terms in
-// different orders (value(): one running sum; value_and_gradient(): blocks of kRowsPerBlock rows,
-// then the blocks in order), so their rounding errors have different bounds.
+// Which of LogisticObjective's evaluations computed a value: on CSR data they add the n loss
+// terms in different orders (value(): one running sum; value_and_gradient(): chunks of rows, then
+// the chunks in order), so their rounding errors have different bounds. On dense data both sum as
+// value_and_gradient does.
 enum class Evaluation { value, value_and_gradient };
 
 // A bound on |fl(f(w)) - f(w)|: the rounding error of LogisticObjective<Scalar>'s value at w,
@@ -503,8 +540,8 @@ enum class Evaluation { value, value_and_gradient };
 //   loss terms   |l(fl z) - l(z)| <= delta e^delta s(-z), and s(-z) = |l'(z)| <= min(1, l(z)/ln 2);
 //                l itself is evaluated to kLossUlps u relative (exp, log1p, or Eigen's
 //                vectorized exp and log with the log1p correction: a few ulps each)
-//   the mean     non-negative terms added to a depth of k (n for value(); for the blocked sum,
-//                gradient_sum_depth()), then divided by n: gamma_{k+1} relative
+//   the mean     non-negative terms added to a depth of k (n for value() on CSR data; for the
+//                blocked sums, gradient_sum_depth()), then divided by n: gamma_{k+1} relative
 //   regularizer  lambda's rounding, d squares and d - 1 sums, the product, the final sum:
 //                gamma_{d+4} relative (one more for ||w||'s own rounding)
 //   bound = a L + delta min(1, e^delta L / ln 2) + gamma_{d+4} Reg + 4 min_normal,
@@ -527,7 +564,8 @@ class ValueErrorBound {
     };
     const double d = static_cast<double>(f.dim());
     const std::ptrdiff_t n = f.data().total_n();
-    const std::ptrdiff_t depth = how == Evaluation::value ? n : f.gradient_sum_depth();
+    const bool running = how == Evaluation::value && f.data().sparse;
+    const std::ptrdiff_t depth = running ? n : f.gradient_sum_depth();
     const double a = kLossUlps * u + gamma(static_cast<double>(depth) + 1);
     const double norm_up = 1 + gamma(d + 2);  // ||w|| as computed, rounded up
     delta_per_norm_ = gamma(static_cast<double>(f.data().max_row_terms()) + 1) *
