@@ -64,6 +64,9 @@ Dataset<double> held_libsvm(const DatasetSpec& spec, ReferenceMethod method,
       agreed(agree, [&] { return read_libsvm_shard(spec.path, rows, options); });
   const LibsvmFacts all = facts_of_all(shard.facts, reducer);
   const std::int64_t d = all.max_index;
+  // Small enough for the MPFR reference, which needs every row: the whole file, read by each.
+  if (resolve_reference_method(n, d, method) != ReferenceMethod::scaled)
+    return make_dataset(spec, progress);
   const std::int64_t unit = reference_unit_rows(n, std::max<std::int64_t>(d, 1), false);
   if (const RowRange share = share_of_units(n, unit, reducer);
       share.begin != rows.begin || share.end != rows.end) {
@@ -74,7 +77,7 @@ Dataset<double> held_libsvm(const DatasetSpec& spec, ReferenceMethod method,
   options.scale_rows = false;  // below, once every shard is made (it calls on every process)
   Dataset<double> data =
       agreed(agree, [&] { return finish_libsvm_shard(std::move(shard), all, options); });
-  if (data.sparse || resolve_reference_method(n, d, method) != ReferenceMethod::scaled) return make_dataset(spec, progress);
+  if (data.sparse) return make_dataset(spec, progress);  // CSR shards are not supported yet
   if (scale)
     scale_rows_by_max_norm(data, GlobalMax<double>([&reducer](double mine) {
                              return max_over_processes(mine, &reducer);
