@@ -406,31 +406,26 @@ class LogisticObjective {
   template <class AddRows>
   [[gnu::noinline]] void sum_partials(std::ptrdiff_t size, const AddRows& add_rows, Scalar& sum,
                                       Vec& total) const {
-    // (Keeping these buffers per thread instead of making them per call added 5-16% instructions
-    // to the float kernel in the count gate, for no measurable gain: the allocations are 1/512 of
-    // the rows' work.)
-    Mat partials;
-    Vec partial_sums;
-    if (reducer_ == nullptr && !data_.is_shard()) {
-      const std::ptrdiff_t blocks = row_blocks();
-      block_partials(0, blocks, size, add_rows, partials, partial_sums);
-      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-        sum += partial_sums(b);
-        total += partials.col(b);
-      }
-      return;
-    }
-    std::ptrdiff_t first = 0, last = 0;  // this process's blocks of the rows it holds
+    std::ptrdiff_t first = 0, last = row_blocks();  // the blocks of the rows this process holds
     if (data_.is_shard()) {
       require_reducer("a blocked sum");
       if (data_.first_row % kRowsPerBlock != 0)
         throw std::logic_error("a shard's rows must start at a row block");
       last = (data_.n() + kRowsPerBlock - 1) / kRowsPerBlock;
-    } else {
-      std::tie(first, last) = reducer_->my_blocks(row_blocks());
+    } else if (reducer_ != nullptr) {
+      std::tie(first, last) = reducer_->my_blocks(last);
     }
+    // (Keeping these buffers per thread instead of making them per call added 5-16% instructions
+    // to the float kernel in the count gate, for no measurable gain: the allocations are 1/512 of
+    // the rows' work.)
+    Mat partials;
+    Vec partial_sums;
     block_partials(first, last, size, add_rows, partials, partial_sums);
-    reducer_->combine(partials, partial_sums, sum, total);
+    if (reducer_ != nullptr) return reducer_->combine(partials, partial_sums, sum, total);
+    for (std::ptrdiff_t b = 0; b < last; ++b) {
+      sum += partial_sums(b);
+      total += partials.col(b);
+    }
   }
 
   // The partial sums of the row blocks [first, last) of the rows held: column b - first of
@@ -456,14 +451,15 @@ class LogisticObjective {
     }
   }
 
-  // Adds rows [begin, end) to loss_sum and (with_gradient) grad a panel at a time. A panel (16 KiB of X, half a
-  // typical L1) is read from memory once, row by row for its margins z = y .* (X_p w) (a plain
-  // sequential stream, which the hardware prefetchers follow better than a matrix-vector
-  // kernel's interleaved rows), then reused from L1 by grad += X_p^T r, Eigen's matrix-vector
-  // kernel, which shares each load and store of grad across rows. In between, panel_loss. The panels depend on d only, so the results do not depend on the
-  // thread count; the fixed-capacity arrays keep the heap out of the loop. Under kMinPanelRows
-  // rows the setup costs more than the arithmetic, so the paper's tiny datasets (oned, hard,
-  // toy4) go row by row, with logistic.h's scalar functions.
+  // Adds rows [begin, end) to loss_sum and (with_gradient) grad a panel at a time. A panel
+  // (16 KiB of X, half a typical L1) is read from memory once, row by row for its margins
+  // z = y .* (X_p w) (a plain sequential stream, which the hardware prefetchers follow better than
+  // a matrix-vector kernel's interleaved rows), then reused from L1 by grad += X_p^T r, Eigen's
+  // matrix-vector kernel, which shares each load and store of grad across rows. In between,
+  // panel_loss. The panels depend on d only, so the results do not depend on the thread count;
+  // the fixed-capacity arrays keep the heap out of the loop. Under kMinPanelRows rows the setup
+  // costs more than the arithmetic, so the paper's tiny datasets (oned, hard, toy4) go row by
+  // row, with logistic.h's scalar functions.
   template <bool with_gradient>
   void accumulate_rows(std::ptrdiff_t begin, std::ptrdiff_t end, const Vec& w, Scalar& loss_sum,
                        Vec& grad) const {

@@ -208,7 +208,8 @@ std::string reference_method_name(ReferenceMethod method) {
   return "auto";
 }
 
-ReferenceMethod resolve_reference_method(std::int64_t n, std::int64_t d, ReferenceMethod requested) {
+ReferenceMethod resolve_reference_method(std::int64_t n, std::int64_t d,
+                                         ReferenceMethod requested) {
   if (requested != ReferenceMethod::automatic) return requested;
   const double work = static_cast<double>(n) * static_cast<double>(d) * static_cast<double>(d);
   return work <= kMpfrMaxWork ? ReferenceMethod::mpfr : ReferenceMethod::scaled;

@@ -33,7 +33,8 @@ ReferenceMethod parse_reference_method(const std::string& name);
 std::string reference_method_name(ReferenceMethod method);
 // The concrete method for `requested` on n x d data (automatic: by n d^2 against kMpfrMaxWork);
 // for a Dataset, n is every process's rows (total_n), a shard's included.
-ReferenceMethod resolve_reference_method(std::int64_t n, std::int64_t d, ReferenceMethod requested);
+ReferenceMethod resolve_reference_method(std::int64_t n, std::int64_t d,
+                                         ReferenceMethod requested);
 ReferenceMethod resolve_reference_method(const Dataset<double>& data, ReferenceMethod requested);
 
 // The record's `method` of each path.
