@@ -1,10 +1,7 @@
 #include "largestep/core/shards.h"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <optional>
-#include <type_traits>
 
 #include "largestep/data/readers.h"
 #include "largestep/kernel/block_reducer.h"
@@ -35,22 +32,9 @@ auto agreed(const Agreement& agree, F&& f) -> decltype(f()) {
 }
 
 // Every process's facts combined, in rank order (combine is exact: any order gives the same).
-// The facts travel as the bytes of doubles, copied, never computed with.
 LibsvmFacts facts_of_all(const LibsvmFacts& mine, const BlockReducer<double>& reducer) {
-  static_assert(std::is_trivially_copyable_v<LibsvmFacts>);
-  constexpr std::size_t kDoubles = (sizeof(LibsvmFacts) + sizeof(double) - 1) / sizeof(double);
-  std::array<double, kDoubles> state{};
-  const LibsvmFacts none;
-  std::memcpy(state.data(), &none, sizeof none);
-  reducer.fold_in_order(state, [&mine](std::span<double> s) {
-    LibsvmFacts so_far;
-    std::memcpy(static_cast<void*>(&so_far), s.data(), sizeof so_far);
-    const LibsvmFacts both = combine(so_far, mine);
-    std::memcpy(s.data(), &both, sizeof both);
-  });
-  LibsvmFacts all;
-  std::memcpy(static_cast<void*>(&all), state.data(), sizeof all);
-  return all;
+  return fold_value_in_order(LibsvmFacts{}, reducer,
+                             [&mine](const LibsvmFacts& so_far) { return combine(so_far, mine); });
 }
 
 Dataset<double> held_libsvm(const DatasetSpec& spec, ReferenceMethod method,

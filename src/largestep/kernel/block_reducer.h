@@ -4,10 +4,13 @@
 // libraries, the tests and the benchmarks never link MPI.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include "largestep/kernel/dataset.h"
@@ -48,6 +51,25 @@ class BlockReducer {
   // not depend on their number even in a run that combines its gradients fast (the reference).
   virtual const BlockReducer& deterministic() const = 0;
 };
+
+// fold_in_order for a value of any trivially copyable T: `start` on the first process, and each
+// process's `next(so_far)` passed on; every process returns the last one's. The value travels as
+// the bytes of Scalars, copied, never computed with.
+template <class T, class Scalar, class Next>
+T fold_value_in_order(const T& start, const BlockReducer<Scalar>& reducer, const Next& next) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  std::array<Scalar, (sizeof(T) + sizeof(Scalar) - 1) / sizeof(Scalar)> state{};
+  std::memcpy(static_cast<void*>(state.data()), &start, sizeof(T));
+  reducer.fold_in_order(state, [&next](std::span<Scalar> s) {
+    T so_far;
+    std::memcpy(static_cast<void*>(&so_far), s.data(), sizeof(T));
+    const T after = next(so_far);
+    std::memcpy(static_cast<void*>(s.data()), &after, sizeof(T));
+  });
+  T last;
+  std::memcpy(static_cast<void*>(&last), state.data(), sizeof(T));
+  return last;
+}
 
 // The largest of `mine` over the processes sharing the rows (this one's when `reducer` is null):
 // a fold of maxima, exact, so the same for any number of them.

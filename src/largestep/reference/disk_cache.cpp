@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -132,34 +131,17 @@ void Hasher::set_state(const std::array<std::uint64_t, 5>& state) {
 
 namespace {
 
-// A hasher's state as the bits of five doubles, and back: what travels from process to process
-// (copied, never computed with).
-std::array<double, 5> as_doubles(const Hasher& h) {
-  const std::array<std::uint64_t, 5> state = h.state();
-  std::array<double, 5> bits;
-  for (std::size_t k = 0; k < 5; ++k) bits[k] = std::bit_cast<double>(state[k]);
-  return bits;
-}
-Hasher from_doubles(std::span<const double> bits) {
-  std::array<std::uint64_t, 5> state;
-  for (std::size_t k = 0; k < 5; ++k) state[k] = std::bit_cast<std::uint64_t>(bits[k]);
-  Hasher h;
-  h.set_state(state);
-  return h;
-}
-
-// Mixes what `mine` mixes on each process in turn, the first first (block_reducer.h's fold).
+// Mixes what `mine` mixes on each process in turn, the first first: the hasher's state passes from
+// process to process (fold_value_in_order).
 void mix_in_turn(Hasher& h, const BlockReducer<double>* reducer,
                  const std::function<void(Hasher&)>& mine) {
   if (reducer == nullptr) return mine(h);
-  std::array<double, 5> carried = as_doubles(h);
-  reducer->fold_in_order(carried, [&mine](std::span<double> s) {
-    Hasher g = from_doubles(s);
+  h.set_state(fold_value_in_order(h.state(), *reducer, [&mine](const auto& state) {
+    Hasher g;
+    g.set_state(state);
     mine(g);
-    const std::array<double, 5> bits = as_doubles(g);
-    std::copy(bits.begin(), bits.end(), s.begin());
-  });
-  h = from_doubles(carried);
+    return g.state();
+  }));
 }
 
 }  // namespace
