@@ -11,10 +11,12 @@
 
 #include "largestep/core/shards.h"
 #include "largestep/data/dataset_spec.h"
+#include "largestep/data/generators.h"
 #include "largestep/data/libsvm_writer.h"
 #include "largestep/kernel/objective.h"
 #include "largestep/reference/disk_cache.h"
 #include "largestep/reference/scaled_reference.h"
+#include "largestep/reference/separability.h"
 
 namespace largestep {
 namespace {
@@ -120,6 +122,50 @@ TEST_F(ShardTest, TheScaledReferenceOfAShardOfEveryRowIsTheWholeDatasets) {
   EXPECT_EQ(shard.smoothness, whole.smoothness);
   EXPECT_EQ(shard.w, whole.w);
   EXPECT_EQ(shard.newton_iterations, whole.newton_iterations);
+}
+
+// `whole` held as a shard of every row: the processes' code paths, in one process.
+Dataset<double> as_a_shard(Dataset<double> whole) {
+  whole.all_rows = whole.n();
+  return whole;
+}
+
+void expect_same_certificate(const Separability& shard, const Separability& whole) {
+  EXPECT_EQ(to_string(shard.verdict), to_string(whole.verdict));
+  EXPECT_EQ(shard.margin, whole.margin);
+  EXPECT_EQ(shard.margin_upper_bound, whole.margin_upper_bound);
+  EXPECT_EQ(shard.direction, whole.direction);
+  EXPECT_EQ(shard.iterations, whole.iterations);
+  EXPECT_EQ(shard.digits, whole.digits);
+  EXPECT_EQ(shard.method, whole.method);
+}
+
+TEST_F(ShardTest, TheMarginCertificateOfAShardOfEveryRowIsTheWholeDatasets) {
+  // Separable (from the shortest row, and warm-started near the planted direction, as large data
+  // is), not separable (the exact proof on the support), and a margin only MPFR resolves.
+  Dataset<double> flipped = make_dataset("planted:n=400,d=3,gamma=0.05,seed=2");
+  for (std::ptrdiff_t i = 0; i < flipped.n(); i += 7) flipped.y(i) = -flipped.y(i);
+  for (const Dataset<double>& whole :
+       {make_dataset(kSpec), flipped, make_dataset("hard:gamma=1e-16")}) {
+    SCOPED_TRACE(whole.spec);
+    const Separability mine = check_separability(as_a_shard(whole));
+    data_parallel_reducer<double>() = nullptr;
+    expect_same_certificate(mine, check_separability(whole));
+    data_parallel_reducer<double>() = &reducer_;
+  }
+  EXPECT_EQ(to_string(check_separability(as_a_shard(flipped)).verdict), "no");
+  EXPECT_EQ(check_separability(as_a_shard(make_dataset("hard:gamma=1e-16"))).digits, 40);
+
+  const Dataset<double> whole = make_dataset(kSpec);
+  SeparabilityOptions warm;
+  warm.start_direction = planted_direction(24, 3);
+  const Separability mine = check_separability(as_a_shard(whole), warm);
+  const double candidate = certified_margin(as_a_shard(whole), warm.start_direction);
+  data_parallel_reducer<double>() = nullptr;
+  expect_same_certificate(mine, check_separability(whole, warm));
+  EXPECT_EQ(candidate, certified_margin(whole, warm.start_direction));
+  EXPECT_GT(candidate, 0);
+  EXPECT_THROW(check_separability(as_a_shard(whole)), std::logic_error);  // no reducer
 }
 
 TEST_F(ShardTest, ProcessesHoldShardsOnlyOfLargeDensePlantedData) {

@@ -4,8 +4,10 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <optional>
 
+#include "largestep/kernel/agreement.h"
 #include "largestep/reference/disk_cache.h"
 
 namespace largestep {
@@ -13,7 +15,7 @@ namespace {
 
 // The version of the code that computes and writes certificates: bump it whenever the
 // certificate's numbers or the record's fields change.
-constexpr int kCertificateFormat = 1;
+constexpr int kCertificateFormat = 2;
 constexpr std::string_view kCertificateKind = "certificate";
 
 std::atomic<long> computed{0};
@@ -22,7 +24,7 @@ std::atomic<long> computed{0};
 constexpr double kWarmStartEntries = 1e6;
 
 std::uint64_t cache_key(const Dataset<double>& data, const SeparabilityOptions& o) {
-  disk_cache::Hasher h = disk_cache::data_hasher(data);
+  disk_cache::Hasher h = disk_cache::data_hasher(data, shard_reducer(data));
   h.mix_value(o.max_iterations);
   h.mix_value(o.relative_tolerance);
   h.mix_value(o.max_entries_for_multiprecision);
@@ -85,6 +87,37 @@ std::optional<Separability> from_record(const nlohmann::json& j, double max_seco
   return s;
 }
 
+// The candidates of the first process, on every process sharing the rows of `data` (each measures
+// them on its rows, together): a process may list a reference file another does not see yet.
+std::vector<CandidateDirection> agreed(const std::vector<CandidateDirection>& mine,
+                                       const Dataset<double>& data) {
+  const BlockReducer<double>* reducer = shard_reducer(data);
+  if (reducer == nullptr) return mine;
+  std::string bytes;
+  const auto put = [&bytes](const void* p, std::size_t size) {
+    bytes.append(static_cast<const char*>(p), size);
+  };
+  for (const CandidateDirection& c : mine) {
+    const std::uint64_t sizes[2] = {c.name.size(), static_cast<std::uint64_t>(c.direction.size())};
+    put(sizes, sizeof sizes);
+    put(c.name.data(), c.name.size());
+    put(c.direction.data(), sizeof(double) * static_cast<std::size_t>(c.direction.size()));
+  }
+  bytes = first_process_bytes(bytes, reducer);
+  std::vector<CandidateDirection> out;
+  for (std::size_t at = 0; at < bytes.size();) {
+    std::uint64_t sizes[2];
+    std::memcpy(sizes, bytes.data() + at, sizeof sizes);
+    at += sizeof sizes;
+    CandidateDirection c{bytes.substr(at, sizes[0]), Vector<double>(sizes[1])};
+    at += sizes[0];
+    std::memcpy(c.direction.data(), bytes.data() + at, sizeof(double) * sizes[1]);
+    at += sizeof(double) * sizes[1];
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace
 
 long certificates_computed() { return computed.load(); }
@@ -92,15 +125,18 @@ long certificates_computed() { return computed.load(); }
 Separability cached_separability(const Dataset<double>& data, const SeparabilityOptions& options) {
   const std::uint64_t key = cache_key(data, options);
   const std::filesystem::path path = disk_cache::record_path(kCertificateKind, key);
+  std::optional<Separability> cached;
   if (const auto j = disk_cache::read_record(path, kCertificateKind, kCertificateFormat, key)) {
     try {
-      if (auto cached = from_record(*j, options.max_seconds);
-          cached && cached->direction.size() == data.d())
-        return *cached;
+      cached = from_record(*j, options.max_seconds);
+      if (cached && cached->direction.size() != data.d()) cached.reset();
     } catch (const std::exception&) {
       // a field missing or of the wrong type: recompute below
     }
   }
+  // Processes sharing the rows compute a certificate together: all take it from the cache, or
+  // none does.
+  if (on_every_process(cached.has_value(), shard_reducer(data))) return *cached;
   const Separability s = check_separability(data, options);
   ++computed;
   disk_cache::write_record(path,
@@ -108,12 +144,14 @@ Separability cached_separability(const Dataset<double>& data, const Separability
   return s;
 }
 
-Separability certify_separability(const Dataset<double>& data, const CertificateOptions& options) {
+Separability certify_separability(const Dataset<double>& data, const CertificateOptions& given) {
+  CertificateOptions options = given;
+  options.candidates = agreed(given.candidates, data);
   SeparabilityOptions separability = options.separability;
   // On large data, where Frank-Wolfe from one row needs many O(n d) iterations, it starts near the
   // best candidate instead. Small data keeps the one-row start, and so the certificates it always
   // had.
-  if (static_cast<double>(data.n()) * static_cast<double>(data.d()) > kWarmStartEntries &&
+  if (static_cast<double>(data.total_n()) * static_cast<double>(data.d()) > kWarmStartEntries &&
       separability.start_direction.size() == 0) {
     double best_margin = 0;
     for (const CandidateDirection& c : options.candidates) {

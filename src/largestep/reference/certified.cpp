@@ -15,6 +15,7 @@
 #include "largestep/reference/disk_cache.h"
 #include "largestep/reference/newton.h"
 #include "largestep/reference/objective_mp.h"
+#include "largestep/kernel/agreement.h"
 #include "largestep/reference/ordered_sum.h"
 
 namespace largestep {

@@ -13,7 +13,8 @@ namespace largestep {
 // independent rows (Caratheodory's theorem, in double) and solves Z_T^T b = 0, sum b = 1 exactly
 // on that support T, checking b >= 0. Returns |T| when proved, 0 when not: a too rough, 0 on the
 // boundary of a face the reduction missed, or (d + 1)^3 |support| beyond `max_work`.
+inline constexpr double kMaxProofWork = 2e8;
 std::ptrdiff_t prove_zero_in_hull(const RowMatrix<double>& Z, const Vector<double>& a,
-                                  double max_work = 2e8);
+                                  double max_work = kMaxProofWork);
 
 }  // namespace largestep

@@ -108,15 +108,4 @@ class OrderedSum {
   HeldRows held_;
 };
 
-
-// Whether `mine` holds on every process sharing the rows (on this one alone when `reducer` is
-// null): what they must agree on before a collective computation, such as a cache miss.
-inline bool on_every_process(bool mine, const BlockReducer<double>* reducer) {
-  if (reducer == nullptr) return mine;
-  double all = 1;
-  reducer->fold_in_order(std::span<double>(&all, 1),
-                         [mine](std::span<double> s) { s[0] = mine ? s[0] : 0.0; });
-  return all == 1;
-}
-
 }  // namespace largestep

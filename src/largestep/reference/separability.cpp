@@ -6,14 +6,17 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "largestep/kernel/agreement.h"
 #include "largestep/reference/gordan_certificate.h"
 #include "largestep/reference/multiprecision.h"
+#include "largestep/reference/shared_rows.h"
 
 namespace largestep {
 namespace {
@@ -57,60 +60,81 @@ class Budget {
   std::chrono::steady_clock::time_point start_;
 };
 
-// Minimizes (1/2) ||Z^T a||^2 over the simplex, Z = diag(y) X, tracking p = Z^T a, from `a`. With
-// away steps Frank-Wolfe converges linearly on this problem, where plain Frank-Wolfe zig-zags.
-// `zero` is the norm below which p counts as 0 (rounding) relative to the largest row norm.
+// The largest entry of `values`, 0 when there is none (a process holding no row).
+template <class Scalar, class Values>
+Scalar largest_of(const Values& values) {
+  return values.size() == 0 ? Scalar(0) : Scalar(values.maxCoeff());
+}
+
+// One Frank-Wolfe iteration's vertices over every row: the forward one, argmin_i s_i, and the away
+// one, argmax s_i over the rows with weight, each the first in row order.
 template <class Scalar>
-Iterate<Scalar> frank_wolfe(const RowMatrix<Scalar>& Z, Vector<Scalar> a, long max_iterations,
+struct Pick {
+  Scalar fw_value = 0, away_value = 0, away_weight = 0;
+  std::int64_t fw = -1, away = -1;
+};
+
+// Minimizes (1/2) ||Z^T a||^2 over the simplex, Z = diag(y) X, tracking p = Z^T a, from `a` (the
+// weights of the rows this process holds). With away steps Frank-Wolfe converges linearly on this
+// problem, where plain Frank-Wolfe zig-zags. `zero` is the norm below which p counts as 0
+// (rounding) relative to the largest row norm.
+template <class Scalar>
+Iterate<Scalar> frank_wolfe(const SharedRows<Scalar>& Z, Vector<Scalar> a, long max_iterations,
                             double relative_tolerance, const Scalar& zero, const Budget& budget) {
   using std::sqrt;
-  const std::ptrdiff_t n = Z.rows();
-  Vector<Scalar> p = Z.transpose() * a;
-  if (a.cwiseAbs().maxCoeff() == Scalar(1)) {  // a vertex: p exactly its row, as it always was
-    std::ptrdiff_t start = 0;
-    a.maxCoeff(&start);
-    p = Z.row(start).transpose();
-  }
-  const Scalar largest = Z.rowwise().norm().maxCoeff();
+  const RowMatrix<Scalar>& held = Z.held();
+  Vector<Scalar> p = Z.weighted_sum(a);
+  const Scalar largest = Z.max(largest_of<Scalar>(held.rowwise().norm()));
   const Scalar scale = largest > std::numeric_limits<double>::min()
                            ? largest
                            : Scalar(std::numeric_limits<double>::min());
   Iterate<Scalar> out;
   for (out.iterations = 0; out.iterations < max_iterations; ++out.iterations) {
-    const Vector<Scalar> s = Z * p;
+    const Vector<Scalar> s = held * p;
     const Scalar pp = p.squaredNorm();
-    std::ptrdiff_t fw = 0;
-    s.minCoeff(&fw);
+    // One pass over the processes finds both vertices and brings both rows (slots 0 and 1).
+    const auto [pick, vertices] = Z.fold_with_rows(Pick<Scalar>{}, 2, [&](Pick<Scalar> k, auto take) {
+      for (std::ptrdiff_t i = 0; i < held.rows(); ++i) {
+        if (k.fw < 0 || s(i) < k.fw_value) {
+          k.fw_value = s(i);
+          k.fw = Z.first() + i;
+          take(0, i);
+        }
+        if (a(i) > 0 && (k.away < 0 || s(i) > k.away_value)) {
+          k.away_value = s(i);
+          k.away = Z.first() + i;
+          k.away_weight = a(i);
+          take(1, i);
+        }
+      }
+      return k;
+    });
     const Scalar norm = sqrt(pp);
     if (norm <= zero * scale) {  // p = 0 to rounding
       out.converged = true;
       break;
     }
-    if (s(fw) > 0 && s(fw) / norm >= (1 - relative_tolerance) * norm) {
+    if (pick.fw_value > 0 && pick.fw_value / norm >= (1 - relative_tolerance) * norm) {
       out.converged = true;
       break;
     }
-    budget.report(out.iterations, as_double(Scalar(s(fw) / norm)), as_double(norm));
+    budget.report(out.iterations, as_double(Scalar(pick.fw_value / norm)), as_double(norm));
     if (budget.expired()) {
       out.timed_out = true;
       break;
     }
 
-    std::ptrdiff_t away = -1;
-    for (std::ptrdiff_t i = 0; i < n; ++i)
-      if (a(i) > 0 && (away < 0 || s(i) > s(away))) away = i;
-    const Scalar fw_gap = pp - s(fw);
-    const Scalar away_gap = s(away) - pp;
-
+    const Scalar fw_gap = pp - pick.fw_value;
+    const Scalar away_gap = pick.away_value - pp;
     Vector<Scalar> dir;
     Scalar max_step;
     const bool forward = fw_gap >= away_gap;
     if (forward) {
-      dir = Z.row(fw).transpose() - p;
+      dir = vertices.row(0).transpose() - p;
       max_step = 1;
     } else {
-      dir = p - Z.row(away).transpose();
-      max_step = a(away) / (1 - a(away));
+      dir = p - vertices.row(1).transpose();
+      max_step = pick.away_weight / (1 - pick.away_weight);
     }
     const Scalar dd = dir.squaredNorm();
     if (dd == 0) break;
@@ -118,10 +142,13 @@ Iterate<Scalar> frank_wolfe(const RowMatrix<Scalar>& Z, Vector<Scalar> a, long m
     if (step == 0) break;  // no descent possible to rounding
     if (forward) {
       a *= 1 - step;
-      a(fw) += step;
+      if (Z.holds(pick.fw)) a(pick.fw - Z.first()) += step;
     } else {
       a *= 1 + step;
-      a(away) = step == max_step ? Scalar(0) : Scalar(a(away) - step);
+      if (Z.holds(pick.away)) {
+        Scalar& weight = a(pick.away - Z.first());
+        weight = step == max_step ? Scalar(0) : Scalar(weight - step);
+      }
     }
     p += step * dir;
   }
@@ -139,24 +166,43 @@ struct Measured {
   bool certified = false;
 };
 
+// The smallest of some values over every row, and whether a test held on every row.
+template <class Scalar>
+struct SmallestAndAll {
+  Scalar smallest = 0;
+  bool any = false, all = true;
+  SmallestAndAll then(const Scalar& value, bool holds) const {
+    SmallestAndAll next = *this;
+    if (!any || value < smallest) next.smallest = value;
+    next.any = true;
+    next.all = all && holds;
+    return next;
+  }
+};
+
 // min_i (Z u)_i as computed in Scalar, and whether every (Z u)_i exceeds its rounding error.
 template <class Scalar>
-std::pair<Scalar, bool> certified_min(const RowMatrix<Scalar>& Z, const Vector<Scalar>& u) {
-  const Vector<Scalar> margins = Z * u;
+std::pair<Scalar, bool> certified_min(const SharedRows<Scalar>& Z, const Vector<Scalar>& u) {
+  const Vector<Scalar> margins = Z.held() * u;
   const Scalar unit_roundoff = std::numeric_limits<Scalar>::epsilon() / 2;
   const Scalar d_u = Scalar(static_cast<double>(Z.cols())) * unit_roundoff;
   const Scalar gamma_d = d_u / (1 - d_u);
-  const Vector<Scalar> error = gamma_d * (Z.cwiseAbs() * u.cwiseAbs());
-  return {margins.minCoeff(), ((margins - error).array() > Scalar(0)).all()};
+  const Vector<Scalar> error = gamma_d * (Z.held().cwiseAbs() * u.cwiseAbs());
+  const SmallestAndAll<Scalar> m = Z.fold(SmallestAndAll<Scalar>{}, [&](SmallestAndAll<Scalar> k) {
+    for (std::ptrdiff_t i = 0; i < margins.size(); ++i)
+      k = k.then(margins(i), margins(i) - error(i) > Scalar(0));
+    return k;
+  });
+  return {m.smallest, m.all};
 }
 
 template <class Scalar>
-Measured<Scalar> measure(const RowMatrix<Scalar>& Z, const Vector<Scalar>& a) {
+Measured<Scalar> measure(const SharedRows<Scalar>& Z, const Vector<Scalar>& a) {
   // Certify on the data itself: the margin of the direction found, not of the iteration's p. The
   // upper bound is recomputed from the weights (p drifts by rounding over many updates) and
   // widened by a relative 1e-12 so that rounding cannot put it below the true best margin.
   Measured<Scalar> m;
-  const Vector<Scalar> p = Z.transpose() * a;
+  const Vector<Scalar> p = Z.weighted_sum(a);
   const Scalar norm = p.norm();
   m.upper_bound = norm * Scalar(1 + 1e-12);
   if (!(norm > 0)) {
@@ -169,40 +215,49 @@ Measured<Scalar> measure(const RowMatrix<Scalar>& Z, const Vector<Scalar>& a) {
 }
 
 // Weights to start from near a direction u believed close to the max-margin one: the minimum-norm
-// point of the rows with the smallest margins under u (the likely support vectors), found by
-// Frank-Wolfe on those rows alone, which costs k d per iteration instead of n d. The full iteration
-// then only has to add the support vectors u missed.
-Vector<double> warm_start(const RowMatrix<double>& Z, const Vector<double>& u,
+// point of the rows with the smallest margins under u (the likely support vectors, in row order),
+// found by Frank-Wolfe on those rows alone, which costs k d per iteration instead of n d. The full
+// iteration then only has to add the support vectors u missed.
+Vector<double> warm_start(const SharedRows<double>& Z, const Vector<double>& u,
                           const SeparabilityOptions& options, const Budget& budget) {
-  const std::ptrdiff_t n = Z.rows(), d = Z.cols();
-  const std::ptrdiff_t k = std::min<std::ptrdiff_t>(n, std::max<std::ptrdiff_t>(8 * d, 256));
-  const Vector<double> margins = Z * u;
-  std::vector<std::ptrdiff_t> rows(static_cast<std::size_t>(n));
-  for (std::ptrdiff_t i = 0; i < n; ++i) rows[static_cast<std::size_t>(i)] = i;
-  std::nth_element(
-      rows.begin(), rows.begin() + (k - 1), rows.end(),
-      [&margins](std::ptrdiff_t i, std::ptrdiff_t j) { return margins(i) < margins(j); });
-  RowMatrix<double> Zk(k, d);
-  for (std::ptrdiff_t r = 0; r < k; ++r) Zk.row(r) = Z.row(rows[static_cast<std::size_t>(r)]);
+  const std::ptrdiff_t d = Z.cols();
+  const std::ptrdiff_t k = std::min<std::ptrdiff_t>(Z.n(), std::max<std::ptrdiff_t>(8 * d, 256));
+  const std::vector<std::ptrdiff_t> rows = Z.smallest(Z.held() * u, k);
+  const SharedRows<double> Zk(Z.gather(Z.held(), rows));
   Vector<double> ak = Vector<double>::Zero(k);
   std::ptrdiff_t start = 0;
-  Zk.rowwise().squaredNorm().minCoeff(&start);
+  Zk.held().rowwise().squaredNorm().minCoeff(&start);
   ak(start) = 1;
   const Iterate<double> it = frank_wolfe<double>(Zk, ak, options.max_iterations,
                                                  options.relative_tolerance / 10, 1e-15, budget);
-  Vector<double> a = Vector<double>::Zero(n);
-  for (std::ptrdiff_t r = 0; r < k; ++r) a(rows[static_cast<std::size_t>(r)]) = it.a(r);
+  Vector<double> a = Vector<double>::Zero(Z.held().rows());
+  for (std::ptrdiff_t r = 0; r < k; ++r)
+    if (const std::ptrdiff_t i = rows[static_cast<std::size_t>(r)]; Z.holds(i))
+      a(i - Z.first()) = it.a(r);
   return a;
 }
 
-// 2^k with max |z_ij| 2^k in [0.5, 1), when the largest entry is far from 1 (oned:x=1e-300): p
-// and its squares then stay in range. Data near 1 keeps its bits (scale 1).
-double power_of_two_scale(const Eigen::Ref<const Vector<double>>& entries) {
-  const double largest = entries.size() == 0 ? 0.0 : entries.cwiseAbs().maxCoeff();
+// 2^k with max |z_ij| 2^k in [0.5, 1), when the largest entry of every row (of every process's)
+// is far from 1 (oned:x=1e-300): p and its squares then stay in range. Data near 1 keeps its bits
+// (scale 1).
+double power_of_two_scale(const Dataset<double>& data, const BlockReducer<double>* reducer) {
+  const double mine = largest_of<double>(data.entries().cwiseAbs());
+  const double largest = reducer == nullptr ? mine : max_over_processes(mine, reducer);
   if (!(largest > 0) || (largest >= 0x1p-60 && largest <= 0x1p60)) return 1;
   int exponent = 0;
   std::frexp(largest, &exponent);
   return std::ldexp(1.0, -exponent);
+}
+
+// prove_zero_in_hull on the rows with weight (the only ones it looks at), gathered on every
+// process when it can afford them.
+std::ptrdiff_t prove_on_support(const SharedRows<double>& Z, const Vector<double>& a) {
+  const std::vector<std::ptrdiff_t> support = Z.indices_where([&a](std::ptrdiff_t i) { return a(i) > 0; });
+  const double d1 = static_cast<double>(Z.cols()) + 1;
+  if (support.empty() || d1 * d1 * d1 * static_cast<double>(support.size()) > kMaxProofWork)
+    return 0;
+  return prove_zero_in_hull(Z.gather(Z.held(), support),
+                            Z.gather(RowMatrix<double>(a), support).col(0));
 }
 
 std::string proof_note(std::ptrdiff_t support) {
@@ -227,11 +282,11 @@ std::string to_string(SeparabilityVerdict verdict) {
 }
 
 Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options) {
-  if (data.n() < 1 || data.d() < 1) throw DataError("check_separability: empty dataset");
+  if (data.total_n() < 1 || data.d() < 1) throw DataError("check_separability: empty dataset");
   if (data.sparse) {
     // Frank-Wolfe, the exact proof and the MPFR fallback work on dense rows: CSR data up to
     // kMaxSparseCertificateEntries entries is certified as a dense copy.
-    const double entries = static_cast<double>(data.n()) * static_cast<double>(data.d());
+    const double entries = static_cast<double>(data.total_n()) * static_cast<double>(data.d());
     if (entries > kMaxSparseCertificateEntries)
       throw DataError(fmt::format(
           "the margin certificate of CSR data is computed on a dense copy, and {} has n * d = "
@@ -239,22 +294,35 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
           "s3) cannot run on it; classical, loc, best and nesterov do not need it",
           data.spec.empty() ? "this dataset" : data.spec, entries, kMaxSparseCertificateEntries));
     Dataset<double> dense{RowMatrix<double>(data.Xs), data.y, data.spec};
+    dense.first_row = data.first_row;
+    dense.all_rows = data.all_rows;
     return check_separability(dense, options);
   }
-  const double scale = power_of_two_scale(data.entries());
-  RowMatrix<double> Z = data.y.asDiagonal() * data.X;
-  if (scale != 1) Z *= scale;  // exact: a power of two, and the largest entry lands near 1
-  const std::ptrdiff_t n = Z.rows();
+  const BlockReducer<double>* reducer = shard_reducer(data);
+  if (reducer != nullptr && std::isfinite(options.max_seconds))
+    throw std::logic_error(
+        "check_separability: a time budget on a shard could stop the processes apart");
+  const double scale = power_of_two_scale(data, reducer);
+  RowMatrix<double> rows = data.y.asDiagonal() * data.X;
+  if (scale != 1) rows *= scale;  // exact: a power of two, and the largest entry lands near 1
+  const SharedRows<double> Z(std::move(rows), data.first_row, data.total_n(), reducer);
+  const RowMatrix<double>& held = Z.held();
   Budget budget(options);
 
-  Vector<double> a0 = Vector<double>::Zero(n);
+  Vector<double> a0 = Vector<double>::Zero(held.rows());
   if (options.start_direction.size() == Z.cols() && options.start_direction.allFinite() &&
       options.start_direction.norm() > 0) {
     a0 = warm_start(Z, options.start_direction, options, budget);
-  } else {
-    std::ptrdiff_t start = 0;
-    Z.rowwise().squaredNorm().minCoeff(&start);
-    a0(start) = 1;
+  } else {  // the shortest row, the first of them
+    const Vector<double> norms = held.rowwise().squaredNorm();
+    const SmallestAndAll<double> shortest =
+        Z.fold(SmallestAndAll<double>{}, [&norms](SmallestAndAll<double> k) {
+          for (std::ptrdiff_t i = 0; i < norms.size(); ++i) k = k.then(norms(i), true);
+          return k;
+        });
+    const std::vector<std::ptrdiff_t> start =
+        Z.indices_where([&](std::ptrdiff_t i) { return norms(i) == shortest.smallest; });
+    if (Z.holds(start.front())) a0(start.front() - Z.first()) = 1;
   }
   const Iterate<double> fw =
       frank_wolfe<double>(Z, a0, options.max_iterations, options.relative_tolerance, 1e-15, budget);
@@ -281,26 +349,31 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
   result.margin = std::min(result.margin, 0.0);  // a positive margin below rounding is not one
   // Only a minimum-norm point at 0 to double's rounding (with the iteration stopped by precision,
   // not by its limit) leaves the question to exact or higher-precision arithmetic.
-  const double largest = Z.rowwise().norm().maxCoeff();
+  const double largest = Z.max(largest_of<double>(held.rowwise().norm()));
   const bool at_rounding = m.upper_bound <= 1e-9 * largest;
   if (!at_rounding || fw.iterations >= options.max_iterations || fw.timed_out) return done(result);
-  if (const std::ptrdiff_t support = prove_zero_in_hull(Z, fw.a)) {
+  if (const std::ptrdiff_t support = prove_on_support(Z, fw.a)) {
     result.verdict = SeparabilityVerdict::not_separable;
     result.method += proof_note(support);
     return done(result);
   }
   // A margin too small for double (hard:gamma=1e-16): Frank-Wolfe again in MPFR from where double
-  // stopped, in more digits each time, while the data is small enough for MPFR's cost.
-  const double entries = static_cast<double>(n) * static_cast<double>(Z.cols());
+  // stopped, in more digits each time, while the data is small enough for MPFR's cost. Processes
+  // sharing the rows each take every row then (a few at most): MPFR arithmetic is not shared.
+  const double entries = static_cast<double>(Z.n()) * static_cast<double>(Z.cols());
   if (entries > static_cast<double>(options.max_entries_for_multiprecision)) return done(result);
-  Vector<double> a = fw.a;
+  std::vector<std::ptrdiff_t> every_row(static_cast<std::size_t>(Z.n()));
+  std::iota(every_row.begin(), every_row.end(), std::ptrdiff_t{0});
+  const SharedRows<double> whole(Z.gather(held, every_row));
+  Vector<double> a = Z.gather(RowMatrix<double>(fw.a), every_row).col(0);
+  const std::ptrdiff_t n = whole.n();
   long used = fw.iterations;
   for (int digits = 40; digits <= options.max_digits; digits *= 2) {
     const long rounds = std::min<long>(options.max_iterations - used,
                                        static_cast<long>(std::max(1.0, 2e7 / entries)));
     if (rounds <= 0) break;
     const MpDigits precision(static_cast<unsigned>(digits));
-    const RowMatrix<Mp> Z_mp = Z.cast<Mp>();
+    const SharedRows<Mp> Z_mp(whole.held().cast<Mp>());
     const Mp zero = pow(Mp(10), -(digits - 5));
     budget.used = used;
     const Iterate<Mp> it =
@@ -333,7 +406,7 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
                                                  "its rounding to double does not separate)");
       return done(result);
     }
-    if (const std::ptrdiff_t support = prove_zero_in_hull(Z, a)) {
+    if (const std::ptrdiff_t support = prove_on_support(whole, a)) {
       result.verdict = SeparabilityVerdict::not_separable;
       result.method += proof_note(support);
       return done(result);
@@ -352,27 +425,32 @@ double certified_margin(const Dataset<double>& data, const Vector<double>& direc
   const Vector<double> u = direction / norm;
   // As check_separability measures its own direction, on the same power-of-two scaled rows,
   // without forming diag(y) X: y_i = +-1 only flips signs, exactly.
-  const double scale = power_of_two_scale(data.entries());
+  const BlockReducer<double>* reducer = shard_reducer(data);
+  const double scale = power_of_two_scale(data, reducer);
   const double d_u = static_cast<double>(data.d()) * std::numeric_limits<double>::epsilon() / 2;
   const double gamma_d = d_u / (1 - d_u);
-  double smallest = std::numeric_limits<double>::infinity();
-  for (std::ptrdiff_t i = 0; i < data.n(); ++i) {
-    double margin = 0, error = 0;
-    const auto add = [&](double x, std::ptrdiff_t j) {
-      const double z = data.y(i) * x * scale;
-      margin += z * u(j);
-      error += std::abs(z * u(j));
-    };
-    if (data.sparse) {  // the nonzeros only: the zeros add nothing, exactly
-      for (int p = data.Xs.outerIndexPtr()[i]; p < data.Xs.outerIndexPtr()[i + 1]; ++p)
-        add(data.Xs.valuePtr()[p], data.Xs.innerIndexPtr()[p]);
-    } else {
-      for (std::ptrdiff_t j = 0; j < data.d(); ++j) add(data.X(i, j), j);
+  const auto scan = [&](SmallestAndAll<double> k) {
+    for (std::ptrdiff_t i = 0; i < data.n() && k.all; ++i) {
+      double margin = 0, error = 0;
+      const auto add = [&](double x, std::ptrdiff_t j) {
+        const double z = data.y(i) * x * scale;
+        margin += z * u(j);
+        error += std::abs(z * u(j));
+      };
+      if (data.sparse) {  // the nonzeros only: the zeros add nothing, exactly
+        for (int p = data.Xs.outerIndexPtr()[i]; p < data.Xs.outerIndexPtr()[i + 1]; ++p)
+          add(data.Xs.valuePtr()[p], data.Xs.innerIndexPtr()[p]);
+      } else {
+        for (std::ptrdiff_t j = 0; j < data.d(); ++j) add(data.X(i, j), j);
+      }
+      k = k.then(margin, margin - gamma_d * error > 0);
     }
-    if (!(margin - gamma_d * error > 0)) return 0;
-    smallest = std::min(smallest, margin);
-  }
-  return smallest / scale;
+    return k;
+  };
+  const SmallestAndAll<double> all = reducer == nullptr
+                                         ? scan({})
+                                         : fold_value_in_order(SmallestAndAll<double>{}, *reducer, scan);
+  return all.any && all.all ? all.smallest / scale : 0.0;
 }
 
 }  // namespace largestep

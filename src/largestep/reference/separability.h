@@ -81,11 +81,15 @@ inline constexpr double kMaxSparseCertificateEntries = 67108864;  // 2^26
 // brackets the best possible margin. When the minimum-norm point is 0 to rounding, an exact proof
 // (rational arithmetic on at most d + 1 of the points) is attempted; when that fails, small data
 // are solved again in MPFR arithmetic (margins such as hard:gamma=1e-16 and oned:x=1e-300).
+// A shard (Dataset::is_shard) is certified together with the processes holding the other rows
+// (data_parallel_reducer; shared_rows.h): the certificate of the whole dataset in one process,
+// bit for bit, on every process. A shard takes no time budget (the processes could stop apart).
 Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options = {});
 
 // min_i y_i <x_i, u> for u = direction / ||direction||, when every y_i <x_i, u> exceeds its
 // rounding error as check_separability certifies its own direction: a certified lower bound on
-// the largest margin. 0 when the direction does not separate the data to rounding (or is 0).
+// the largest margin. 0 when the direction does not separate the data to rounding (or is 0). On
+// a shard, over every process's rows, as check_separability.
 double certified_margin(const Dataset<double>& data, const Vector<double>& direction);
 
 }  // namespace largestep
