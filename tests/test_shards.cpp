@@ -175,19 +175,18 @@ TEST_F(ShardTest, ProcessesHoldShardsOnlyOfLargeDensePlantedData) {
   EXPECT_EQ(resolve_reference_method(2000, 24, automatic), ReferenceMethod::mpfr);  // 1.15e6
   EXPECT_EQ(resolve_reference_method(10, 2, scaled), scaled);
   EXPECT_EQ(resolve_reference_method(1000000, 100, ReferenceMethod::mpfr), ReferenceMethod::mpfr);
-  const RowRange held = rows_to_hold(large, automatic, true);
+  const RowRange held = rows_to_hold(large, automatic);
   EXPECT_EQ(held.begin, 0);
   EXPECT_EQ(held.end, 9000);  // one process: every unit
-  EXPECT_TRUE(rows_to_hold(large, ReferenceMethod::mpfr, true).everything());
-  EXPECT_TRUE(rows_to_hold(large, automatic, false).everything());  // f alone, or the margin
+  EXPECT_TRUE(rows_to_hold(large, ReferenceMethod::mpfr).everything());
   EXPECT_TRUE(
-      rows_to_hold(parse_dataset_spec("planted:n=2000,d=24,gamma=0.02,seed=3"), automatic, true)
+      rows_to_hold(parse_dataset_spec("planted:n=2000,d=24,gamma=0.02,seed=3"), automatic)
           .everything());
   EXPECT_TRUE(rows_to_hold(parse_dataset_spec("planted:n=9000,d=24,gamma=0.02,seed=3,nnz=4"),
-                           automatic, true)
+                           automatic)
                   .everything());  // CSR
   data_parallel_reducer<double>() = nullptr;
-  EXPECT_TRUE(rows_to_hold(large, automatic, true).everything());  // no processes sharing rows
+  EXPECT_TRUE(rows_to_hold(large, automatic).everything());  // no processes sharing rows
 }
 
 // A dense LIBSVM file read as a shard of one process: its facts folded, its rows scaled by the
@@ -205,7 +204,7 @@ TEST_F(ShardTest, ADenseLibsvmFileHeldAsAShardIsTheWholeRead) {
     if (e) std::rethrow_exception(e);
   };
   const Dataset<double> held =
-      make_held_dataset(spec, ReferenceMethod::automatic, true, {}, rethrow);
+      make_held_dataset(spec, ReferenceMethod::automatic, {}, rethrow);
   const Dataset<double> whole = make_dataset(spec);
   ASSERT_TRUE(held.is_shard());
   EXPECT_EQ(held.total_n(), 9000);
@@ -213,7 +212,7 @@ TEST_F(ShardTest, ADenseLibsvmFileHeldAsAShardIsTheWholeRead) {
   EXPECT_EQ(held.y, whole.y);
   EXPECT_EQ(held.spec, whole.spec);
   // Small data (the MPFR reference) is read whole.
-  EXPECT_FALSE(make_held_dataset(spec, ReferenceMethod::mpfr, true, {}, rethrow).is_shard());
+  EXPECT_FALSE(make_held_dataset(spec, ReferenceMethod::mpfr, {}, rethrow).is_shard());
   std::remove(path.c_str());
 }
 

@@ -60,10 +60,9 @@ Dataset<double> ProgressDisplays::make_dataset(const std::string& spec) const {
 }
 
 Dataset<double> ProgressDisplays::make_held_dataset(const std::string& spec,
-                                                    ReferenceMethod method,
-                                                    bool every_sum_shared) const {
-  Dataset<double> held = largestep::make_held_dataset(parse_dataset_spec(spec), method,
-                                                      every_sum_shared, data(), agree_on_failure);
+                                                    ReferenceMethod method) const {
+  Dataset<double> held =
+      largestep::make_held_dataset(parse_dataset_spec(spec), method, data(), agree_on_failure);
   if (shown_ && held.is_shard())
     std::cerr << fmt::format("data: this process holds its shard, rows [{}, {}) of {}\n",
                              held.first_row, held.first_row + held.n(), held.total_n());

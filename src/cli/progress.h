@@ -59,8 +59,7 @@ class ProgressDisplays {
   Dataset<double> make_dataset(const std::string& spec) const;
   // The dataset as this process is to hold it under mpirun (shards.h: make_held_dataset), a
   // failure on some processes only ending the job; the display names a shard's rows.
-  Dataset<double> make_held_dataset(const std::string& spec, ReferenceMethod method,
-                                    bool every_sum_shared) const;
+  Dataset<double> make_held_dataset(const std::string& spec, ReferenceMethod method) const;
   // cached_reference_mp with its stages shown ("[2/5] reference: ...").
   MpReference reference_mp(const Dataset<double>& data, double lambda,
                            unsigned digits = kDefaultDigits,

@@ -67,7 +67,7 @@ void add_reference_command(CLI::App& app, Action& action) {
       share_rows(ReduceMode::deterministic);
       const ProgressDisplays displays(a->progress);
       const ReferenceMethod method = parse_reference_method(a->method);
-      const Dataset<double> data = displays.make_held_dataset(a->data, method, true);
+      const Dataset<double> data = displays.make_held_dataset(a->data, method);
       const MpReference r =
           displays.reference_mp(data, a->lambda, static_cast<unsigned>(a->digits), method);
       if (a->json) {

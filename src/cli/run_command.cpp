@@ -122,11 +122,10 @@ int run_command(RunArgs& a) {
   }
   if (a.has_trace) check_output("--trace", a.trace, dataset_inputs("--data", a.data));
   const ProgressDisplays displays(a.certificate.progress);
-  // Under mpirun, each process holds only its shard of the rows when everything the run evaluates
-  // is shared (shards.h): every solver's sums are; the margin certificate is not.
-  const bool every_sum_shared = !(spec.rule && rule_needs_gamma(*spec.rule));
+  // Under mpirun, each process holds only its shard of the rows (shards.h): every solver's sums,
+  // the reference's and the margin certificate's are shared.
   const Problem problem =
-      make_problem(displays.make_held_dataset(a.data, ReferenceMethod::automatic, every_sum_shared),
+      make_problem(displays.make_held_dataset(a.data, ReferenceMethod::automatic),
                    check_positive("--lambda", a.lambda),
                    displays.reference(), a.certificate.certifier());
   // Exit 2 naming the floor; every process computes the same floor.

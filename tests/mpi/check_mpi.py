@@ -6,7 +6,8 @@
 CHECK is one of:
   run       `largestep run --json` in one process (no mpirun), then under mpirun with P = 1, 2, 3
             (oversubscribed): every record equal to the single process's, with the wall times
-            blanked, in double and float, and on a trajectory whose objective goes up and down;
+            blanked, in double and float, on a trajectory whose objective goes up and down, and
+            with a stepsize from the margin certificate (computed on the shards);
             `--reduce fast` marked in its record, its bits different (so the check can fail).
   reference `reference --method scaled --json` in one process, then under mpirun with P = 1, 2, 3,
             each with an empty cache (computed, not read): every number equal, on dense planted
@@ -117,35 +118,52 @@ def jittered_hard(c):
     return path
 
 
+def forget_certificates(c):
+    """Removes the cached margin certificates, so that the next run computes its own."""
+    for name in glob.glob(os.path.join(c.env["LARGESTEP_CACHE_DIR"], "certificate-*.json")):
+        os.remove(name)
+
+
 def check_run(c):
     planted = ["--data", "planted:n=20000,d=24,gamma=0.02,seed=5", "--lambda", "1e-4",
                "--rule", "loc"]  # 40 row blocks, shared unevenly by 3 processes
     hard = ["--data", "libsvm:" + jittered_hard(c) + ",format=dense", "--lambda", "1e-4",
             "--rule", "loc"]
-    # The planted runs hold shards (dense planted data, n d^2 above the MPFR size, a rule that
-    # needs no margin: shards.h), Nesterov's (f alone each step) and safe's (Hessian-vector
-    # products) too; the small LIBSVM file is held whole (the MPFR reference needs every row).
+    # The planted runs hold shards (dense planted data, n d^2 above the MPFR size: shards.h),
+    # Nesterov's (f alone each step), safe's (Hessian-vector products) and s2's (the margin
+    # certificate, computed afresh by every run of the case) too; the small LIBSVM file is held
+    # whole (the MPFR reference needs every row).
     nesterov = planted[:4] + ["--solver", "nesterov"]
     safe = planted[:4] + ["--solver", "safe"]
+    s2 = planted[:4] + ["--rule", "s2"]
+    # Above 10^6 entries Frank-Wolfe starts from the rows with the smallest margins under the best
+    # candidate direction, gathered from the processes (certificate.h).
+    warm = ["--data", "planted:n=45000,d=24,gamma=0.02,seed=5", "--lambda", "1e-3", "--rule", "s2"]
     cases = [("planted, double", planted + ["--scalar", "double"], (1, 2, 3)),
              ("planted, float", planted + ["--scalar", "float", "--eps", "1e-4"], (1, 2, 3)),
              ("planted, Nesterov", nesterov, (2, 3)),
              ("planted, safe", safe, (2,)),
+             ("planted, s2 (the margin certificate)", s2, (2, 3)),
+             ("planted, s2, 1.08e6 entries (Frank-Wolfe warm-started)", warm, (3,)),
              ("jittered hard, double", hard, (2, 3))]
     for name, args, counts in cases:
+        forget_certificates(c)
         alone = json.loads(c.call([c.largestep, "run", *args, "--json"]).stdout or "{}")
         if not alone:
             return
         if name.startswith("jittered") and alone.get("increases", 0) == 0:
             c.fail(f"{name}: the objective never rose: not the trajectory this case is for")
+        if "s2" in args and not alone.get("margin"):
+            c.fail(f"{name}: the record has no margin: not the certificate this case is for")
         for processes in counts:
+            forget_certificates(c)
             shared = json.loads(c.call(c.mpi(processes, "run", *args, "--json")).stdout or "{}")
             c.same(f"{name}: record with P = {processes} vs one process (steps "
                    f"{alone.get('steps')}, increases {alone.get('increases')})",
                    blank_times(alone), blank_times(shared))
     # Each process held its shard only: 5 units of 4096 rows, dealt 1, 2, 2 (rank 0's display).
     for args, held in ((planted, "rows [0, 4096) of 20000"), (nesterov, "rows [0, 4096) of 20000"),
-                       (hard, None)):
+                       (s2, "rows [0, 4096) of 20000"), (hard, None)):
         shown = c.call(c.mpi(3, "run", *args, "--json", "--progress")).stderr
         if held and held not in shown:
             c.fail(f"P = 3: rank 0 did not say it holds {held}:\n{shown[-1500:]}")

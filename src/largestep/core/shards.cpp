@@ -75,10 +75,10 @@ Dataset<double> held_libsvm(const DatasetSpec& spec, ReferenceMethod method,
 
 }  // namespace
 
-RowRange rows_to_hold(const DatasetSpec& spec, ReferenceMethod method, bool every_sum_shared) {
+RowRange rows_to_hold(const DatasetSpec& spec, ReferenceMethod method) {
   const BlockReducer<double>* reducer = data_parallel_reducer<double>();
   const auto shape = spec_shape(spec);
-  if (reducer == nullptr || !shape || spec.params.contains("nnz") || !every_sum_shared ||
+  if (reducer == nullptr || !shape || spec.params.contains("nnz") ||
       resolve_reference_method(shape->first, shape->second, method) != ReferenceMethod::scaled)
     return {};
   const auto [n, d] = *shape;
@@ -86,15 +86,13 @@ RowRange rows_to_hold(const DatasetSpec& spec, ReferenceMethod method, bool ever
 }
 
 Dataset<double> make_held_dataset(const DatasetSpec& spec, ReferenceMethod method,
-                                  bool every_sum_shared, const ProgressSink& progress,
-                                  const Agreement& agree) {
+                                  const ProgressSink& progress, const Agreement& agree) {
   const BlockReducer<double>* reducer = data_parallel_reducer<double>();
   const auto format = spec.params.find("format");
   const bool csr = format != spec.params.end() && format->second == "csr";
-  if (spec.kind == "libsvm" && reducer != nullptr && every_sum_shared &&
-      method != ReferenceMethod::mpfr && !csr)
+  if (spec.kind == "libsvm" && reducer != nullptr && method != ReferenceMethod::mpfr && !csr)
     return held_libsvm(spec, method, progress, agree, *reducer);
-  const RowRange rows = rows_to_hold(spec, method, every_sum_shared);
+  const RowRange rows = rows_to_hold(spec, method);
   if (rows.everything()) return make_dataset(spec, progress);
   return agreed(agree, [&] { return make_dataset_rows(spec, rows, progress); });
 }

@@ -1,6 +1,6 @@
 // Which rows of a dataset this process holds when the processes of an mpirun job share the rows
-// (processes.h, share_rows): its shard, so that it makes and keeps only its rows, when every sum
-// over the rows that the command makes is shared; else every row.
+// (processes.h, share_rows): its shard, so that it makes and keeps only its rows, when the data
+// and its reference allow (rows_to_hold); else every row.
 #pragma once
 
 #include <exception>
@@ -17,14 +17,14 @@ namespace largestep {
 //  - the dataset is planted and dense (CSR shards are not supported yet: their column counts and
 //    hash would need the processes' combination);
 //  - the reference is the scaled one (`method`, resolved on n d^2), whose sums are shared in units
-//    (ordered_sum.h); the MPFR one needs every row;
-//  - `every_sum_shared`: every sum over the rows the command makes is a blocked sum of
-//    LogisticObjective (value_and_gradient, value, hessian_times: every solver's), and it needs
-//    no margin certificate.
+//    (ordered_sum.h); the MPFR one needs every row.
+// Every other sum over the rows a command makes is shared too: LogisticObjective's blocked sums
+// (value_and_gradient, value, hessian_times: every solver's) and the margin certificate's
+// (separability.h).
 // The shard is whole units of the reference's sums (reference_unit_rows): this process's even
 // share of them as BlockReducer::my_blocks deals them, [first * U, min(last * U, n)); with more
 // processes than units some hold no row. Every row otherwise.
-RowRange rows_to_hold(const DatasetSpec& spec, ReferenceMethod method, bool every_sum_shared);
+RowRange rows_to_hold(const DatasetSpec& spec, ReferenceMethod method);
 
 // Called by every process with its failure (null: none) after work on its own rows, which may
 // fail on some processes only; returns when none failed (processes.h: agree_on_failure).
@@ -41,7 +41,6 @@ using Agreement = std::function<void(const std::exception_ptr&)>;
 // `agree` is called after each step that can fail on some processes only (a shard's lines, its
 // memory).
 Dataset<double> make_held_dataset(const DatasetSpec& spec, ReferenceMethod method,
-                                  bool every_sum_shared, const ProgressSink& progress,
-                                  const Agreement& agree);
+                                  const ProgressSink& progress, const Agreement& agree);
 
 }  // namespace largestep
