@@ -19,7 +19,7 @@ struct CertificateArgs::Display {
 };
 
 void CertificateArgs::add_to(CLI::App& command) {
-  seconds_option_ = add_positive_option(command, "--certificate-seconds", seconds,
+  add_positive_option(command, "--certificate-seconds", seconds,
                       "Time budget of the separability certificate, when one is computed (only "
                       "rules that use gamma and `data describe` need it); past it, the margin "
                       "certified so far, and the certificate is cached with its budget")
@@ -29,7 +29,7 @@ void CertificateArgs::add_to(CLI::App& command) {
 
 CertificateOptions CertificateArgs::options() const {
   CertificateOptions o;
-  if (time_budget_) o.separability.max_seconds = check_positive("--certificate-seconds", seconds);
+  o.separability.max_seconds = check_positive("--certificate-seconds", seconds);
   if (progress_shown(progress)) {
     if (!display_)
       display_ = std::make_shared<Display>(static_cast<std::size_t>(o.separability.max_iterations));
@@ -42,14 +42,6 @@ CertificateOptions CertificateArgs::options() const {
     };
   }
   return o;
-}
-
-void CertificateArgs::without_time_budget() {
-  if (seconds_option_ != nullptr && seconds_option_->count() > 0)
-    throw UsageError(
-        "--certificate-seconds does not apply to a run shared by several processes: a time "
-        "budget could give them different margins; the certificate runs to its iteration cap");
-  time_budget_ = false;
 }
 
 void CertificateArgs::finish_progress() const {

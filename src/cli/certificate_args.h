@@ -22,16 +22,10 @@ struct CertificateArgs {
   void finish_progress() const;
   // The same for a problem's certificate, with its w_lambda among the candidates.
   Certifier certifier() const;
-  // For processes that must all certify the same margin (a run sharing its rows under mpirun):
-  // no time budget, so the certificate depends on the data only (its iteration cap bounds it).
-  // Throws UsageError when --certificate-seconds was given.
-  void without_time_budget();
 
  private:
   struct Display;
   mutable std::shared_ptr<Display> display_;  // made by options() when progress is shown
-  CLI::Option* seconds_option_ = nullptr;
-  bool time_budget_ = true;  // false after without_time_budget()
 };
 
 }  // namespace largestep::cli

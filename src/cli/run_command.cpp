@@ -108,7 +108,6 @@ int run_command(RunArgs& a) {
   if (a.has_reduce && !under_mpirun())
     throw UsageError("--reduce applies under mpirun only: one process has nothing to combine");
   share_rows(a.reduce == "fast" ? ReduceMode::fast : ReduceMode::deterministic);
-  if (process_count() > 1) a.certificate.without_time_budget();
   if (a.common.safe_given() && spec.solver != SolverKind::safe)
     throw UsageError(fmt::format("--safe applies to --solver safe only, not {}", a.solver));
   if (a.has_eta) {

@@ -15,15 +15,23 @@
 
 namespace largestep {
 
+// The processes sharing the rows of the datasets of this command (data_parallel_reducer), in
+// their deterministic mode, or null: what they compute together from data each holds whole must
+// still take the same steps on every process.
+inline const BlockReducer<double>* processes_sharing_rows() {
+  const BlockReducer<double>* reducer = data_parallel_reducer<double>();
+  return reducer == nullptr ? nullptr : &reducer->deterministic();
+}
+
 // The processes sharing the rows of a shard, in their deterministic mode (what is computed across
 // a shard must not depend on how many share it), or null for a dataset held whole.
 template <class Scalar>
 const BlockReducer<double>* shard_reducer(const Dataset<Scalar>& data) {
   if (!data.is_shard()) return nullptr;
-  const BlockReducer<double>* reducer = data_parallel_reducer<double>();
+  const BlockReducer<double>* reducer = processes_sharing_rows();
   if (reducer == nullptr)
     throw std::logic_error("a shard of a dataset without the processes sharing its rows");
-  return &reducer->deterministic();
+  return reducer;
 }
 
 // Whether `mine` holds on every process sharing the rows (on this one alone when `reducer` is

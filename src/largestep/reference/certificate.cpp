@@ -87,11 +87,11 @@ std::optional<Separability> from_record(const nlohmann::json& j, double max_seco
   return s;
 }
 
-// The candidates of the first process, on every process sharing the rows of `data` (each measures
-// them on its rows, together): a process may list a reference file another does not see yet.
-std::vector<CandidateDirection> agreed(const std::vector<CandidateDirection>& mine,
-                                       const Dataset<double>& data) {
-  const BlockReducer<double>* reducer = shard_reducer(data);
+// The candidates of the first process, on every process sharing rows (each measures them on its
+// rows, together, or on the whole data alike): a process may list a reference file another does
+// not see yet.
+std::vector<CandidateDirection> agreed(const std::vector<CandidateDirection>& mine) {
+  const BlockReducer<double>* reducer = processes_sharing_rows();
   if (reducer == nullptr) return mine;
   std::string bytes;
   const auto put = [&bytes](const void* p, std::size_t size) {
@@ -125,28 +125,30 @@ long certificates_computed() { return computed.load(); }
 Separability cached_separability(const Dataset<double>& data, const SeparabilityOptions& options) {
   const std::uint64_t key = cache_key(data, options);
   const std::filesystem::path path = disk_cache::record_path(kCertificateKind, key);
-  std::optional<Separability> cached;
-  if (const auto j = disk_cache::read_record(path, kCertificateKind, kCertificateFormat, key)) {
+  // Processes sharing rows compute a certificate together: all take rank 0's record, or none
+  // does.
+  if (const auto j = disk_cache::agreed_record(
+          disk_cache::read_record(path, kCertificateKind, kCertificateFormat, key),
+          processes_sharing_rows())) {
     try {
-      cached = from_record(*j, options.max_seconds);
-      if (cached && cached->direction.size() != data.d()) cached.reset();
+      if (auto cached = from_record(*j, options.max_seconds);
+          cached && cached->direction.size() == data.d())
+        return *cached;
     } catch (const std::exception&) {
       // a field missing or of the wrong type: recompute below
     }
   }
-  // Processes sharing the rows compute a certificate together: all take it from the cache, or
-  // none does.
-  if (on_every_process(cached.has_value(), shard_reducer(data))) return *cached;
   const Separability s = check_separability(data, options);
   ++computed;
   disk_cache::write_record(path,
-                           disk_cache::seal(to_record(s, options), kCertificateKind, kCertificateFormat, key));
+                           disk_cache::seal(to_record(s, options), kCertificateKind,
+                                            kCertificateFormat, key));
   return s;
 }
 
 Separability certify_separability(const Dataset<double>& data, const CertificateOptions& given) {
   CertificateOptions options = given;
-  options.candidates = agreed(given.candidates, data);
+  options.candidates = agreed(given.candidates);
   SeparabilityOptions separability = options.separability;
   // On large data, where Frank-Wolfe from one row needs many O(n d) iterations, it starts near the
   // best candidate instead. Small data keeps the one-row start, and so the certificates it always

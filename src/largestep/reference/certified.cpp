@@ -11,12 +11,11 @@
 #include <sstream>
 
 #include "largestep/data/text.h"
+#include "largestep/kernel/agreement.h"
 #include "largestep/kernel/output.h"
 #include "largestep/reference/disk_cache.h"
 #include "largestep/reference/newton.h"
 #include "largestep/reference/objective_mp.h"
-#include "largestep/kernel/agreement.h"
-#include "largestep/reference/ordered_sum.h"
 
 namespace largestep {
 namespace {
@@ -27,9 +26,7 @@ std::string decimal(const Mp& x, unsigned digits) {
 
 // The cache key: the data's contents (disk_cache.h), lambda and digits.
 std::uint64_t content_hash(const Dataset<double>& data, double lambda, unsigned digits) {
-  const BlockReducer<double>* reducer = data_parallel_reducer<double>();
-  disk_cache::Hasher h =
-      disk_cache::data_hasher(data, reducer != nullptr ? &reducer->deterministic() : nullptr);
+  disk_cache::Hasher h = disk_cache::data_hasher(data, processes_sharing_rows());
   h.mix_value(lambda);
   h.mix_value(digits);
   return h.value();
@@ -265,19 +262,16 @@ MpReference cached_reference_mp(const Dataset<double>& data, double lambda, unsi
           ? (content_hash(data, lambda, kScaledDigits) ^ 0x5ca1edd0d0b1e000ULL) * 1099511628211ULL
           : content_hash(data, lambda, digits);
   const std::filesystem::path path = disk_cache::record_path(kRecordKind, key);
-  std::optional<MpReference> cached;
-  if (const std::optional<nlohmann::json> j = disk_cache::read_json(path)) {
+  // Processes sharing the rows compute a scaled reference together: all take rank 0's record, or
+  // none does (one that found it while another did not would leave that one waiting).
+  if (const std::optional<nlohmann::json> j =
+          disk_cache::agreed_record(disk_cache::read_json(path), processes_sharing_rows())) {
     try {
-      cached = from_json(*j, key);
+      if (std::optional<MpReference> cached = from_json(*j, key)) return *cached;
     } catch (const std::exception&) {
       // a field missing or of the wrong type: recompute below
     }
   }
-  // Processes sharing the rows compute a scaled reference together: all take it from the cache, or
-  // none does (one that found it while another did not would leave that one waiting).
-  const BlockReducer<double>* reducer = data_parallel_reducer<double>();
-  if (on_every_process(cached.has_value(), reducer ? &reducer->deterministic() : nullptr))
-    return *cached;
   MpReference r = compute_reference(data, lambda, digits, method, progress);
   disk_cache::write_record(path, cache_record(r, key));
   return r;

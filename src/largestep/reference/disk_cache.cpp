@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <streambuf>
 
+#include "largestep/kernel/agreement.h"
 #include "largestep/kernel/output.h"
 
 namespace largestep::disk_cache {
@@ -239,6 +240,13 @@ std::optional<nlohmann::json> read_record(const std::filesystem::path& path, std
     // a field of the wrong type: not a record we wrote
   }
   return std::nullopt;
+}
+
+std::optional<nlohmann::json> agreed_record(const std::optional<nlohmann::json>& mine,
+                                            const BlockReducer<double>* processes) {
+  if (processes == nullptr) return mine;
+  if (!on_every_process(mine.has_value(), processes)) return std::nullopt;
+  return nlohmann::json::parse(first_process_bytes(mine->dump(), processes));
 }
 
 void write_record(const std::filesystem::path& path, const nlohmann::json& record) {

@@ -73,6 +73,13 @@ std::optional<nlohmann::json> read_json(const std::filesystem::path& path);
 std::optional<nlohmann::json> read_record(const std::filesystem::path& path, std::string_view kind,
                                           int format, std::uint64_t key);
 
+// The record the processes computing together (`processes`, null: this one alone) take from the
+// cache: rank 0's, when every one of them found a record (`mine`); else none, and they compute
+// it together. Each may see another cache directory, or a record replaced meanwhile: one copy,
+// rank 0's, keeps them on the same numbers.
+std::optional<nlohmann::json> agreed_record(const std::optional<nlohmann::json>& mine,
+                                            const BlockReducer<double>* processes);
+
 // Writes `record` to `path` atomically, creating the directory; a read-only or full cache only
 // costs time (the result is still correct), so failures are ignored.
 void write_record(const std::filesystem::path& path, const nlohmann::json& record);

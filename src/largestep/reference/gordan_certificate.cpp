@@ -104,8 +104,7 @@ std::ptrdiff_t prove_zero_in_hull(const RowMatrix<double>& Z, const Vector<doubl
       w.push_back(a(i));
     }
   }
-  const double d1 = static_cast<double>(Z.cols()) + 1;
-  if (S.empty() || d1 * d1 * d1 * static_cast<double>(S.size()) > max_work) return 0;
+  if (!proof_affordable(Z.cols(), S.size(), max_work)) return 0;
   reduce_support(Z, S, w);
   if (S.empty() || !exact_convex_zero(Z, S)) return 0;
   return static_cast<std::ptrdiff_t>(S.size());

@@ -14,6 +14,12 @@ namespace largestep {
 // on that support T, checking b >= 0. Returns |T| when proved, 0 when not: a too rough, 0 on the
 // boundary of a face the reduction missed, or (d + 1)^3 |support| beyond `max_work`.
 inline constexpr double kMaxProofWork = 2e8;
+// Whether a support of that many rows in d dimensions is within `max_work`: (d + 1)^3 |support|.
+inline bool proof_affordable(std::ptrdiff_t d, std::size_t support,
+                             double max_work = kMaxProofWork) {
+  const double d1 = static_cast<double>(d) + 1;
+  return support > 0 && d1 * d1 * d1 * static_cast<double>(support) <= max_work;
+}
 std::ptrdiff_t prove_zero_in_hull(const RowMatrix<double>& Z, const Vector<double>& a,
                                   double max_work = kMaxProofWork);
 

@@ -39,15 +39,28 @@ double as_double(const Scalar& x) {
 }
 
 // The time budget and progress display of one check_separability, across its double and MPFR
-// rounds.
+// rounds. Processes that compute the certificate together (`together`: on their shards, or each
+// on the whole data alike) stop when rank 0 finds the budget spent, all at the same iteration:
+// its clock is read every kAgreeEvery iterations (each costs a pass through the processes).
 class Budget {
  public:
-  explicit Budget(const SeparabilityOptions& options)
-      : options_(options), start_(std::chrono::steady_clock::now()) {}
+  Budget(const SeparabilityOptions& options, const BlockReducer<double>* together)
+      : options_(options), together_(together), start_(std::chrono::steady_clock::now()) {}
   double seconds() const {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   }
-  bool expired() const { return seconds() > options_.max_seconds; }
+  bool expired() const {
+    if (!std::isfinite(options_.max_seconds)) return false;  // no budget: every process agrees
+    if (together_ == nullptr) return seconds() > options_.max_seconds;
+    if (calls_++ % kAgreeEvery != 0) return false;  // every process counts the same calls
+    const bool mine = seconds() > options_.max_seconds;
+    struct Decision {
+      bool made = false, expired = false;
+    };
+    return fold_value_in_order(Decision{}, *together_, [mine](Decision so_far) {
+             return so_far.made ? so_far : Decision{true, mine};
+           }).expired;
+  }
   void report(long iterations, double margin_estimate, double upper_bound) const {
     if (options_.progress)
       options_.progress({used + iterations, options_.max_iterations, seconds(),
@@ -56,7 +69,10 @@ class Budget {
   long used = 0;  // iterations of the rounds before this one
 
  private:
+  static constexpr long kAgreeEvery = 16;
   const SeparabilityOptions& options_;
+  const BlockReducer<double>* together_;
+  mutable long calls_ = 0;
   std::chrono::steady_clock::time_point start_;
 };
 
@@ -82,19 +98,18 @@ template <class Scalar>
 Iterate<Scalar> frank_wolfe(const SharedRows<Scalar>& Z, Vector<Scalar> a, long max_iterations,
                             double relative_tolerance, const Scalar& zero, const Budget& budget) {
   using std::sqrt;
-  const RowMatrix<Scalar>& held = Z.held();
   Vector<Scalar> p = Z.weighted_sum(a);
-  const Scalar largest = Z.max(largest_of<Scalar>(held.rowwise().norm()));
+  const Scalar largest = Z.max(largest_of<Scalar>(Z.norms()));
   const Scalar scale = largest > std::numeric_limits<double>::min()
                            ? largest
                            : Scalar(std::numeric_limits<double>::min());
   Iterate<Scalar> out;
   for (out.iterations = 0; out.iterations < max_iterations; ++out.iterations) {
-    const Vector<Scalar> s = held * p;
+    const Vector<Scalar> s = Z.times(p);
     const Scalar pp = p.squaredNorm();
     // One pass over the processes finds both vertices and brings both rows (slots 0 and 1).
-    const auto [pick, vertices] = Z.fold_with_rows(Pick<Scalar>{}, 2, [&](Pick<Scalar> k, auto take) {
-      for (std::ptrdiff_t i = 0; i < held.rows(); ++i) {
+    const auto scan = [&](Pick<Scalar> k, auto take) {
+      for (std::ptrdiff_t i = 0; i < Z.held_rows(); ++i) {
         if (k.fw < 0 || s(i) < k.fw_value) {
           k.fw_value = s(i);
           k.fw = Z.first() + i;
@@ -108,7 +123,8 @@ Iterate<Scalar> frank_wolfe(const SharedRows<Scalar>& Z, Vector<Scalar> a, long 
         }
       }
       return k;
-    });
+    };
+    const auto [pick, vertices] = Z.fold_with_rows(Pick<Scalar>{}, 2, scan);
     const Scalar norm = sqrt(pp);
     if (norm <= zero * scale) {  // p = 0 to rounding
       out.converged = true;
@@ -166,14 +182,19 @@ struct Measured {
   bool certified = false;
 };
 
-// The smallest of some values over every row, and whether a test held on every row.
+// The smallest of some values over every row (and the first row where it is), and whether a test
+// held on every row.
 template <class Scalar>
 struct SmallestAndAll {
   Scalar smallest = 0;
+  std::int64_t where = -1;
   bool any = false, all = true;
-  SmallestAndAll then(const Scalar& value, bool holds) const {
+  SmallestAndAll then(const Scalar& value, bool holds, std::int64_t row = -1) const {
     SmallestAndAll next = *this;
-    if (!any || value < smallest) next.smallest = value;
+    if (!any || value < smallest) {
+      next.smallest = value;
+      next.where = row;
+    }
     next.any = true;
     next.all = all && holds;
     return next;
@@ -183,11 +204,11 @@ struct SmallestAndAll {
 // min_i (Z u)_i as computed in Scalar, and whether every (Z u)_i exceeds its rounding error.
 template <class Scalar>
 std::pair<Scalar, bool> certified_min(const SharedRows<Scalar>& Z, const Vector<Scalar>& u) {
-  const Vector<Scalar> margins = Z.held() * u;
+  const Vector<Scalar> margins = Z.times(u);
   const Scalar unit_roundoff = std::numeric_limits<Scalar>::epsilon() / 2;
   const Scalar d_u = Scalar(static_cast<double>(Z.cols())) * unit_roundoff;
   const Scalar gamma_d = d_u / (1 - d_u);
-  const Vector<Scalar> error = gamma_d * (Z.held().cwiseAbs() * u.cwiseAbs());
+  const Vector<Scalar> error = gamma_d * Z.abs_times(u.cwiseAbs());
   const SmallestAndAll<Scalar> m = Z.fold(SmallestAndAll<Scalar>{}, [&](SmallestAndAll<Scalar> k) {
     for (std::ptrdiff_t i = 0; i < margins.size(); ++i)
       k = k.then(margins(i), margins(i) - error(i) > Scalar(0));
@@ -222,15 +243,15 @@ Vector<double> warm_start(const SharedRows<double>& Z, const Vector<double>& u,
                           const SeparabilityOptions& options, const Budget& budget) {
   const std::ptrdiff_t d = Z.cols();
   const std::ptrdiff_t k = std::min<std::ptrdiff_t>(Z.n(), std::max<std::ptrdiff_t>(8 * d, 256));
-  const std::vector<std::ptrdiff_t> rows = Z.smallest(Z.held() * u, k);
-  const SharedRows<double> Zk(Z.gather(Z.held(), rows));
+  const std::vector<std::ptrdiff_t> rows = Z.smallest(Z.times(u), k);
+  const SharedRows<double> Zk(Z.gather_rows(rows));
   Vector<double> ak = Vector<double>::Zero(k);
   std::ptrdiff_t start = 0;
-  Zk.held().rowwise().squaredNorm().minCoeff(&start);
+  Zk.squared_norms().minCoeff(&start);
   ak(start) = 1;
   const Iterate<double> it = frank_wolfe<double>(Zk, ak, options.max_iterations,
                                                  options.relative_tolerance / 10, 1e-15, budget);
-  Vector<double> a = Vector<double>::Zero(Z.held().rows());
+  Vector<double> a = Vector<double>::Zero(Z.held_rows());
   for (std::ptrdiff_t r = 0; r < k; ++r)
     if (const std::ptrdiff_t i = rows[static_cast<std::size_t>(r)]; Z.holds(i))
       a(i - Z.first()) = it.a(r);
@@ -252,12 +273,10 @@ double power_of_two_scale(const Dataset<double>& data, const BlockReducer<double
 // prove_zero_in_hull on the rows with weight (the only ones it looks at), gathered on every
 // process when it can afford them.
 std::ptrdiff_t prove_on_support(const SharedRows<double>& Z, const Vector<double>& a) {
-  const std::vector<std::ptrdiff_t> support = Z.indices_where([&a](std::ptrdiff_t i) { return a(i) > 0; });
-  const double d1 = static_cast<double>(Z.cols()) + 1;
-  if (support.empty() || d1 * d1 * d1 * static_cast<double>(support.size()) > kMaxProofWork)
-    return 0;
-  return prove_zero_in_hull(Z.gather(Z.held(), support),
-                            Z.gather(RowMatrix<double>(a), support).col(0));
+  const std::vector<std::ptrdiff_t> support =
+      Z.indices_where([&a](std::ptrdiff_t i) { return a(i) > 0; });
+  if (!proof_affordable(Z.cols(), support.size())) return 0;
+  return prove_zero_in_hull(Z.gather_rows(support), Z.gather_values(a, support));
 }
 
 std::string proof_note(std::ptrdiff_t support) {
@@ -299,30 +318,28 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
     return check_separability(dense, options);
   }
   const BlockReducer<double>* reducer = shard_reducer(data);
-  if (reducer != nullptr && std::isfinite(options.max_seconds))
-    throw std::logic_error(
-        "check_separability: a time budget on a shard could stop the processes apart");
   const double scale = power_of_two_scale(data, reducer);
-  RowMatrix<double> rows = data.y.asDiagonal() * data.X;
-  if (scale != 1) rows *= scale;  // exact: a power of two, and the largest entry lands near 1
-  const SharedRows<double> Z(std::move(rows), data.first_row, data.total_n(), reducer);
-  const RowMatrix<double>& held = Z.held();
-  Budget budget(options);
+  // Z = diag(y) X, never formed: its rows as y_i x_i (shared_rows.h). Only data far from 1 is
+  // copied, scaled (exact: a power of two, and the largest entry lands near 1).
+  RowMatrix<double> scaled;
+  if (scale != 1) scaled = data.X * scale;
+  const SharedRows<double> Z(scale != 1 ? scaled : data.X, data.y, data.first_row, data.total_n(),
+                             reducer);
+  Budget budget(options, processes_sharing_rows());
 
-  Vector<double> a0 = Vector<double>::Zero(held.rows());
+  Vector<double> a0 = Vector<double>::Zero(Z.held_rows());
   if (options.start_direction.size() == Z.cols() && options.start_direction.allFinite() &&
       options.start_direction.norm() > 0) {
     a0 = warm_start(Z, options.start_direction, options, budget);
   } else {  // the shortest row, the first of them
-    const Vector<double> norms = held.rowwise().squaredNorm();
+    const Vector<double> norms = Z.squared_norms();
     const SmallestAndAll<double> shortest =
-        Z.fold(SmallestAndAll<double>{}, [&norms](SmallestAndAll<double> k) {
-          for (std::ptrdiff_t i = 0; i < norms.size(); ++i) k = k.then(norms(i), true);
+        Z.fold(SmallestAndAll<double>{}, [&](SmallestAndAll<double> k) {
+          for (std::ptrdiff_t i = 0; i < norms.size(); ++i)
+            k = k.then(norms(i), true, Z.first() + i);
           return k;
         });
-    const std::vector<std::ptrdiff_t> start =
-        Z.indices_where([&](std::ptrdiff_t i) { return norms(i) == shortest.smallest; });
-    if (Z.holds(start.front())) a0(start.front() - Z.first()) = 1;
+    if (Z.holds(shortest.where)) a0(shortest.where - Z.first()) = 1;
   }
   const Iterate<double> fw =
       frank_wolfe<double>(Z, a0, options.max_iterations, options.relative_tolerance, 1e-15, budget);
@@ -349,7 +366,7 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
   result.margin = std::min(result.margin, 0.0);  // a positive margin below rounding is not one
   // Only a minimum-norm point at 0 to double's rounding (with the iteration stopped by precision,
   // not by its limit) leaves the question to exact or higher-precision arithmetic.
-  const double largest = Z.max(largest_of<double>(held.rowwise().norm()));
+  const double largest = Z.max(largest_of<double>(Z.norms()));
   const bool at_rounding = m.upper_bound <= 1e-9 * largest;
   if (!at_rounding || fw.iterations >= options.max_iterations || fw.timed_out) return done(result);
   if (const std::ptrdiff_t support = prove_on_support(Z, fw.a)) {
@@ -364,8 +381,9 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
   if (entries > static_cast<double>(options.max_entries_for_multiprecision)) return done(result);
   std::vector<std::ptrdiff_t> every_row(static_cast<std::size_t>(Z.n()));
   std::iota(every_row.begin(), every_row.end(), std::ptrdiff_t{0});
-  const SharedRows<double> whole(Z.gather(held, every_row));
-  Vector<double> a = Z.gather(RowMatrix<double>(fw.a), every_row).col(0);
+  const RowMatrix<double> whole_rows = Z.gather_rows(every_row);
+  const SharedRows<double> whole(whole_rows);
+  Vector<double> a = Z.gather_values(fw.a, every_row);
   const std::ptrdiff_t n = whole.n();
   long used = fw.iterations;
   for (int digits = 40; digits <= options.max_digits; digits *= 2) {
@@ -373,7 +391,7 @@ Separability check_separability(const Dataset<double>& data, const SeparabilityO
                                        static_cast<long>(std::max(1.0, 2e7 / entries)));
     if (rounds <= 0) break;
     const MpDigits precision(static_cast<unsigned>(digits));
-    const SharedRows<Mp> Z_mp(whole.held().cast<Mp>());
+    const SharedRows<Mp> Z_mp(whole_rows.cast<Mp>());
     const Mp zero = pow(Mp(10), -(digits - 5));
     budget.used = used;
     const Iterate<Mp> it =
@@ -447,9 +465,8 @@ double certified_margin(const Dataset<double>& data, const Vector<double>& direc
     }
     return k;
   };
-  const SmallestAndAll<double> all = reducer == nullptr
-                                         ? scan({})
-                                         : fold_value_in_order(SmallestAndAll<double>{}, *reducer, scan);
+  const SmallestAndAll<double> all =
+      reducer == nullptr ? scan({}) : fold_value_in_order(SmallestAndAll<double>{}, *reducer, scan);
   return all.any && all.all ? all.smallest / scale : 0.0;
 }
 

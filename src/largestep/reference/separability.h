@@ -83,7 +83,8 @@ inline constexpr double kMaxSparseCertificateEntries = 67108864;  // 2^26
 // are solved again in MPFR arithmetic (margins such as hard:gamma=1e-16 and oned:x=1e-300).
 // A shard (Dataset::is_shard) is certified together with the processes holding the other rows
 // (data_parallel_reducer; shared_rows.h): the certificate of the whole dataset in one process,
-// bit for bit, on every process. A shard takes no time budget (the processes could stop apart).
+// bit for bit, on every process. Processes sharing rows (a shard or not) stop at the time budget
+// when the first of them finds it spent, at the same iteration.
 Separability check_separability(const Dataset<double>& data, const SeparabilityOptions& options = {});
 
 // min_i y_i <x_i, u> for u = direction / ||direction||, when every y_i <x_i, u> exceeds its

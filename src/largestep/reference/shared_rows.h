@@ -1,8 +1,10 @@
 // The rows of a matrix as one process holds them when processes share the rows of a dataset
-// (block_reducer.h): a shard, rows [first, first + held().rows()) of n, with the few operations
+// (block_reducer.h): a shard, rows [first, first + held_rows()) of n, with the few operations
 // the margin certificate (separability.cpp) needs across shards. Each one walks the rows in their
 // global order, the processes in turn (BlockReducer::fold_in_order), so its result has the same
-// bits for any number of processes as for one process holding every row (no reducer).
+// bits for any number of processes as for one process holding every row (no reducer), given
+// shards of whole units (OrderedSum::kMinUnitRows rows): Eigen's products group rows by position,
+// so a row's sum order is that of one process only where the groups line up.
 #pragma once
 
 #include <algorithm>
@@ -18,29 +20,48 @@
 
 #include "largestep/kernel/block_reducer.h"
 #include "largestep/kernel/dataset.h"
+#include "largestep/reference/ordered_sum.h"
 
 namespace largestep {
 
 template <class Scalar>
 class SharedRows {
  public:
-  // Every row: `rows` alone. Processes share the rows only in double (`reducer`: theirs).
-  explicit SharedRows(RowMatrix<Scalar> rows) : rows_(std::move(rows)), n_(rows_.rows()) {}
-  SharedRows(RowMatrix<Scalar> rows, std::ptrdiff_t first, std::ptrdiff_t n,
-             const BlockReducer<double>* reducer)
-      : rows_(std::move(rows)), first_(first), n_(n), reducer_(reducer) {
+  // Every row: `rows` alone, owned. Processes share the rows only in double.
+  explicit SharedRows(RowMatrix<Scalar> rows)
+      : owned_(std::move(rows)), x_(&owned_), n_(owned_.rows()) {}
+  // The rows signs_i x_i (signs of +-1: the labels y, so that diag(y) X is never formed), x_i the
+  // rows of `x`, kept by reference: this process's rows [first, first + x.rows()) of n, the others
+  // held by the processes of `reducer` (null: every row).
+  SharedRows(const RowMatrix<Scalar>& x, const Vector<Scalar>& signs, std::ptrdiff_t first,
+             std::ptrdiff_t n, const BlockReducer<double>* reducer)
+      : x_(&x), signs_(&signs), first_(first), n_(n), reducer_(reducer) {
     if (reducer_ != nullptr && !std::is_same_v<Scalar, double>)
       throw std::logic_error("SharedRows: processes share rows of doubles only");
-    if (reducer_ == nullptr && (first_ != 0 || n_ != rows_.rows()))
+    if (reducer_ == nullptr && (first_ != 0 || n_ != x.rows()))
       throw std::logic_error("SharedRows: a shard needs the processes' reducer");
+    if (first_ % OrderedSum::kMinUnitRows != 0)
+      throw std::logic_error("SharedRows: a shard must start at a whole unit of rows");
   }
+  SharedRows(const SharedRows&) = delete;  // x_ may point into owned_
+  SharedRows& operator=(const SharedRows&) = delete;
 
-  const RowMatrix<Scalar>& held() const { return rows_; }
-  RowMatrix<Scalar>& held() { return rows_; }
+  std::ptrdiff_t held_rows() const { return x_->rows(); }
   std::ptrdiff_t first() const { return first_; }
   std::ptrdiff_t n() const { return n_; }
-  std::ptrdiff_t cols() const { return rows_.cols(); }
-  bool holds(std::ptrdiff_t i) const { return i >= first_ && i < first_ + rows_.rows(); }
+  std::ptrdiff_t cols() const { return x_->cols(); }
+  bool holds(std::ptrdiff_t i) const { return i >= first_ && i < first_ + held_rows(); }
+
+  // The held rows times p: z_i . p, each y_i (x_i . p), the same bits (a sign flips exactly).
+  Vector<Scalar> times(const Vector<Scalar>& p) const {
+    Vector<Scalar> out = *x_ * p;
+    if (signs_ != nullptr) out.array() *= signs_->array();
+    return out;
+  }
+  // |z_i| . v for v >= 0 (|z_ij| = |x_ij|).
+  Vector<Scalar> abs_times(const Vector<Scalar>& v) const { return x_->cwiseAbs() * v; }
+  Vector<Scalar> norms() const { return x_->rowwise().norm(); }
+  Vector<Scalar> squared_norms() const { return x_->rowwise().squaredNorm(); }
 
   // `next` applied by each process in turn to the value the one before passed on, from `start`:
   // the fold of a scan over the rows in their order (one process: next(start)).
@@ -53,7 +74,7 @@ class SharedRows {
   }
 
   // fold, with `slots` rows travelling along: next(so_far, take) may call take(slot, i) to put its
-  // row i (of held()) in the slot, replacing what an earlier process put there. Returns the last
+  // held row i in the slot, replacing what an earlier process put there. Returns the last
   // value and the slots' rows (slots x cols(); zero where none was taken), on every process.
   template <class T, class Next>
   std::pair<T, RowMatrix<Scalar>> fold_with_rows(const T& start, std::ptrdiff_t slots,
@@ -67,7 +88,7 @@ class SharedRows {
     const auto copy_taken = [&](Scalar* into) {
       for (std::ptrdiff_t slot = 0; slot < slots; ++slot)
         if (const std::ptrdiff_t i = taken[static_cast<std::size_t>(slot)]; i >= 0)
-          std::copy(rows_.row(i).data(), rows_.row(i).data() + cols(), into + slot * cols());
+          copy_row(i, into + slot * cols());
     };
     if constexpr (std::is_same_v<Scalar, double>) {
       if (reducer_ != nullptr) {
@@ -96,19 +117,21 @@ class SharedRows {
 
   // The largest of `mine` over the processes (exact, so the same for any number of them).
   Scalar max(const Scalar& mine) const {
-    return fold(mine, [&mine](const Scalar& so_far) { return so_far < mine ? mine : so_far; });
+    if constexpr (std::is_same_v<Scalar, double>) return max_over_processes(mine, reducer_);
+    return mine;
   }
 
   // sum_i a_i z_i over the rows with a_i != 0, in row order, the first term a_i z_i itself (a
   // vertex a = e_i gives z_i exactly); a holds this process's rows' weights. Zero when a is.
   Vector<Scalar> weighted_sum(const Vector<Scalar>& a) const {
     const auto add_mine = [&](auto& sum, bool& started) {
-      for (std::ptrdiff_t i = 0; i < rows_.rows(); ++i) {
+      for (std::ptrdiff_t i = 0; i < held_rows(); ++i) {
         if (a(i) == 0) continue;
+        const Scalar c = signs_ == nullptr ? a(i) : Scalar(a(i) * (*signs_)(i));  // exact
         if (started) {
-          sum.noalias() += a(i) * rows_.row(i).transpose();
+          sum.noalias() += c * x_->row(i).transpose();
         } else {
-          sum.noalias() = a(i) * rows_.row(i).transpose();
+          sum.noalias() = c * x_->row(i).transpose();
           started = true;
         }
       }
@@ -119,9 +142,13 @@ class SharedRows {
         // [the sum so far, whether it has begun]
         std::vector<double> state(static_cast<std::size_t>(cols() + 1), 0.0);
         reducer_->fold_in_order(state, [&](std::span<double> s) {
-          Eigen::Map<Vector<double>> so_far(s.data(), cols());
+          // Added in an aligned Vector as one process adds (the state may be aligned otherwise,
+          // and Eigen would split scalar and SIMD work elsewhere).
+          Vector<double> so_far = Eigen::Map<const Vector<double>>(s.data(), cols());
+          Eigen::Map<Vector<double>> view(so_far.data(), cols());
           bool begun = s.back() != 0;
-          add_mine(so_far, begun);
+          add_mine(view, begun);
+          std::copy(so_far.data(), so_far.data() + cols(), s.data());
           s.back() = begun ? 1.0 : 0.0;
         });
         sum = Eigen::Map<const Vector<double>>(state.data(), cols());
@@ -129,34 +156,20 @@ class SharedRows {
       }
     }
     bool started = false;
-    add_mine(sum, started);
+    Eigen::Map<Vector<Scalar>> view(sum.data(), cols());
+    add_mine(view, started);
     return sum;
   }
 
-  // The global rows `indices` (ascending, the same on every process) of `local`, a matrix whose
-  // rows are this process's rows as held() is (held() itself, or one value a row), on every
-  // process.
-  RowMatrix<Scalar> gather(const RowMatrix<Scalar>& local,
-                           const std::vector<std::ptrdiff_t>& indices) const {
-    const std::ptrdiff_t k = static_cast<std::ptrdiff_t>(indices.size()), c = local.cols();
-    RowMatrix<Scalar> out(k, c);
-    const auto fill_mine = [&](Scalar* rows) {
-      for (std::ptrdiff_t r = 0; r < k; ++r) {
-        const std::ptrdiff_t i = indices[static_cast<std::size_t>(r)];
-        if (holds(i))
-          std::copy(local.row(i - first_).data(), local.row(i - first_).data() + c, rows + r * c);
-      }
-    };
-    if constexpr (std::is_same_v<Scalar, double>) {
-      if (reducer_ != nullptr) {
-        std::vector<double> state(static_cast<std::size_t>(k * c), 0.0);
-        reducer_->fold_in_order(state, [&](std::span<double> s) { fill_mine(s.data()); });
-        std::copy(state.begin(), state.end(), out.data());
-        return out;
-      }
-    }
-    fill_mine(out.data());
-    return out;
+  // The rows z_i, i in `indices` (ascending, the same on every process), on every process.
+  RowMatrix<Scalar> gather_rows(const std::vector<std::ptrdiff_t>& indices) const {
+    return gather(indices, cols(), [this](std::ptrdiff_t i, Scalar* into) { copy_row(i, into); });
+  }
+  // The values local(i) of the rows `indices`, local holding this process's rows' values.
+  Vector<Scalar> gather_values(const Vector<Scalar>& local,
+                               const std::vector<std::ptrdiff_t>& indices) const {
+    return gather(indices, 1, [&local](std::ptrdiff_t i, Scalar* into) { *into = local(i); })
+        .col(0);
   }
 
   // The global indices, ascending, of the k rows with the smallest (key, index), on every
@@ -203,7 +216,7 @@ class SharedRows {
   template <class Keep>
   std::vector<std::ptrdiff_t> indices_where(const Keep& mine) const {
     std::vector<std::ptrdiff_t> local;
-    for (std::ptrdiff_t i = 0; i < rows_.rows(); ++i)
+    for (std::ptrdiff_t i = 0; i < held_rows(); ++i)
       if (mine(i)) local.push_back(first_ + i);
     if (reducer_ == nullptr) return local;
     const auto count = fold(std::int64_t{0}, [&local](std::int64_t so_far) {
@@ -222,7 +235,42 @@ class SharedRows {
   }
 
  private:
-  RowMatrix<Scalar> rows_;
+  // z_i, for this process's row i, into `into`.
+  void copy_row(std::ptrdiff_t i, Scalar* into) const {
+    Eigen::Map<Vector<Scalar>> out(into, cols());
+    if (signs_ == nullptr) {
+      out = x_->row(i).transpose();
+    } else {
+      out = (*signs_)(i) * x_->row(i).transpose();
+    }
+  }
+
+  // `width` values of each row `indices`, which put(i, into) writes for this process's row i.
+  template <class Put>
+  RowMatrix<Scalar> gather(const std::vector<std::ptrdiff_t>& indices, std::ptrdiff_t width,
+                           const Put& put) const {
+    const std::ptrdiff_t k = static_cast<std::ptrdiff_t>(indices.size());
+    RowMatrix<Scalar> out = RowMatrix<Scalar>::Zero(k, width);
+    const auto fill_mine = [&](Scalar* rows) {
+      for (std::ptrdiff_t r = 0; r < k; ++r)
+        if (const std::ptrdiff_t i = indices[static_cast<std::size_t>(r)]; holds(i))
+          put(i - first_, rows + r * width);
+    };
+    if constexpr (std::is_same_v<Scalar, double>) {
+      if (reducer_ != nullptr) {
+        std::vector<double> state(static_cast<std::size_t>(k * width), 0.0);
+        reducer_->fold_in_order(state, [&](std::span<double> s) { fill_mine(s.data()); });
+        std::copy(state.begin(), state.end(), out.data());
+        return out;
+      }
+    }
+    fill_mine(out.data());
+    return out;
+  }
+
+  RowMatrix<Scalar> owned_;
+  const RowMatrix<Scalar>* x_;
+  const Vector<Scalar>* signs_ = nullptr;  // null: every sign +1
   std::ptrdiff_t first_ = 0, n_ = 0;
   const BlockReducer<double>* reducer_ = nullptr;
 };
