@@ -1,15 +1,18 @@
 """The alpha-beta model of one data-parallel GD step: compute on n/P rows, then the reduction of
 d + 1 numbers (grad f and f), projected to P ranks from what bench_reduce measured here.
 
-    step(P) = n k c / P + reduce(P)     (k = d for dense rows, the nonzeros a row for sparse)
+    step(P) = n k c / min(P, blocks) + reduce(P)
+                                        (k = d for dense rows, the nonzeros a row for sparse)
     fast           reduce = 2 log2(P) alpha + 2 (P - 1)/P * B / beta          (B = 8 (d + 1) bytes)
     deterministic  reduce = fold + 2 min_k (P - 1 + k) (alpha + B / (k beta))
                    the canonical order: the running sum passes rank to rank in k pieces, each rank
                    adding its partials (fold: partials * (d + 1) additions, in sequence over the
                    ranks), then the result goes back the same way (a pipelined broadcast)
-partials: the kernel's fixed row blocks, n/512, for dense rows; for sparse rows a fixed count of
-row chunks (64 by default: it must not depend on P, and each of up to 64 ranks needs one), since
-n/512 partials of d + 1 numbers each would make the fold cost more than the step.
+partials: the kernel's fixed row blocks (objective.h), which ranks take whole: n/512 for dense
+rows; for sparse rows at most min(64, n k / (8 d)) blocks of 512 2^j rows (sparse_block_rows),
+since n/512 partials of d + 1 numbers each would make the fold cost more than the step. A rank
+without a block only waits, so sparse rows with few nonzeros per column gain nothing past their
+block count.
 
 c (seconds per row and column of the fused value and gradient) and the fold's cost per addition
 come from the measurement; alpha and beta from its ping-pong ("this machine"), or from the
@@ -60,14 +63,25 @@ def fold_seconds_per_addition(doc):
     return row["local_fold_seconds"] / (local_blocks * (row["d"] + 1))
 
 
+def sparse_blocks(rows, d, stored):
+    """The kernel's row blocks of CSR data (objective.h, sparse_block_rows): 512 2^j rows, at most
+    min(64, stored / (8 d)) blocks, at least one."""
+    most = min(64, max(1, stored // (8 * d)))
+    block = 512
+    while math.ceil(rows / block) > most:
+        block *= 2
+    return math.ceil(rows / block)
+
+
 def steps_per_second(doc, rows, alpha, beta, deterministic, nnz=None):
     c = doc["compute_seconds_per_entry"]
     per_add = fold_seconds_per_addition(doc)
-    blocks = 64 if nnz else math.ceil(rows / 512)
     table = {}
     for d in DIMENSIONS:
+        k = min(d, nnz) if nnz else d
+        blocks = sparse_blocks(rows, d, rows * k) if nnz else math.ceil(rows / 512)
         for p in RANKS:
-            compute = rows * (min(d, nnz) if nnz else d) * c / p
+            compute = rows * k * c / min(p, blocks)
             if deterministic:
                 reduce = deterministic_reduce(p, d, alpha, beta, blocks * (d + 1) * per_add)
             else:

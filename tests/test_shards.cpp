@@ -4,7 +4,10 @@
 // those rows of the whole dataset. Several processes: tests/mpi/check_mpi.py.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -56,6 +59,12 @@ class ShardTest : public testing::Test {
 };
 
 constexpr const char* kSpec = "planted:n=9000,d=24,gamma=0.02,seed=3";
+// CSR: 54000 nonzeros, 8 d = 24000 a block at least: two blocks of 8192 rows.
+constexpr const char* kCsrSpec = "planted:n=9000,d=3000,gamma=0.002,seed=3,nnz=6";
+
+const auto rethrow = [](const std::exception_ptr& e) {
+  if (e) std::rethrow_exception(e);
+};
 
 Dataset<double> every_row_as_a_shard() {
   return make_dataset_rows(parse_dataset_spec(kSpec), RowRange{0, 9000});
@@ -168,7 +177,7 @@ TEST_F(ShardTest, TheMarginCertificateOfAShardOfEveryRowIsTheWholeDatasets) {
   EXPECT_THROW(check_separability(as_a_shard(whole)), std::logic_error);  // no reducer
 }
 
-TEST_F(ShardTest, ProcessesHoldShardsOnlyOfLargeDensePlantedData) {
+TEST_F(ShardTest, ProcessesHoldShardsOnlyOfLargePlantedData) {
   const DatasetSpec large = parse_dataset_spec(kSpec);  // n d^2 = 5.2e6: the scaled reference
   const auto automatic = ReferenceMethod::automatic, scaled = ReferenceMethod::scaled;
   EXPECT_EQ(resolve_reference_method(9000, 24, automatic), scaled);
@@ -182,9 +191,9 @@ TEST_F(ShardTest, ProcessesHoldShardsOnlyOfLargeDensePlantedData) {
   EXPECT_TRUE(
       rows_to_hold(parse_dataset_spec("planted:n=2000,d=24,gamma=0.02,seed=3"), automatic)
           .everything());
-  EXPECT_TRUE(rows_to_hold(parse_dataset_spec("planted:n=9000,d=24,gamma=0.02,seed=3,nnz=4"),
-                           automatic)
-                  .everything());  // CSR
+  const RowRange csr = rows_to_hold(parse_dataset_spec(kCsrSpec), automatic);
+  EXPECT_EQ(csr.begin, 0);
+  EXPECT_EQ(csr.end, 9000);
   data_parallel_reducer<double>() = nullptr;
   EXPECT_TRUE(rows_to_hold(large, automatic).everything());  // no processes sharing rows
 }
@@ -200,9 +209,6 @@ TEST_F(ShardTest, ADenseLibsvmFileHeldAsAShardIsTheWholeRead) {
     out << libsvm_text(planted);
   }
   const DatasetSpec spec = parse_dataset_spec("libsvm:" + path + ",format=dense");
-  const auto rethrow = [](const std::exception_ptr& e) {
-    if (e) std::rethrow_exception(e);
-  };
   const Dataset<double> held =
       make_held_dataset(spec, ReferenceMethod::automatic, {}, rethrow);
   const Dataset<double> whole = make_dataset(spec);
@@ -214,6 +220,77 @@ TEST_F(ShardTest, ADenseLibsvmFileHeldAsAShardIsTheWholeRead) {
   // Small data (the MPFR reference) is read whole.
   EXPECT_FALSE(make_held_dataset(spec, ReferenceMethod::mpfr, {}, rethrow).is_shard());
   std::remove(path.c_str());
+}
+
+// The same CSR matrix (structure and values) and labels.
+void expect_same_csr(const Dataset<double>& a, const Dataset<double>& b) {
+  ASSERT_EQ(a.Xs.rows(), b.Xs.rows());
+  ASSERT_EQ(a.Xs.cols(), b.Xs.cols());
+  ASSERT_EQ(a.Xs.nonZeros(), b.Xs.nonZeros());
+  const std::ptrdiff_t nnz = a.Xs.nonZeros();
+  EXPECT_TRUE(std::equal(a.Xs.outerIndexPtr(), a.Xs.outerIndexPtr() + a.Xs.rows() + 1,
+                         b.Xs.outerIndexPtr()));
+  EXPECT_TRUE(std::equal(a.Xs.innerIndexPtr(), a.Xs.innerIndexPtr() + nnz, b.Xs.innerIndexPtr()));
+  EXPECT_TRUE(std::equal(a.Xs.valuePtr(), a.Xs.valuePtr() + nnz, b.Xs.valuePtr()));
+  EXPECT_EQ(a.y, b.y);
+}
+
+// CSR data held as a shard of every row (sparse planted data, made by row range, and a LIBSVM
+// file stored as CSR): the whole dataset's matrix, and through a reducer of one process the whole
+// dataset's evaluations, cache key and scaled reference, bit for bit.
+TEST_F(ShardTest, CsrDataHeldAsAShardIsTheWholeDatasetsBits) {
+  const Dataset<double> whole = make_dataset(kCsrSpec);
+  const Dataset<double> held =
+      make_held_dataset(parse_dataset_spec(kCsrSpec), ReferenceMethod::automatic, {}, rethrow);
+  ASSERT_TRUE(held.is_shard());
+  ASSERT_TRUE(held.sparse);
+  EXPECT_EQ(held.total_stored(), 54000);
+  expect_same_csr(held, whole);
+  const LogisticObjective<double> f(whole, 1e-3);
+  LogisticObjective<double> g(held, 1e-3);
+  g.set_reducer(&reducer_);
+  EXPECT_EQ(f.row_blocks(), 2);
+  EXPECT_EQ(g.row_blocks(), 2);
+  Vector<double> w(3000), v(3000);
+  for (std::ptrdiff_t j = 0; j < 3000; ++j) {
+    w(j) = std::sin(0.37 * static_cast<double>(j)) * 40;
+    v(j) = std::cos(0.11 * static_cast<double>(j));
+  }
+  Vector<double> grad_f, grad_g;
+  const double value = f.value_and_gradient(w, grad_f);
+  EXPECT_EQ(value, g.value_and_gradient(w, grad_g));
+  EXPECT_EQ(grad_f, grad_g);
+  EXPECT_EQ(f.value(w), value);
+  EXPECT_EQ(g.value(w), value);
+  EXPECT_EQ(f.hessian_times(w, v), g.hessian_times(w, v));
+  EXPECT_EQ(f.gradient_sum_depth(), g.gradient_sum_depth());
+  EXPECT_EQ(f.max_row_terms(), 6);
+  EXPECT_EQ(g.max_row_terms(), 6);
+  EXPECT_EQ(disk_cache::data_hasher(whole).value(),
+            disk_cache::data_hasher(held, &reducer_).value());
+  const ScaledResult shard_reference = compute_reference_scaled(held, 1e-3);
+
+  // The same rows written to a LIBSVM file and read back as CSR, held as a shard.
+  const std::string path = testing::TempDir() + "largestep_csr_shard.libsvm";
+  {
+    std::ofstream out(path);
+    out << libsvm_text(whole);
+  }
+  const DatasetSpec spec = parse_dataset_spec("libsvm:" + path + ",format=csr,scale=none");
+  const Dataset<double> read = make_held_dataset(spec, ReferenceMethod::automatic, {}, rethrow);
+  ASSERT_TRUE(read.is_shard());
+  ASSERT_TRUE(read.sparse);
+  const Dataset<double> read_whole = make_dataset(spec);
+  EXPECT_EQ(read.total_stored(), read_whole.stored());  // the writer adds column d where absent
+  expect_same_csr(read, read_whole);
+  std::remove(path.c_str());
+
+  data_parallel_reducer<double>() = nullptr;
+  const ScaledResult whole_reference = compute_reference_scaled(whole, 1e-3);
+  EXPECT_EQ(shard_reference.f_star, whole_reference.f_star);
+  EXPECT_EQ(shard_reference.h_min, whole_reference.h_min);
+  EXPECT_EQ(shard_reference.h_max_uncertainty, whole_reference.h_max_uncertainty);
+  EXPECT_EQ(shard_reference.w, whole_reference.w);
 }
 
 }  // namespace

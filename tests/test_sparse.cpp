@@ -82,10 +82,10 @@ TEST(SparseKernel, ValueAndGradientMatchLongDoubleReference) {
     EXPECT_NEAR(v_dense, v_sparse, 1e-13 * std::abs(v_dense)) << "scale " << scale;
     EXPECT_LE((g_sparse - g_ref).norm(), 1e-13 * g_ref.norm()) << "scale " << scale;
     // The value bound of the sparse evaluation holds against the long double reference.
-    const ValueErrorBound<double> bound(f_sparse, Evaluation::value_and_gradient);
+    const ValueErrorBound<double> bound(f_sparse);
     EXPECT_LE(std::abs(v_sparse - static_cast<double>(v_ref)), bound(v_sparse, w.norm()) + 1e-300);
-    // value() (a running sum over rows) agrees as well.
-    EXPECT_NEAR(f_sparse.value(w), v_sparse, 1e-13 * std::abs(v_sparse));
+    // value() sums as value_and_gradient does: the same bits.
+    EXPECT_EQ(f_sparse.value(w), v_sparse);
   }
 }
 
@@ -93,10 +93,10 @@ TEST(SparseKernel, ChunkedSumMatchesReferenceAndChunksDependOnDataOnly) {
   // Enough nonzeros for several chunks: n * k >= 8 d per chunk.
   const Dataset<double> sparse = small_sparse(40000, 200, 10);
   const LogisticObjective<double> f(sparse, 1e-4);
-#if defined(LARGESTEP_HAVE_OPENMP)
-  EXPECT_GT(f.sparse_chunks(), 1);  // without OpenMP there is one chunk (objective.h)
-#endif
-  EXPECT_LE(f.sparse_chunks(), 16);
+  // 4 10^5 nonzeros, 8 d = 1600 a block at least: at most 64 blocks, of 512 2^k rows: 1024.
+  EXPECT_EQ(f.block_rows(), 1024);
+  EXPECT_EQ(f.row_blocks(), 40);
+  EXPECT_EQ(f.gradient_sum_depth(), 1024 + 40);
   const Vector<double> w = random_point(sparse.d(), 3.0);
   Vector<double> g, g_ref;
   const double v = f.value_and_gradient(w, g);
@@ -107,6 +107,24 @@ TEST(SparseKernel, ChunkedSumMatchesReferenceAndChunksDependOnDataOnly) {
   Vector<double> g2;
   EXPECT_EQ(f.value_and_gradient(w, g2), v);
   EXPECT_EQ(g2, g);
+  EXPECT_EQ(f.value(w), v);
+  // Hessian-vector products in the same blocks.
+  const Dataset<double> dense = densified(sparse);
+  const LogisticObjective<double> fd(dense, 1e-4);
+  const Vector<double> u = random_point(sparse.d(), 1.0, 9);
+  EXPECT_LE((f.hessian_times(w, u) - fd.hessian(w) * u).norm(), 1e-13 * (fd.hessian(w) * u).norm());
+}
+
+TEST(SparseKernel, BlockRowsFollowTheNonzerosPerColumn) {
+  // Fewer than 8 d nonzeros: one block, whatever n.
+  EXPECT_EQ(sparse_block_rows(1000, 10, 79), 1024);
+  EXPECT_EQ(sparse_block_rows(100, 10, 79), 512);
+  // The real-size sparse set: 3.2e7 nonzeros, 8 d = 2^23: at most 3 blocks, 2 of 2^19 rows.
+  EXPECT_EQ(sparse_block_rows(1000000, 1 << 20, 32000000), 1 << 19);
+  // At most kMaxSparseBlocks = 64 blocks however many nonzeros.
+  EXPECT_EQ(sparse_block_rows(1000000, 10, 1 << 30), 16384);
+  EXPECT_EQ(sparse_block_rows(64 * 512, 10, 1 << 30), 512);
+  EXPECT_EQ(sparse_block_rows(64 * 512 + 1, 10, 1 << 30), 1024);
 }
 
 TEST(SparseKernel, HessianAndHessianTimesMatchDense) {

@@ -78,9 +78,7 @@ TEST(FusedCsrKernel, ResultsAreBitwiseIdenticalForAnyThreadCount) {
   for (const std::int64_t d : {std::int64_t{200}, std::int64_t{1} << 17}) {
     const Dataset<double> data = make_sparse_data(80000, d, 40, 3);
     const LogisticObjective<double> f(data, kLambda);
-#if defined(LARGESTEP_HAVE_OPENMP)
-    EXPECT_GT(f.sparse_chunks(), 1) << d;
-#endif
+    EXPECT_GT(f.row_blocks(), 1) << d;
     const Vector<double> w = make_dense_point<double>(d, 3);
     const Evaluation<double> one = evaluate(f, w, 1);
     for (int threads : {1, 2, 3, 4, 6, 7})
@@ -158,8 +156,8 @@ TEST(FusedCsrKernel, ResultsAreBitwiseIdenticalAcrossTheThreadCrossover) {
     const Vector<double> w = make_dense_point<double>(d, 13);
 #if defined(LARGESTEP_HAVE_OPENMP)
     omp_set_num_threads(7);
-    EXPECT_GT(f.sparse_chunks(), 1) << n;
-    EXPECT_EQ(kernel_threads<double>(data.stored(), f.sparse_chunks()) > 1,
+    EXPECT_GT(f.row_blocks(), 1) << n;
+    EXPECT_EQ(kernel_threads<double>(data.stored(), f.row_blocks()) > 1,
               n * nonzeros >= 2 * kMinEntriesPerThread)
         << n;
 #endif

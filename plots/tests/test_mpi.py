@@ -236,5 +236,24 @@ class MpiReportTest(unittest.TestCase):
         self.assertIn(f"mpi/{mpi_results.WEAK}: missing", str(caught.exception))
 
 
+class MpiModelTest(unittest.TestCase):
+    def test_sparse_blocks_follow_the_kernels_rule(self):
+        # tests/test_sparse.cpp checks the same shapes against objective.h's sparse_block_rows.
+        self.assertEqual(mpi_model.sparse_blocks(10**6, 2**20, 32 * 10**6), 2)
+        self.assertEqual(mpi_model.sparse_blocks(10**6, 10, 2**30), 62)
+        self.assertEqual(mpi_model.sparse_blocks(40000, 200, 400000), 40)
+        self.assertEqual(mpi_model.sparse_blocks(1000, 10, 79), 1)
+
+    def test_ranks_without_a_block_add_no_speed(self):
+        doc = {"compute_seconds_per_entry": 1e-9, "ranks": 2,
+               "reductions": [{"d": 100, "blocks": 2, "local_fold_seconds": 1e-9}]}
+        table = mpi_model.steps_per_second(doc, 10**6, 0.0, 1e30, False, nnz=32)
+        # d = 10^6: 3.2e7 nonzeros make 4 blocks, so P = 8 computes as P = 4 does.
+        self.assertEqual(mpi_model.sparse_blocks(10**6, 10**6, 32 * 10**6), 4)
+        self.assertAlmostEqual(table[(10**6, 8)], table[(10**6, 4)])
+        self.assertAlmostEqual(table[(10**6, 4)], 2 * table[(10**6, 2)])
+        self.assertAlmostEqual(table[(100, 8)], 2 * table[(100, 4)])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -145,13 +145,24 @@ def check_run(c):
     # processes, none for rank 0 of three; d = 23 leaves Eigen's products a tail after their
     # packets.
     s2 = ["--data", "planted:n=5000,d=23,gamma=0.02,seed=5", "--lambda", "1e-3", *unbudgeted]
+    # CSR shards: 1.6e5 nonzeros, 40 objective blocks of 512 rows inside 5 reference units of
+    # 4096 (dealt 1, 2, 2 to three processes); the same rows as a LIBSVM file stored as CSR, each
+    # process reading its rows by row range.
+    sparse_spec = "planted:n=20000,d=500,gamma=0.002,seed=5,nnz=8"
+    sparse = ["--data", sparse_spec, "--lambda", "1e-4", "--rule", "loc"]
+    sparse_file = os.path.join(c.workdir, "sparse20000.libsvm")
+    c.call([c.largestep, "data", "export", sparse_spec, "--out", sparse_file])
+    sparse_libsvm = ["--data", "libsvm:" + sparse_file + ",format=csr", *sparse[2:]]
     cases = [("planted, double", planted + ["--scalar", "double"], (1, 2, 3)),
              ("planted, float", planted + ["--scalar", "float", "--eps", "1e-4"], (1, 2, 3)),
              ("planted, Nesterov", nesterov, (2, 3)),
              ("planted, safe", safe, (2,)),
              ("planted, s2 (the margin certificate; P = 3: rank 0 without rows)", s2, (2, 3)),
              ("planted, s2, 1.08e6 entries (Frank-Wolfe warm-started)", warm, (3,)),
-             ("jittered hard, double", hard, (2, 3))]
+             ("jittered hard, double", hard, (2, 3)),
+             ("sparse planted (CSR shards)", sparse, (2, 3)),
+             ("sparse planted, Nesterov (CSR shards)", sparse + ["--solver", "nesterov"], (3,)),
+             ("sparse LIBSVM file (CSR shards read by row range)", sparse_libsvm, (2,))]
     for name, args, counts in cases:
         forget_certificates(c)
         alone = json.loads(c.call([c.largestep, "run", *args, "--json"]).stdout or "{}")
@@ -169,7 +180,8 @@ def check_run(c):
                    blank_times(alone), blank_times(shared))
     # Each process held its shard only: 5 units of 4096 rows, dealt 1, 2, 2 (rank 0's display).
     for args, held in ((planted, "rows [0, 4096) of 20000"), (nesterov, "rows [0, 4096) of 20000"),
-                       (s2, "rows [0, 0) of 5000"), (hard, None)):
+                       (s2, "rows [0, 0) of 5000"), (sparse, "rows [0, 4096) of 20000"),
+                       (sparse_libsvm, "rows [0, 4096) of 20000"), (hard, None)):
         shown = c.call(c.mpi(3, "run", *args, "--json", "--progress")).stderr
         if held and held not in shown:
             c.fail(f"P = 3: rank 0 did not say it holds {held}:\n{shown[-1500:]}")
@@ -370,6 +382,24 @@ def check_errors(c):
                f"(1 expected, naming rank 1 and the memory):\n{done.stderr[-1500:]}")
     else:
         print(f"ok: a shard failing on rank 1 alone is reported once by rank 1, exit "
+              f"{done.returncode}")
+    # A bad value in a CSR LIBSVM file, on a line of rank 1's rows (3 units of 4096 rows: rank 0
+    # reads one, rank 1 two): rank 1 reports it once, naming the line.
+    bad_file = os.path.join(c.workdir, "sparse-bad.libsvm")
+    c.call([c.largestep, "data", "export", "planted:n=12288,d=500,gamma=0.002,seed=4,nnz=8",
+            "--out", bad_file])
+    lines = open(bad_file).read().split("\n")
+    lines[10000] = lines[10000].split()[0] + " 3:x"
+    with open(bad_file, "w") as out:
+        out.write("\n".join(lines))
+    done = c.call(c.mpi(2, "run", "--data", "libsvm:" + bad_file + ",format=csr", "--lambda",
+                        "1e-3", "--rule", "loc"), expect=None, timeout=120)
+    reports = done.stderr.count("largestep: ")
+    if done.returncode == 0 or reports != 1 or f"{bad_file}:10001" not in done.stderr:
+        c.fail(f"a bad line in rank 1's rows of a CSR file: exit {done.returncode}, {reports} "
+               f"reports (1 expected, naming line 10001):\n{done.stderr[-1500:]}")
+    else:
+        print(f"ok: a bad line in rank 1's rows of a CSR file is reported once, exit "
               f"{done.returncode}")
     done = c.call([c.largestep, "run", "--data", "hard:gamma=0.1", "--lambda", "1e-3", "--rule",
                    "classical", "--reduce", "fast"], expect=2)

@@ -72,7 +72,7 @@ SolverResult descend(const LogisticObjective<Scalar>& f, const GapScalar<Scalar>
   using std::isfinite;
   options.validate();
   RunTracker<Scalar> tracker(options, f_star, stepper.unstable());
-  const ValueErrorBound<Scalar> value_error(f, Evaluation::value_and_gradient);
+  const ValueErrorBound<Scalar> value_error(f);
   Vector<Scalar> grad(f.dim());
   Scalar value = evaluate(f, w, grad, tracker.evaluations());
   for (std::int64_t t = 0;; ++t) {

@@ -22,16 +22,16 @@ double reference_error(const Problem& problem) {
   if (ref.digits <= std::numeric_limits<double>::max_digits10) {
     LogisticObjective<double> f(problem.data, problem.lambda);
     f.set_reducer(data_parallel_reducer<double>());  // a shard's bound needs every row's norm
-    error += ValueErrorBound<double>(f, Evaluation::value)(ref.f_star, ref.w.norm());
+    error += ValueErrorBound<double>(f)(ref.f_star, ref.w.norm());
   }
   return error;
 }
 
 template <class Scalar>
-double gap_floor(const Problem& problem, const Dataset<Scalar>& data, const SolverFactory& solver) {
+double gap_floor(const Problem& problem, const Dataset<Scalar>& data) {
   LogisticObjective<Scalar> f(data, Scalar(problem.lambda));
   f.set_reducer(data_parallel_reducer<Scalar>());
-  const ValueErrorBound<Scalar> bound(f, solver.evaluation);
+  const ValueErrorBound<Scalar> bound(f);
   const double f_star = problem.reference.f_star;
   return bound(f_star, problem.reference.w.norm()) + reference_error(problem) +
          std::abs(f_star) * std::numeric_limits<double>::epsilon();
@@ -50,7 +50,7 @@ SolverResult solve(const Problem& problem, const Dataset<Scalar>& data, const So
   if (solver.unstable_from_eta_loc) options.eta_loc = problem.reference.eta_loc;
   SolverResult result =
       solver.runner<Scalar>()(f, problem.reference.f_star, options, momentum, w, trace, progress);
-  result.gap_floor = gap_floor(problem, data, solver);
+  result.gap_floor = gap_floor(problem, data);
   return result;
 }
 
@@ -71,14 +71,13 @@ bool better(const StepCount& a, const StepCount& b) {
 
 }  // namespace
 
-double gap_floor(const Problem& problem, Precision precision, SolverKind kind) {
-  const SolverFactory& solver = solver_method(kind).solver();
-  if (precision == Precision::single) return gap_floor(problem, problem.data.cast<float>(), solver);
-  return gap_floor(problem, problem.data, solver);
+double gap_floor(const Problem& problem, Precision precision) {
+  if (precision == Precision::single) return gap_floor(problem, problem.data.cast<float>());
+  return gap_floor(problem, problem.data);
 }
 
 void check_eps_above_floor(const Problem& problem, const RunSpec& spec) {
-  const double floor = gap_floor(problem, spec.precision, spec.solver);
+  const double floor = gap_floor(problem, spec.precision);
   if (spec.options.eps > floor) return;
   throw std::invalid_argument(fmt::format(
       "eps = {:.3g} is at or below the rounding floor {:.3g} of {} on {} at lambda = {:.3g} (the "

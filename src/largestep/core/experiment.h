@@ -77,9 +77,9 @@ SolverKind parse_solver(std::string_view text);   // "gd" | "nesterov"
 Precision parse_precision(std::string_view text);  // "float" | "double"
 
 // The least error bound a gap can have on this problem in this precision: the bound on f's
-// rounding at w_lambda (ValueErrorBound of the solver's evaluation) plus the reference's bracket
-// and f*'s rounding. No run can show a gap within an eps at or below it.
-double gap_floor(const Problem& problem, Precision precision, SolverKind solver = SolverKind::gd);
+// rounding at w_lambda (ValueErrorBound; every solver's evaluations sum alike) plus the reference's
+// bracket and f*'s rounding. No run can show a gap within an eps at or below it.
+double gap_floor(const Problem& problem, Precision precision);
 
 struct RunSpec {
   SolverKind solver = SolverKind::gd;

@@ -96,7 +96,7 @@ constexpr Method kMethods[] = {
     {.name = "nesterov",
      .description = "Nesterov's accelerated gradient, momentum (sqrt(kappa)-1)/(sqrt(kappa)+1)",
      .label = "Nesterov",
-     .factory = SolverFactory{run_nesterov<float>, run_nesterov<double>, false, Evaluation::value},
+     .factory = SolverFactory{run_nesterov<float>, run_nesterov<double>, false},
      .default_rule = "classical"},
     {.name = "silver",
      .description = "GD with the silver schedule eta_t = h_(t mod 2^k) eta for kappa = 1/(eta "

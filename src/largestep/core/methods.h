@@ -76,9 +76,6 @@ struct SolverFactory {
   // still escape, so its runs there never stop early and their counts are lower bounds
   // (SolverOptions::eta_loc).
   bool unstable_from_eta_loc = false;
-  // What the solver evaluates at each iterate whose value it tracks: it sets the value's error
-  // bound (ValueErrorBound) and so the gap floor.
-  Evaluation evaluation = Evaluation::value_and_gradient;
 
   template <class Scalar>
   SolverRunner<Scalar> runner() const {

@@ -31,7 +31,7 @@ SolverResult nesterov(const LogisticObjective<Scalar>& f, const GapScalar<Scalar
     throw std::invalid_argument("nesterov: momentum must be in [0, 1), got " + std::to_string(momentum));
   // eta_loc is GD's threshold: Nesterov's momentum changes the linearization at w_lambda.
   RunTracker<Scalar> tracker(options, f_star);
-  const ValueErrorBound<Scalar> value_error(f, Evaluation::value);
+  const ValueErrorBound<Scalar> value_error(f);
   const Scalar eta(options.eta), beta(momentum);
   Vector<Scalar> previous = w, y(f.dim()), grad(f.dim());
   // With eta <= 1/L_s the gap never exceeds twice its start.

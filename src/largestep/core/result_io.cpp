@@ -149,9 +149,8 @@ nlohmann::json run_record(const Problem& problem, const RunSpec& spec, const Run
     j["grid"] = grid;
   }
   // A deterministic reduction leaves no trace: its records are those of one process, bit for bit.
-  // Sparse data is not shared (objective.h): its runs are one process's whatever the mode.
   if (const BlockReducer<double>* r = data_parallel_reducer<double>();
-      r && r->mode() == ReduceMode::fast && !problem.data.sparse)
+      r && r->mode() == ReduceMode::fast)
     j["reduce"] = std::string(to_string(ReduceMode::fast));
   add_provenance(j);
   return j;

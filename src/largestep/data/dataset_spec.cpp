@@ -313,6 +313,11 @@ std::optional<std::pair<std::int64_t, std::int64_t>> spec_shape(const DatasetSpe
   return std::pair{integer(spec, "n"), integer(spec, "d")};
 }
 
+std::optional<std::int64_t> spec_stored(const DatasetSpec& spec) {
+  if (spec.kind != "planted" || !spec.params.contains("nnz")) return std::nullopt;
+  return integer(spec, "n") * integer(spec, "nnz");
+}
+
 Dataset<double> make_dataset(std::string_view text, const ProgressSink& progress) {
   return make_dataset(parse_dataset_spec(text), progress);
 }

@@ -48,6 +48,10 @@ ReadOptions read_options(const DatasetSpec& spec);
 // only making it tells.
 std::optional<std::pair<std::int64_t, std::int64_t>> spec_shape(const DatasetSpec& spec);
 
+// The nonzeros a spec's CSR dataset stores, where the spec says (planted data with nnz=K: n K);
+// nullopt for dense data and where only making it tells.
+std::optional<std::int64_t> spec_stored(const DatasetSpec& spec);
+
 // One line per dataset kind, for --help texts.
 std::string dataset_spec_help();
 

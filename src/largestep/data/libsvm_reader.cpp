@@ -249,6 +249,16 @@ LibsvmShard read_libsvm_shard(std::istream& in, const std::string& path, RowRang
   return shard;
 }
 
+bool libsvm_stores_csr(const LibsvmFacts& all, const ReadOptions& options) {
+  if (options.storage != ReadOptions::Storage::automatic)
+    return options.storage == ReadOptions::Storage::csr;
+  if (all.rows == 0) return false;
+  const double entries = static_cast<double>(all.rows) * static_cast<double>(all.max_index);
+  return all.max_index > options.max_entries / all.rows ||
+         (entries > static_cast<double>(kAutoSparseMinEntries) &&
+          static_cast<double>(all.nonzeros) <= kAutoSparseDensity * entries);
+}
+
 Dataset<double> finish_libsvm_shard(LibsvmShard shard, const LibsvmFacts& all,
                                     const ReadOptions& options,
                                     const GlobalMax<double>& global_max) {
@@ -262,8 +272,6 @@ Dataset<double> finish_libsvm_shard(LibsvmShard shard, const LibsvmFacts& all,
   if (d == 0) fail_file(path, "no features: every line has a label only");
   // Decided on the whole file's numbers, so that every shard decides as the whole read.
   const std::int64_t n = all.rows;
-  const double entries = static_cast<double>(n) * static_cast<double>(d);
-  const double stored = static_cast<double>(all.nonzeros);
   const bool dense_too_large = d > options.max_entries / n;
   constexpr std::int64_t kMaxIndex = std::numeric_limits<int>::max();
   const bool csr_fits = d <= kMaxIndex && all.nonzeros <= kMaxIndex;
@@ -274,10 +282,7 @@ Dataset<double> finish_libsvm_shard(LibsvmShard shard, const LibsvmFacts& all,
   const std::string csr_problem = "d = " + std::to_string(d) + " columns and " +
                                   std::to_string(all.nonzeros) +
                                   " nonzeros; CSR holds at most 2147483647 of each";
-  const bool csr = options.storage == ReadOptions::Storage::csr ||
-                   (options.storage == ReadOptions::Storage::automatic &&
-                    (dense_too_large || (entries > static_cast<double>(kAutoSparseMinEntries) &&
-                                         stored <= kAutoSparseDensity * entries)));
+  const bool csr = libsvm_stores_csr(all, options);
   Vector<double> y = LabelReader(options.labels).finish(path, shard.labels, all);
   if (csr && !csr_fits) {
     if (options.storage == ReadOptions::Storage::csr)

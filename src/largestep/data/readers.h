@@ -116,6 +116,10 @@ LibsvmShard read_libsvm_shard(const std::string& path, RowRange range,
 LibsvmShard read_libsvm_shard(std::istream& in, const std::string& name, RowRange range,
                               const ReadOptions& options = {});
 
+// Whether the file of these facts (every shard's, combined) is stored as CSR: options.storage, or
+// for automatic the choice described at ReadOptions::storage.
+bool libsvm_stores_csr(const LibsvmFacts& all, const ReadOptions& options);
+
 // The dataset of a shard's rows, given `all`, the facts of every shard combined: d = all's largest
 // index, labels mapped and checked as the whole file's, storage chosen and limits checked on the
 // whole file's numbers (so every shard fails, or not, as read_libsvm does, with its message),

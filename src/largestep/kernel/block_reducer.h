@@ -4,14 +4,16 @@
 // libraries, the tests and the benchmarks never link MPI.
 #pragma once
 
-#include <array>
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <span>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "largestep/kernel/dataset.h"
 
@@ -52,23 +54,45 @@ class BlockReducer {
   virtual const BlockReducer& deterministic() const = 0;
 };
 
-// fold_in_order for a value of any trivially copyable T: `start` on the first process, and each
-// process's `next(so_far)` passed on; every process returns the last one's. The value travels as
-// the bytes of Scalars, copied, never computed with.
+// fold_in_order for a value of any trivially copyable T, with the Scalars of `tail` travelling
+// after it: `start` and `tail` as given on the first process, each process's
+// `next(so_far, its_tail)` passed on (next returns the value and may change the tail in place);
+// every process returns the last one's value, with `tail` set to the last one's. The value
+// travels as the bytes of Scalars, copied, never computed with.
 template <class T, class Scalar, class Next>
-T fold_value_in_order(const T& start, const BlockReducer<Scalar>& reducer, const Next& next) {
+T fold_value_in_order(const T& start, std::span<Scalar> tail, const BlockReducer<Scalar>& reducer,
+                      const Next& next) {
   static_assert(std::is_trivially_copyable_v<T>);
-  std::array<Scalar, (sizeof(T) + sizeof(Scalar) - 1) / sizeof(Scalar)> state{};
+  constexpr std::size_t head = (sizeof(T) + sizeof(Scalar) - 1) / sizeof(Scalar);
+  std::vector<Scalar> state(head + tail.size());
   std::memcpy(static_cast<void*>(state.data()), &start, sizeof(T));
+  if (!tail.empty()) std::copy(tail.begin(), tail.end(), state.begin() + head);
   reducer.fold_in_order(state, [&next](std::span<Scalar> s) {
     T so_far;
     std::memcpy(static_cast<void*>(&so_far), s.data(), sizeof(T));
-    const T after = next(so_far);
+    const T after = next(so_far, s.subspan(head));
     std::memcpy(static_cast<void*>(s.data()), &after, sizeof(T));
   });
   T last;
   std::memcpy(static_cast<void*>(&last), state.data(), sizeof(T));
+  if (!tail.empty()) std::copy(state.begin() + head, state.end(), tail.begin());
   return last;
+}
+
+// The same without a tail: each process's `next(so_far)`.
+template <class T, class Scalar, class Next>
+T fold_value_in_order(const T& start, const BlockReducer<Scalar>& reducer, const Next& next) {
+  return fold_value_in_order(start, std::span<Scalar>(), reducer,
+                             [&next](const T& so_far, std::span<Scalar>) { return next(so_far); });
+}
+
+// The sum of a count over the processes sharing the rows (this process's when `reducer` is
+// null): exact, so the same for any number of them.
+template <class Scalar>
+std::int64_t sum_over_processes(std::int64_t mine, const BlockReducer<Scalar>* reducer) {
+  if (reducer == nullptr) return mine;
+  return fold_value_in_order(std::int64_t{0}, *reducer,
+                             [mine](std::int64_t so_far) { return so_far + mine; });
 }
 
 // The largest of `mine` over the processes sharing the rows (this one's when `reducer` is null):

@@ -127,6 +127,9 @@ struct Dataset {
   // rows [first_row, first_row + n()) of total_n() = all_rows. all_rows = -1: the dataset whole.
   std::ptrdiff_t first_row = 0;
   std::ptrdiff_t all_rows = -1;
+  // A shard of CSR data: the entries every shard stores together (how CSR sums are cut depends on
+  // them). -1: this one's.
+  std::ptrdiff_t all_stored = -1;
 
   // The rows held (a shard's own), and the rows of the whole dataset.
   std::ptrdiff_t n() const { return sparse ? Xs.rows() : X.rows(); }
@@ -135,6 +138,7 @@ struct Dataset {
   std::ptrdiff_t d() const { return sparse ? Xs.cols() : X.cols(); }
   // The entries stored: n * d when dense, the nonzeros when sparse.
   std::ptrdiff_t stored() const { return sparse ? Xs.nonZeros() : X.size(); }
+  std::ptrdiff_t total_stored() const { return all_stored < 0 ? stored() : all_stored; }
   // The most entries any row stores: d when dense, the largest nonzero count of a CSR row. A
   // margin <x_i, w> sums that many products, so its rounding bounds grow with it, not with d.
   std::ptrdiff_t max_row_terms() const {
@@ -185,7 +189,7 @@ struct Dataset {
   template <class Other>
   Dataset<Other> cast() const {
     return Dataset<Other>{X.template cast<Other>(), y.template cast<Other>(), spec,
-                          Xs.template cast<Other>(), sparse, first_row, all_rows};
+                          Xs.template cast<Other>(), sparse, first_row, all_rows, all_stored};
   }
 
  private:

@@ -23,9 +23,29 @@
 
 namespace largestep {
 
-// Rows per block of the data-parallel reduction. The blocking depends on n only, and the block
-// partial sums are added in block order, so results are bitwise identical for any thread count.
+// Rows per block of the data-parallel reduction over dense data. The blocking depends on n only,
+// and the block partial sums are added in block order, so results are bitwise identical for any
+// thread count.
 inline constexpr std::ptrdiff_t kRowsPerBlock = 512;
+
+// Rows per block of the same sums over CSR data of n rows, d columns and `stored` nonzeros:
+// kRowsPerBlock times the least power of two that makes at most
+// min(kMaxSparseBlocks, stored / (8 d)) blocks, at least one. A block's partial gradient is a
+// d-vector, so its cost (adding it, and carrying it between processes) is then at most an eighth
+// of the block's pass over its nonzeros, and all the partials together take at most a byte a
+// nonzero (the matrix: 12). The blocking depends on the data only: threads and processes take
+// whole blocks (so at most kMaxSparseBlocks of them have work), and the results are bitwise the
+// same for any number of either. A power of two times kRowsPerBlock, so that the blocks and the
+// units of every other shared sum (ordered_sum.h) are whole multiples of each other.
+inline constexpr std::ptrdiff_t kMaxSparseBlocks = 64;
+
+inline std::ptrdiff_t sparse_block_rows(std::ptrdiff_t n, std::ptrdiff_t d, std::ptrdiff_t stored) {
+  const std::ptrdiff_t most = std::clamp<std::ptrdiff_t>(
+      stored / (8 * std::max<std::ptrdiff_t>(d, 1)), 1, kMaxSparseBlocks);
+  std::ptrdiff_t rows = kRowsPerBlock;
+  while ((n + rows - 1) / rows > most) rows *= 2;
+  return rows;
+}
 
 // The largest eigenvalue of X^T X, from the Gram matrix of X's smaller side.
 template <class Scalar>
@@ -116,22 +136,25 @@ class LogisticObjective {
   using Vec = Vector<Scalar>;
   using Mat = Matrix<Scalar>;
 
-  LogisticObjective(const Dataset<Scalar>& data, Scalar lambda) : data_(data), lambda_(lambda) {}
+  LogisticObjective(const Dataset<Scalar>& data, Scalar lambda)
+      : data_(data),
+        lambda_(lambda),
+        block_rows_(data.sparse ? sparse_block_rows(data.total_n(), data.d(), data.total_stored())
+                                : kRowsPerBlock) {}
 
   const Dataset<Scalar>& data() const { return data_; }
   Scalar lambda() const { return lambda_; }
   std::ptrdiff_t dim() const { return data_.d(); }
-  // The blocks of kRowsPerBlock rows whose partial sums value_and_gradient adds in order.
-  std::ptrdiff_t row_blocks() const {
-    return (data_.total_n() + kRowsPerBlock - 1) / kRowsPerBlock;
-  }
+  // The blocks whose partial sums the blocked sums add in order, and their rows: kRowsPerBlock
+  // for dense data, sparse_block_rows for CSR data.
+  std::ptrdiff_t block_rows() const { return block_rows_; }
+  std::ptrdiff_t row_blocks() const { return (data_.total_n() + block_rows_ - 1) / block_rows_; }
 
-  // Shares the row blocks of dense data out among processes (block_reducer.h) for the blocked
-  // sums: value_and_gradient, value (loss) and hessian_times; null: this process computes them
-  // all. On a shard (Dataset::is_shard) the blocks are the shard's, which must start at a block:
-  // its rows are the only ones this process holds, so the blocked sums need the reducer, and the
-  // evaluations that are not shared (hessian, smoothness, anything on CSR data) refuse to run
-  // (std::logic_error).
+  // Shares the row blocks out among processes (block_reducer.h) for the blocked sums:
+  // value_and_gradient, value (loss) and hessian_times; null: this process computes them all. On a
+  // shard (Dataset::is_shard) the blocks are the shard's, which must start at a block: its rows are
+  // the only ones this process holds, so the blocked sums need the reducer, and the evaluations
+  // that are not shared (hessian, smoothness) refuse to run (std::logic_error).
   void set_reducer(const BlockReducer<Scalar>* reducer) { reducer_ = reducer; }
   const BlockReducer<Scalar>* reducer() const { return reducer_; }
 
@@ -142,16 +165,28 @@ class LogisticObjective {
     return max_over_processes(data_.n() == 0 ? Scalar(0) : data_.max_row_norm(), reducer_);
   }
 
-  // L(w) = (1/n) sum_i l(z_i), z_i = y_i <x_i, w>: the unregularized loss. On dense data its
-  // terms are summed as value_and_gradient sums them (the same blocks, panels and order), so
-  // value(w) is value_and_gradient's value bit for bit; on CSR data, in one running sum.
+  // The most entries a row stores (Dataset::max_row_terms) over every row, a shard's included.
+  std::ptrdiff_t max_row_terms() const {
+    if (!data_.is_shard()) return data_.max_row_terms();
+    require_reducer("max_row_terms");
+    return fold_value_in_order(std::ptrdiff_t{0}, *reducer_, [this](std::ptrdiff_t so_far) {
+      return std::max(so_far, data_.max_row_terms());
+    });
+  }
+
+  // L(w) = (1/n) sum_i l(z_i), z_i = y_i <x_i, w>: the unregularized loss. Its terms are summed
+  // as value_and_gradient sums them (the same blocks, panels and order), so value(w) is
+  // value_and_gradient's value bit for bit.
   Scalar loss(const Vec& w) const {
     Scalar sum(0);
+    Vec none;
     if (data_.sparse) {
-      require_whole("the sparse loss");
-      for (std::ptrdiff_t i = 0; i < data_.n(); ++i) sum += logistic_loss(margin(i, w));
+      sum_sparse_blocks(
+          0, [&](std::ptrdiff_t begin, std::ptrdiff_t end, Scalar& l, Scalar*) {
+            accumulate_rows_sparse<false>(begin, end, w, l, nullptr);
+          },
+          sum, none);
     } else {
-      Vec none;
       sum_blocks(
           0, [&](std::ptrdiff_t begin, std::ptrdiff_t end, Scalar& l, Vec& unused) {
             accumulate_rows<false>(begin, end, w, l, unused);
@@ -213,23 +248,31 @@ class LogisticObjective {
     return h;
   }
 
-  // hess f(w) v = (1/n) sum_i l''(z_i) <x_i, v> x_i + lambda v; on dense data a blocked sum as
-  // value_and_gradient's (shared by the processes), on CSR data one running sum.
+  // hess f(w) v = (1/n) sum_i l''(z_i) <x_i, v> x_i + lambda v: a blocked sum as
+  // value_and_gradient's (shared by the processes).
   Vec hessian_times(const Vec& w, const Vec& v) const {
-    const auto add_rows = [&](std::ptrdiff_t begin, std::ptrdiff_t end, Scalar&, Vec& sum) {
-      data_.with_matrix([&](const auto& X) {
-        for (std::ptrdiff_t i = begin; i < end; ++i)
-          add_row(X, i, Scalar(logistic_curvature(margin(i, w)) * row_dot(X, i, v)), sum);
-      });
+    const auto term = [&](const auto& X, std::ptrdiff_t i) {
+      return Scalar(logistic_curvature(margin(i, w)) * row_dot(X, i, v));
     };
     Vec out;
     Scalar unused(0);
     if (data_.sparse) {
-      require_whole("the sparse hessian_times");
-      out.setZero(dim());
-      add_rows(0, data_.n(), unused, out);
+      const SparseRowMatrix<Scalar>& X = data_.Xs;
+      sum_sparse_blocks(
+          dim(), [&](std::ptrdiff_t begin, std::ptrdiff_t end, Scalar&, Scalar* sum) {
+            for (std::ptrdiff_t i = begin; i < end; ++i) {
+              const Scalar c = term(X, i);
+              for (int p = X.outerIndexPtr()[i]; p < X.outerIndexPtr()[i + 1]; ++p)
+                sum[X.innerIndexPtr()[p]] += c * X.valuePtr()[p];
+            }
+          },
+          unused, out);
     } else {
-      sum_blocks(dim(), add_rows, unused, out);
+      sum_blocks(
+          dim(), [&](std::ptrdiff_t begin, std::ptrdiff_t end, Scalar&, Vec& sum) {
+            for (std::ptrdiff_t i = begin; i < end; ++i) add_row(data_.X, i, term(data_.X, i), sum);
+          },
+          unused, out);
     }
     out /= Scalar(data_.total_n());
     out += lambda_ * v;
@@ -245,28 +288,12 @@ class LogisticObjective {
 
   Scalar strong_convexity() const { return lambda_; }
 
-  // With OpenMP, sparse data is summed in this many chunks of consecutive rows, each with its own
-  // partial gradient (a d-vector), added in chunk order: threads take whole chunks, so the result
-  // does not depend on their number. The count depends on the data only: at least kRowsPerBlock
-  // rows and 8 d nonzeros a chunk (so that adding the partial gradients costs at most an eighth of
-  // the pass over the nonzeros), at most 16 chunks. Without OpenMP there is one: partial
-  // gradients would only cost (builds differ in their bits anyway, by their SIMD width).
-  std::ptrdiff_t sparse_chunks() const {
-#if !defined(LARGESTEP_HAVE_OPENMP)
-    return 1;
-#endif
-    const std::ptrdiff_t by_rows = data_.n() / kRowsPerBlock;
-    const std::ptrdiff_t by_nonzeros = data_.stored() / (8 * std::max<std::ptrdiff_t>(dim(), 1));
-    return std::clamp<std::ptrdiff_t>(std::min(by_rows, by_nonzeros), 1, 16);
-  }
-
-  // The depth of the sum of the n loss terms in value_and_gradient (ValueErrorBound's k).
+  // The depth of the sum of the n loss terms in the blocked sums (ValueErrorBound's k).
   std::ptrdiff_t gradient_sum_depth() const {
     const std::ptrdiff_t n = data_.total_n();
-    const std::ptrdiff_t parts = data_.sparse ? sparse_chunks() : row_blocks();
+    const std::ptrdiff_t parts = row_blocks();
     if (parts <= 1) return n;
-    const std::ptrdiff_t rows = data_.sparse ? (n + parts - 1) / parts : kRowsPerBlock;
-    return std::min(n, rows + parts);
+    return std::min(n, block_rows_ + parts);
   }
 
  private:
@@ -304,6 +331,7 @@ class LogisticObjective {
   // d-vector in cache.
   static constexpr std::ptrdiff_t kSparseFusedBytes = 1 << 20;
 
+  template <bool with_gradient>
   void accumulate_rows_sparse(std::ptrdiff_t begin, std::ptrdiff_t end, const Vec& w,
                               Scalar& loss_sum, Scalar* grad) const {
     const SparseRowMatrix<Scalar>& X = data_.Xs;
@@ -311,12 +339,12 @@ class LogisticObjective {
     const int* index = X.innerIndexPtr();
     const Scalar* value = X.valuePtr();
     const bool fused = 2 * dim() * static_cast<std::ptrdiff_t>(sizeof(Scalar)) <= kSparseFusedBytes;
-    const std::ptrdiff_t block_rows = fused ? kMaxPanelRows : end - begin;
+    const std::ptrdiff_t phase_rows = fused ? kMaxPanelRows : end - begin;
     static thread_local std::vector<Scalar> r_block;
-    r_block.resize(static_cast<std::size_t>(block_rows));
+    r_block.resize(static_cast<std::size_t>(phase_rows));
     PanelVec xw, r;
-    for (std::ptrdiff_t block = begin; block < end; block += block_rows) {
-      const std::ptrdiff_t block_end = std::min(end, block + block_rows);
+    for (std::ptrdiff_t block = begin; block < end; block += phase_rows) {
+      const std::ptrdiff_t block_end = std::min(end, block + phase_rows);
       for (std::ptrdiff_t i = block; i < block_end; i += kMaxPanelRows) {
         const std::ptrdiff_t rows = std::min<std::ptrdiff_t>(kMaxPanelRows, block_end - i);
         xw.resize(rows);
@@ -327,58 +355,25 @@ class LogisticObjective {
         }
         const Panel y = data_.y.segment(i, rows).array();
         loss_sum += panel_loss(xw.array() * y, y, r);
-        for (std::ptrdiff_t k = 0; k < rows; ++k) r_block[i - block + k] = r(k);
+        if constexpr (with_gradient)
+          for (std::ptrdiff_t k = 0; k < rows; ++k) r_block[i - block + k] = r(k);
       }
-      for (std::ptrdiff_t i = block; i < block_end; ++i) {
-        const Scalar ri = r_block[i - block];
-        for (int p = outer[i]; p < outer[i + 1]; ++p) grad[index[p]] += ri * value[p];
-      }
+      if constexpr (with_gradient)
+        for (std::ptrdiff_t i = block; i < block_end; ++i) {
+          const Scalar ri = r_block[i - block];
+          for (int p = outer[i]; p < outer[i + 1]; ++p) grad[index[p]] += ri * value[p];
+        }
     }
   }
 
   Scalar value_and_gradient_sparse(const Vec& w, Vec& grad) const {
-    require_whole("the sparse value_and_gradient");
-    const std::ptrdiff_t n = data_.n();
-    const std::ptrdiff_t chunks = sparse_chunks();
     Scalar loss_sum(0);
-    grad.setZero(dim());
-    if (chunks <= 1) {
-      accumulate_rows_sparse(0, n, w, loss_sum, grad.data());
-    } else {
-      // Kept per thread and reused: fresh d x chunks buffers each call cost page faults that
-      // rivalled the kernel at d = 2^20.
-      // References taken here: inside the parallel region a thread_local names each thread's own.
-      static thread_local Mat partial_grad_buffer;
-      static thread_local Vec partial_loss_buffer;
-      Mat fresh_grad;  // as in value_and_gradient
-      Vec fresh_loss;
-      Mat& partial_grad = kReuseBuffers ? partial_grad_buffer : fresh_grad;
-      Vec& partial_loss = kReuseBuffers ? partial_loss_buffer : fresh_loss;
-      partial_grad.setZero(dim(), chunks);
-      partial_loss.setZero(chunks);
-      const std::ptrdiff_t rows = (n + chunks - 1) / chunks;
-      const auto sum_chunks = [&] {  // as sum_blocks in value_and_gradient
-#if defined(LARGESTEP_HAVE_OPENMP)
-#pragma omp for schedule(static)
-#endif
-        for (std::ptrdiff_t c = 0; c < chunks; ++c)
-          accumulate_rows_sparse(c * rows, std::min(n, (c + 1) * rows), w, partial_loss(c),
-                                 partial_grad.col(c).data());
-      };
-      const int threads = kernel_threads<Scalar>(data_.stored(), chunks);
-      if (threads > 1) {
-#if defined(LARGESTEP_HAVE_OPENMP)
-#pragma omp parallel num_threads(threads)
-#endif
-        sum_chunks();
-      } else {
-        sum_chunks();
-      }
-      for (std::ptrdiff_t c = 0; c < chunks; ++c) {
-        loss_sum += partial_loss(c);
-        grad += partial_grad.col(c);
-      }
-    }
+    sum_sparse_blocks(
+        dim(), [&](std::ptrdiff_t begin, std::ptrdiff_t end, Scalar& l, Scalar* g) {
+          accumulate_rows_sparse<true>(begin, end, w, l, g);
+        },
+        loss_sum, grad);
+    const std::ptrdiff_t n = data_.total_n();
     grad /= Scalar(n);
     grad += lambda_ * w;
     return loss_sum / Scalar(n) + regularizer(w);
@@ -406,23 +401,35 @@ class LogisticObjective {
   template <class AddRows>
   [[gnu::noinline]] void sum_partials(std::ptrdiff_t size, const AddRows& add_rows, Scalar& sum,
                                       Vec& total) const {
-    std::ptrdiff_t first = 0, last = row_blocks();  // the blocks of the rows this process holds
-    if (data_.is_shard()) {
-      require_reducer("a blocked sum");
-      if (data_.first_row % kRowsPerBlock != 0)
-        throw std::logic_error("a shard's rows must start at a row block");
-      last = (data_.n() + kRowsPerBlock - 1) / kRowsPerBlock;
-    } else if (reducer_ != nullptr) {
-      std::tie(first, last) = reducer_->my_blocks(last);
-    }
+    const auto [first, last] = held_blocks();
     // (Keeping these buffers per thread instead of making them per call added 5-16% instructions
     // to the float kernel in the count gate, for no measurable gain: the allocations are 1/512 of
     // the rows' work.)
     Mat partials;
     Vec partial_sums;
     block_partials(first, last, size, add_rows, partials, partial_sums);
+    add_partials(partials, partial_sums, sum, total);
+  }
+
+  // The blocks [first, last) this process sums: a shard's own (numbered from its first row, where
+  // a block must start), the reducer's share of every row's, or all of them.
+  std::pair<std::ptrdiff_t, std::ptrdiff_t> held_blocks() const {
+    if (data_.is_shard()) {
+      require_reducer("a blocked sum");
+      if (data_.first_row % block_rows_ != 0)
+        throw std::logic_error("a shard's rows must start at a row block");
+      return {0, (data_.n() + block_rows_ - 1) / block_rows_};
+    }
+    if (reducer_ != nullptr) return reducer_->my_blocks(row_blocks());
+    return {0, row_blocks()};
+  }
+
+  // Sets `sum` and `total` to the sum of every block's partials, given this process's (entry k
+  // of partial_sums and column k of partials for its k-th block): in block order, here or (with
+  // the reducer) across the processes.
+  void add_partials(const Mat& partials, const Vec& partial_sums, Scalar& sum, Vec& total) const {
     if (reducer_ != nullptr) return reducer_->combine(partials, partial_sums, sum, total);
-    for (std::ptrdiff_t b = 0; b < last; ++b) {
+    for (std::ptrdiff_t b = 0; b < partial_sums.size(); ++b) {
       sum += partial_sums(b);
       total += partials.col(b);
     }
@@ -449,6 +456,38 @@ class LogisticObjective {
       partials.col(b - first) = v;
       partial_sums(b - first) = s;
     }
+  }
+
+  // The same blocked sum over CSR data, in blocks of sparse_block_rows rows: add_rows(begin, end,
+  // s, v) adds rows [begin, end) to s and to the `size` entries at v. Each block's partial is
+  // summed in place, in buffers kept per thread: fresh d x blocks buffers each call cost page
+  // faults that rivalled the kernel at d = 2^20.
+  template <class AddRows>
+  void sum_sparse_blocks(std::ptrdiff_t size, const AddRows& add_rows, Scalar& sum,
+                         Vec& total) const {
+    sum = Scalar(0);
+    total.setZero(size);
+    if (reducer_ == nullptr && !data_.is_shard() && row_blocks() <= 1)
+      return add_rows(0, data_.n(), sum, total.data());
+    const auto [first, last] = held_blocks();
+    // References taken here: inside the parallel region a thread_local names each thread's own.
+    static thread_local Mat partials_buffer;
+    static thread_local Vec partial_sums_buffer;
+    Mat fresh_partials;
+    Vec fresh_partial_sums;
+    Mat& partials = kReuseBuffers ? partials_buffer : fresh_partials;
+    Vec& partial_sums = kReuseBuffers ? partial_sums_buffer : fresh_partial_sums;
+    partials.setZero(size, last - first);
+    partial_sums.setZero(last - first);
+    const std::ptrdiff_t n = data_.n();
+    [[maybe_unused]] const int threads = kernel_threads<Scalar>(data_.stored(), last - first);
+#if defined(LARGESTEP_HAVE_OPENMP)
+#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1)
+#endif
+    for (std::ptrdiff_t b = first; b < last; ++b)
+      add_rows(b * block_rows_, std::min(n, (b + 1) * block_rows_), partial_sums(b - first),
+               partials.col(b - first).data());
+    add_partials(partials, partial_sums, sum, total);
   }
 
   // Adds rows [begin, end) to loss_sum and (with_gradient) grad a panel at a time. A panel
@@ -508,6 +547,7 @@ class LogisticObjective {
 
   const Dataset<Scalar>& data_;
   Scalar lambda_;
+  std::ptrdiff_t block_rows_;
   const BlockReducer<Scalar>* reducer_ = nullptr;
 
   void require_whole(const char* what) const {
@@ -520,13 +560,8 @@ class LogisticObjective {
   }
 };
 
-// Which of LogisticObjective's evaluations computed a value: on CSR data they add the n loss
-// terms in different orders (value(): one running sum; value_and_gradient(): chunks of rows, then
-// the chunks in order), so their rounding errors have different bounds. On dense data both sum as
-// value_and_gradient does.
-enum class Evaluation { value, value_and_gradient };
-
-// A bound on |fl(f(w)) - f(w)|: the rounding error of LogisticObjective<Scalar>'s value at w,
+// A bound on |fl(f(w)) - f(w)|: the rounding error of LogisticObjective<Scalar>'s value at w
+// (value() and value_and_gradient() compute it alike),
 // against f of the data and lambda as given in double (a float run rounds both to float: that is
 // included). With u = epsilon/2 of Scalar, gamma_k = k u / (1 - k u), R = max ||x_i||, r = ||w||,
 // L the loss part of f and Reg = lambda ||w||^2 / 2:
@@ -536,8 +571,8 @@ enum class Evaluation { value, value_and_gradient };
 //   loss terms   |l(fl z) - l(z)| <= delta e^delta s(-z), and s(-z) = |l'(z)| <= min(1, l(z)/ln 2);
 //                l itself is evaluated to kLossUlps u relative (exp, log1p, or Eigen's
 //                vectorized exp and log with the log1p correction: a few ulps each)
-//   the mean     non-negative terms added to a depth of k (n for value() on CSR data; for the
-//                blocked sums, gradient_sum_depth()), then divided by n: gamma_{k+1} relative
+//   the mean     non-negative terms added to a depth of k (gradient_sum_depth(): the blocked
+//                sums), then divided by n: gamma_{k+1} relative
 //   regularizer  lambda's rounding, d squares and d - 1 sums, the product, the final sum:
 //                gamma_{d+4} relative (one more for ||w||'s own rounding)
 //   bound = a L + delta min(1, e^delta L / ln 2) + gamma_{d+4} Reg + 4 min_normal,
@@ -553,18 +588,15 @@ class ValueErrorBound {
 
   // Everything but v and r is fixed per objective: computed here, so that a call costs a few
   // flops and one division (it runs at every step of every solver).
-  ValueErrorBound(const LogisticObjective<Scalar>& f, Evaluation how) {
+  explicit ValueErrorBound(const LogisticObjective<Scalar>& f) {
     const double u = static_cast<double>(std::numeric_limits<Scalar>::epsilon()) / 2;
     const auto gamma = [u](double k) {
       return k * u < 1 ? k * u / (1 - k * u) : std::numeric_limits<double>::infinity();
     };
     const double d = static_cast<double>(f.dim());
-    const std::ptrdiff_t n = f.data().total_n();
-    const bool running = how == Evaluation::value && f.data().sparse;
-    const std::ptrdiff_t depth = running ? n : f.gradient_sum_depth();
-    const double a = kLossUlps * u + gamma(static_cast<double>(depth) + 1);
+    const double a = kLossUlps * u + gamma(static_cast<double>(f.gradient_sum_depth()) + 1);
     const double norm_up = 1 + gamma(d + 2);  // ||w|| as computed, rounded up
-    delta_per_norm_ = gamma(static_cast<double>(f.data().max_row_terms()) + 1) *
+    delta_per_norm_ = gamma(static_cast<double>(f.max_row_terms()) + 1) *
                       static_cast<double>(f.max_row_norm()) * norm_up * norm_up;
     reg_per_norm2_ = static_cast<double>(f.lambda()) / 2 * norm_up * norm_up;
     reg_gamma_ = gamma(d + 4);

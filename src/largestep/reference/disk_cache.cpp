@@ -12,6 +12,7 @@
 #include <span>
 #include <stdexcept>
 #include <streambuf>
+#include <vector>
 
 #include "largestep/kernel/agreement.h"
 #include "largestep/kernel/output.h"
@@ -151,16 +152,6 @@ Hasher data_hasher(const Dataset<double>& data, const BlockReducer<double>* redu
   Hasher h;
   const std::int64_t shape[2] = {data.total_n(), data.d()};
   h.mix(shape, sizeof shape);
-  if (data.sparse) {  // the structure too: the same values in other columns are other data
-    if (data.is_shard()) throw std::logic_error("data_hasher: shards of CSR data are not supported");
-    const std::int64_t stored = data.Xs.nonZeros();
-    h.mix(&stored, sizeof stored);
-    h.mix(data.Xs.outerIndexPtr(), sizeof(int) * static_cast<std::size_t>(data.n() + 1));
-    h.mix(data.Xs.innerIndexPtr(), sizeof(int) * static_cast<std::size_t>(stored));
-    h.mix(data.Xs.valuePtr(), sizeof(double) * static_cast<std::size_t>(stored));
-    h.mix(data.y.data(), sizeof(double) * static_cast<std::size_t>(data.y.size()));
-    return h;
-  }
   if (data.is_shard() && (reducer == nullptr || data.first_row % kHashRows != 0))
     throw std::logic_error("data_hasher: a shard must start at a chunk and have the reducer");
   const BlockReducer<double>* turns = data.is_shard() ? reducer : nullptr;
@@ -172,7 +163,27 @@ Hasher data_hasher(const Dataset<double>& data, const BlockReducer<double>* redu
               sizeof(double) * static_cast<std::size_t>((std::min(n, i + kHashRows) - i) * per_row));
     };
   };
-  mix_in_turn(h, turns, chunks(data.X.data(), d));
+  if (data.sparse) {
+    // The structure too (the same values in other columns are other data): a chunk's nonzero
+    // counts, columns and values, none of which depends on where the chunk's rows are stored.
+    const std::int64_t stored = data.total_stored();
+    h.mix(&stored, sizeof stored);
+    mix_in_turn(h, turns, [&data, n](Hasher& g) {
+      const int* outer = data.Xs.outerIndexPtr();
+      std::vector<int> counts;
+      for (std::ptrdiff_t i = 0; i < n; i += kHashRows) {
+        const std::ptrdiff_t end = std::min(n, i + kHashRows);
+        counts.resize(static_cast<std::size_t>(end - i));
+        for (std::ptrdiff_t k = i; k < end; ++k) counts[k - i] = outer[k + 1] - outer[k];
+        const auto entries = static_cast<std::size_t>(outer[end] - outer[i]);
+        g.mix(counts.data(), sizeof(int) * counts.size());
+        g.mix(data.Xs.innerIndexPtr() + outer[i], sizeof(int) * entries);
+        g.mix(data.Xs.valuePtr() + outer[i], sizeof(double) * entries);
+      }
+    });
+  } else {
+    mix_in_turn(h, turns, chunks(data.X.data(), d));
+  }
   mix_in_turn(h, turns, chunks(data.y.data(), 1));
   return h;
 }

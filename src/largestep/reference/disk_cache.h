@@ -45,9 +45,9 @@ class Hasher {
 
 // A Hasher that has mixed in the shape, X and y of `data`: the key must change when a data file
 // changes. Callers mix in what else their result depends on. Dense rows are mixed kHashRows at a
-// time, so that processes holding shards of whole chunks (`reducer`: the processes sharing the
-// rows, which a shard needs) hash in turn to the key of the whole dataset. CSR shards are not
-// supported (std::logic_error).
+// time (CSR rows: their nonzero counts, columns and values), so that processes holding shards of
+// whole chunks (`reducer`: the processes sharing the rows, which a shard needs) hash in turn to
+// the key of the whole dataset.
 inline constexpr std::ptrdiff_t kHashRows = 4096;
 Hasher data_hasher(const Dataset<double>& data, const BlockReducer<double>* reducer = nullptr);
 

@@ -7,6 +7,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -19,13 +20,9 @@ namespace largestep {
 class DataRows {
  public:
   // `unit_rows`: the rows of a unit of every ordered sum over these rows (ordered_sum.h). A shard
-  // of dense data (Dataset::is_shard) is held in whole units; CSR shards are not supported yet
-  // (their column counts would need the processes' maximum): std::logic_error.
+  // (Dataset::is_shard) is held in whole units.
   DataRows(const Dataset<double>& data, std::ptrdiff_t unit_rows)
-      : data_(data), unit_rows_(unit_rows) {
-    if (data.is_shard() && data.sparse)
-      throw std::logic_error("the scaled reference does not take shards of CSR data");
-  }
+      : data_(data), unit_rows_(unit_rows) {}
 
   // The rows of the whole dataset, and those this process holds: every row index below numbers
   // the held rows (from 0, at row first_row of a shard), as OrderedSum passes them.
@@ -44,7 +41,13 @@ class DataRows {
                                        : HeldRows{});
   }
 
-  std::ptrdiff_t max_row_terms() const { return data_.max_row_terms(); }  // Dataset's
+  // Dataset::max_row_terms over every row, a shard's with the processes' (`reducer`).
+  std::ptrdiff_t max_row_terms(const BlockReducer<double>* reducer) const {
+    if (!data_.is_shard()) return data_.max_row_terms();
+    return fold_value_in_order(std::ptrdiff_t{0}, *reducer, [this](std::ptrdiff_t so_far) {
+      return std::max(so_far, data_.max_row_terms());
+    });
+  }
 
   // z_k = y_i <x_i, w> for the rows i = begin + k of [begin, end).
   void margins(std::ptrdiff_t begin, std::ptrdiff_t end, const Vector<double>& w,
@@ -80,13 +83,20 @@ class DataRows {
   }
 
   // The most nonzeros of any column (CSR; n when dense): how many terms a column's sum over all
-  // rows adds.
-  std::ptrdiff_t max_column_terms() const {
+  // rows adds. A shard's counts are summed over the processes (`reducer`), exactly, in doubles.
+  std::ptrdiff_t max_column_terms(const BlockReducer<double>* reducer) const {
     if (!data_.sparse) return data_.total_n();
-    std::vector<int> count(static_cast<std::size_t>(data_.d()), 0);
-    const int* inner = data_.Xs.innerIndexPtr();
-    for (std::ptrdiff_t k = 0; k < data_.Xs.nonZeros(); ++k) ++count[inner[k]];
-    return count.empty() ? 0 : *std::max_element(count.begin(), count.end());
+    std::vector<double> count(static_cast<std::size_t>(data_.d()), 0.0);
+    const auto add_mine = [this](std::span<double> c) {
+      const int* inner = data_.Xs.innerIndexPtr();
+      for (std::ptrdiff_t k = 0; k < data_.Xs.nonZeros(); ++k) c[inner[k]] += 1;
+    };
+    if (data_.is_shard())
+      reducer->fold_in_order(count, add_mine);
+    else
+      add_mine(count);
+    return count.empty() ? 0
+                         : static_cast<std::ptrdiff_t>(*std::max_element(count.begin(), count.end()));
   }
 
   // out += X_b^T diag(c) X_b (lower triangle only): the rows scaled by sqrt(c_k) >= 0, then a

@@ -482,7 +482,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   const double blocks = std::ceil(static_cast<double>(n) / static_cast<double>(dd_block));
   // The margins: Dot2's compensation error, sum_j |x_ij w_j| <= ||x_i|| ||w||.
   // A margin sums a row's stored entries: d of a dense row, its nonzeros in CSR.
-  const std::ptrdiff_t row_terms = rows.max_row_terms();
+  const std::ptrdiff_t row_terms = rows.max_row_terms(reducer);
   const double margin_error = DataRows::margin_error_factor(row_terms) * kU2 * r_max * w_norm;
   // Each row's l' and l: the margin's error (|l'| <= 1, |l''| <= 1/4), __float128's evaluation
   // (a few ulps of 113 bits through exp, log1p, the sum and the quotient) and the rounding to
@@ -548,7 +548,7 @@ ScaledResult compute_reference_scaled(const Dataset<double>& data, double lambda
   // Either way, the units' partial sums then add in order (ordered_sum.h): one term per unit.
   const double hv_units = static_cast<double>(rows.units());
   const double column_sum_terms =
-      hv_units + (rows.sparse() ? static_cast<double>(rows.max_column_terms())
+      hv_units + (rows.sparse() ? static_cast<double>(rows.max_column_terms(reducer))
                                 : static_cast<double>(options.rows_per_block) + hv_blocks);
   const double mean_c = sum_of(rows, c, reducer) / static_cast<double>(n) * (1 + 1e-10);
   const double hv_error =

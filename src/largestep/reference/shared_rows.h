@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <iterator>
 #include <span>
 #include <stdexcept>
@@ -92,21 +91,13 @@ class SharedRows {
     };
     if constexpr (std::is_same_v<Scalar, double>) {
       if (reducer_ != nullptr) {
-        static_assert(std::is_trivially_copyable_v<T>);
-        // [the value's bytes, the slots' rows]
-        const std::size_t head = (sizeof(T) + sizeof(double) - 1) / sizeof(double);
-        std::vector<double> state(head + static_cast<std::size_t>(slots * cols()), 0.0);
-        std::memcpy(static_cast<void*>(state.data()), &start, sizeof(T));
-        reducer_->fold_in_order(state, [&](std::span<double> s) {
-          T so_far;
-          std::memcpy(static_cast<void*>(&so_far), s.data(), sizeof(T));
-          const T after = next(so_far, take);
-          std::memcpy(static_cast<void*>(s.data()), &after, sizeof(T));
-          copy_taken(s.data() + head);
-        });
-        T last;
-        std::memcpy(static_cast<void*>(&last), state.data(), sizeof(T));
-        std::copy(state.begin() + static_cast<std::ptrdiff_t>(head), state.end(), rows.data());
+        const T last = fold_value_in_order(
+            start, std::span<double>(rows.data(), static_cast<std::size_t>(rows.size())),
+            *reducer_, [&](const T& so_far, std::span<double> tail) {
+              const T after = next(so_far, take);
+              copy_taken(tail.data());
+              return after;
+            });
         return {last, std::move(rows)};
       }
     }
