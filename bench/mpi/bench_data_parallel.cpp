@@ -9,8 +9,8 @@
 //   fast    the same, combined by MPI_Allreduce.
 // A time is the slowest rank's; each is a median over the R repetitions. Communication is the
 // time spent in the combination (processes.h, reduction_seconds: waiting included). Strong
-// scaling shares the same rows; weak gives `alone` the first n / P rows (whole blocks), so the
-// shared run has P times the rows. The deterministic result is checked against `alone`'s, bit for
+// scaling shares the same rows; weak gives `alone` the first n / P rows (whole blocks, dense or
+// CSR), so the shared run has P times the rows. The deterministic result is checked against `alone`'s, bit for
 // bit (strong scaling). Rank 0 writes the JSON (atomically) and prints a summary.
 #include <mpi.h>
 
@@ -122,12 +122,19 @@ int main(int argc, char** argv) {
     const Args a = parse(argc, argv);
     const int P = process_count();
     const Dataset<double> shared_data = make_dataset(a.data);
-    const std::int64_t blocks = LogisticObjective<double>(shared_data, 1.0).row_blocks();
+    const LogisticObjective<double> whole(shared_data, 1.0);
+    const std::int64_t blocks = whole.row_blocks();
     Dataset<double> alone_data;
     if (a.scaling == "weak") {
-      const std::int64_t rows = std::min<std::int64_t>(shared_data.n(), (blocks / P) * kRowsPerBlock);
+      const std::int64_t rows =
+          std::min<std::int64_t>(shared_data.n(), (blocks / P) * whole.block_rows());
       if (rows == 0) throw std::invalid_argument("--scaling weak: fewer row blocks than processes");
-      alone_data.X = shared_data.X.topRows(rows);
+      if (shared_data.sparse) {
+        alone_data.sparse = true;
+        alone_data.Xs = SparseRowMatrix<double>(shared_data.Xs.topRows(rows));
+      } else {
+        alone_data.X = shared_data.X.topRows(rows);
+      }
       alone_data.y = shared_data.y.head(rows);
       alone_data.spec = shared_data.spec + " (first rows)";
     }
