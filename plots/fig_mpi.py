@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Figure 11 (when the Open MPI stage ran): past one machine.
-Left, measured (mpi/data_parallel_strong.json and mpi/data_parallel_weak.json, bench_data_parallel
-under mpirun -np P): steps per second of rank 0 alone and of the P ranks sharing the rows, combined
-by the deterministic reduction (block order) and the fast one (MPI_Allreduce), strong and weak
-scaling; the hatched top of a bar is the share of the step spent in the reduction; the labels give
-the speedup (strong) or the efficiency (weak, eff.) and the communication a step.
+Left and middle, measured (mpi/data_parallel_{strong,weak}.json on dense rows and
+mpi/data_parallel_{strong,weak}_sparse.json on CSR rows, bench_data_parallel under mpirun -np P):
+steps per second of rank 0 alone and of the P ranks sharing the rows, combined by the
+deterministic reduction (block order) and the fast one (MPI_Allreduce), strong and weak scaling;
+the hatched top of a bar is the share of the step spent in the reduction; the labels give the
+speedup (strong) or the efficiency (weak, eff.) and the communication a step.
 Right, the alpha-beta model (mpi_model.py) on mpi/reduce.json: the speedup of a step against
 P = 1 .. 64 for dense rows of d = 10^2, 10^4, 10^6 at the strong run's n, on this machine's
 measured alpha and beta and on 10 GbE; deterministic solid, fast dashed; the measured strong
@@ -63,6 +64,16 @@ def model_speedups(reduce_doc, rows, dims=SHOWN_D):
     return out
 
 
+def is_sparse(doc):
+    """Whether a bench_data_parallel run was on CSR rows (its planted spec has nnz=K)."""
+    return "nnz=" in doc["data"]
+
+
+def shape_text(doc):
+    """'1,000,000 x 100' or, for CSR rows, '1,000,000 x 1,048,576 CSR'."""
+    return f"{doc['n']:,} x {doc['d']:,}" + (" CSR" if is_sparse(doc) else "")
+
+
 def bar_label(doc, timing):
     """Steps per second, and for a shared run its ratio and its communication a step."""
     t = doc[timing]
@@ -73,7 +84,7 @@ def bar_label(doc, timing):
     return text
 
 
-def draw_measured(ax, docs):
+def draw_measured(ax, docs, title, legend):
     top = 0.0
     for x, doc in enumerate(docs):
         for k, timing in enumerate(TIMINGS):
@@ -89,11 +100,13 @@ def draw_measured(ax, docs):
             top = max(top, height)
     ax.set_ylim(0, top * 1.35)
     ax.set_xticks(range(len(docs)), [
-        f"{doc['scaling']} scaling, P = {doc['processes']}\nshared {doc['n']:,} x {doc['d']}, "
-        f"alone {doc['alone_rows']:,}" for doc in docs], fontsize=7.5)
+        f"{doc['scaling']}, P = {doc['processes']}\nshared {shape_text(doc)}\n"
+        f"alone {doc['alone_rows']:,} rows" for doc in docs], fontsize=7)
     ax.set_ylabel("steps per second (value and gradient)")
-    ax.set_title("measured: rank 0 alone against the ranks sharing the rows", fontsize=9)
+    ax.set_title(title, fontsize=9)
     ax.grid(axis="x", visible=False)
+    if not legend:
+        return
     ax.legend(handles=[Patch(color=COLOURS["alone"], label="rank 0 alone (unshared)"),
                        Patch(color=COLOURS["deterministic"],
                              label="shared, deterministic (block order)"),
@@ -142,15 +155,19 @@ def strong_text(doc, reduction):
 
 
 def look(results, speedups):
-    strong, weak = results.strong, results.weak
+    strong = results.strong
     p = strong["processes"]
-    parts = [
-        f"Strong scaling ({strong['n']:,} x {strong['d']}, P = {p}): "
-        f"{rate_text(strong['alone']['steps_per_second'])} steps/s alone; shared, deterministic "
-        f"{strong_text(strong, 'deterministic')}, fast {strong_text(strong, 'fast')}",
-        f"weak scaling ({weak['alone_rows']:,} rows alone, {weak['n']:,} shared): "
-        f"efficiency {weak['ratio_deterministic']:.2f} deterministic, "
-        f"{weak['ratio_fast']:.2f} fast"]
+    parts = []
+    for strong_run, weak in ((strong, results.weak),
+                             (results.sparse_strong, results.sparse_weak)):
+        parts += [
+            f"Strong scaling ({shape_text(strong_run)}, P = {strong_run['processes']}): "
+            f"{rate_text(strong_run['alone']['steps_per_second'])} steps/s alone; shared, "
+            f"deterministic {strong_text(strong_run, 'deterministic')}, fast "
+            f"{strong_text(strong_run, 'fast')}",
+            f"weak scaling ({weak['alone_rows']:,} rows alone, {shape_text(weak)} shared): "
+            f"efficiency {weak['ratio_deterministic']:.2f} deterministic, "
+            f"{weak['ratio_fast']:.2f} fast"]
     if strong["d"] in mpi_model.DIMENSIONS and p in mpi_model.RANKS:
         here = model_speedups(results.reduce, strong["n"], (strong["d"],))
         at = mpi_model.RANKS.index(p)
@@ -174,14 +191,18 @@ def draw(data_dir, out_png):
     except (ValueError, ZeroDivisionError, OverflowError) as e:
         raise ResultError(os.path.join(data_dir, MPI_DIR, REDUCE),
                           f"the model cannot be evaluated on it: {e}") from None
-    fig, (left, right) = figure.panels(2, width=5.6, height=4.4)
-    draw_measured(left, (strong, results.weak))
-    draw_model(right, speedups, strong)
+    fig, (dense, sparse, model) = figure.panels(3, width=5.0, height=4.6)
+    draw_measured(dense, (strong, results.weak),
+                  "measured, dense rows: rank 0 alone against the ranks sharing them", True)
+    draw_measured(sparse, (results.sparse_strong, results.sparse_weak),
+                  "measured, CSR rows", False)
+    draw_model(model, speedups, strong)
     figure.save(fig, out_png)
     return figure.Caption(
         "Past one machine: Open MPI ranks sharing the rows, measured and modelled",
-        "Left: steps per second of the fused value and gradient (medians of bench_data_parallel's "
-        "repetitions, the slowest rank's time), rank 0 alone against the ranks sharing the rows; "
+        "Left and middle: steps per second of the fused value and gradient (medians of "
+        "bench_data_parallel's repetitions, the slowest rank's time) on dense and on CSR rows, "
+        "rank 0 alone against the ranks sharing the rows; "
         "weak scaling gives rank 0 alone 1/P of the rows; hatched: the share of the step spent "
         "combining the partials (waiting included). Right: the alpha-beta model's speedup "
         f"against P, dense rows, n = {strong['n']:,}, on this machine's measured alpha and beta "

@@ -1,6 +1,7 @@
 """Loader for the Open MPI stage's results (DATA_DIR/mpi/, scripts/main.sh stage `mpi`):
-bench_data_parallel's strong and weak scaling runs and bench_reduce's measurements, validated,
-and the report's table of them. Every problem is a ResultError naming the file and the field."""
+bench_data_parallel's strong and weak scaling runs on dense and on sparse (CSR) planted data and
+bench_reduce's measurements, validated, and the report's table of them. Every problem is a
+ResultError naming the file and the field."""
 
 import os
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from results import NotInData, ResultError, as_count, is_number, read_json
 MPI_DIR = "mpi"
 STRONG = "data_parallel_strong.json"
 WEAK = "data_parallel_weak.json"
+SPARSE_STRONG = "data_parallel_strong_sparse.json"
+SPARSE_WEAK = "data_parallel_weak_sparse.json"
 REDUCE = "reduce.json"
 REDUCTIONS = ("deterministic", "fast")  # block order; MPI_Allreduce
 TIMINGS = ("alone",) + REDUCTIONS
@@ -17,16 +20,22 @@ NOT_RUN = (f"the Open MPI stage did not run: the data directory has no {MPI_DIR}
            "scripts/main.sh runs the stage when mpirun, a second core and the benchmarks of a "
            "build with Open MPI (build/release/bench/mpi/) are present, and otherwise says why "
            "in out/logs/mpi.log")
-COLUMNS = ("scaling", "reduction", "rows alone / shared", "steps/s alone", "steps/s shared",
+COLUMNS = ("data", "scaling", "reduction", "rows alone / shared", "steps/s alone", "steps/s shared",
            "speedup (strong) or efficiency (weak)", "communication a step",
            "result = one process's, bit for bit")
 
 
 @dataclass
 class MpiResults:
-    strong: dict  # bench_data_parallel --scaling strong
-    weak: dict  # bench_data_parallel --scaling weak
+    strong: dict  # bench_data_parallel --scaling strong, dense rows
+    weak: dict  # bench_data_parallel --scaling weak, dense rows
     reduce: dict  # bench_reduce
+    sparse_strong: dict  # the same on sparse (CSR) rows
+    sparse_weak: dict
+
+    def scaling_runs(self):
+        """The bench_data_parallel documents: dense strong and weak, then sparse."""
+        return (self.strong, self.weak, self.sparse_strong, self.sparse_weak)
 
 
 def _field(doc, path, key, where="", positive=False, count=False):
@@ -102,14 +111,16 @@ def load_reduce(path):
 
 
 def load_mpi(data_dir):
-    """The three files of DATA_DIR/mpi/; NotInData when the directory is absent (the stage did
+    """The five files of DATA_DIR/mpi/; NotInData when the directory is absent (the stage did
     not run), ResultError naming the file when one is missing or malformed."""
     directory = os.path.join(data_dir, MPI_DIR)
     if not os.path.isdir(directory):
         raise NotInData(directory, f"absent: {NOT_RUN}")
     return MpiResults(load_data_parallel(os.path.join(directory, STRONG), "strong"),
                       load_data_parallel(os.path.join(directory, WEAK), "weak"),
-                      load_reduce(os.path.join(directory, REDUCE)))
+                      load_reduce(os.path.join(directory, REDUCE)),
+                      load_data_parallel(os.path.join(directory, SPARSE_STRONG), "strong"),
+                      load_data_parallel(os.path.join(directory, SPARSE_WEAK), "weak"))
 
 
 def load_if_run(data_dir):
@@ -142,11 +153,12 @@ def matches_text(doc, reduction):
 def measured_rows(results):
     """The report's table: one row per scaling and reduction (COLUMNS)."""
     rows = []
-    for doc in (results.strong, results.weak):
+    for doc in results.scaling_runs():
         for reduction in REDUCTIONS:
             shared = doc[reduction]
             comm = shared["communication_seconds_per_step"]
             rows.append({
+                "data": doc["data"],
                 "scaling": f"{doc['scaling']}, P = {doc['processes']}",
                 "reduction": reduction + (" (block order)" if reduction == "deterministic"
                                           else " (MPI_Allreduce)"),

@@ -157,10 +157,12 @@ def mpi_section(results, data_dir, out_dir, log):
         return f"<p>Not measured: {escape(mpi_results.NOT_RUN)}.</p>"
     number, name, module = MPI_FIGURE
     strong, weak = results.strong, results.weak
+    sparse_strong, sparse_weak = results.sparse_strong, results.sparse_weak
     return "\n".join((
         f"<p>Rows of one GD step shared by {strong['processes']} Open MPI ranks, one thread each "
         f"(bench_data_parallel, {mpi_results.MPI_DIR}/): strong scaling on "
-        f"{escape(strong['data'])}, weak scaling on {escape(weak['data'])} (rank 0 alone on its "
+        f"{escape(strong['data'])} and {escape(sparse_strong['data'])} (CSR), weak scaling on "
+        f"{escape(weak['data'])} and {escape(sparse_weak['data'])} (rank 0 alone on its "
         "first 1/P of the rows). Steps per second are medians of the repetitions, each the "
         "slowest rank's time; communication is the time spent combining the partials, waiting "
         "included. The deterministic reduction combines them in block order, the fast one by "

@@ -83,24 +83,31 @@ TEST_F(ShardTest, PlantedRowsMadeAsAShardAreThoseRowsOfTheWholeDataset) {
   EXPECT_THROW(make_dataset_rows(parse_dataset_spec(kSpec), RowRange{0, 9001}), DataError);
 }
 
+// f on the whole dataset and g on a shard of every row (with the reducer) evaluate alike at w and
+// along v, bit for bit; value and hessian_times sum in value_and_gradient's blocks, so value is
+// value_and_gradient's value.
+void expect_same_evaluations(const LogisticObjective<double>& f, const LogisticObjective<double>& g,
+                             const Vector<double>& w, const Vector<double>& v) {
+  Vector<double> grad_f, grad_g;
+  const double value = f.value_and_gradient(w, grad_f);
+  EXPECT_EQ(value, g.value_and_gradient(w, grad_g));
+  EXPECT_EQ(grad_f, grad_g);
+  EXPECT_EQ(f.value(w), value);
+  EXPECT_EQ(g.value(w), value);
+  EXPECT_EQ(f.hessian_times(w, v), g.hessian_times(w, v));
+  EXPECT_EQ(f.gradient_sum_depth(), g.gradient_sum_depth());
+  EXPECT_EQ(f.max_row_norm(), g.max_row_norm());
+  EXPECT_EQ(f.max_row_terms(), g.max_row_terms());
+}
+
 TEST_F(ShardTest, AShardOfEveryRowEvaluatesToTheWholeDatasetsBits) {
   const Dataset<double> whole = make_dataset(kSpec);
   const Dataset<double> shard = every_row_as_a_shard();
   const LogisticObjective<double> f(whole, 1e-3);
   LogisticObjective<double> g(shard, 1e-3);
   g.set_reducer(&reducer_);
-  const Vector<double> w = Vector<double>::LinSpaced(24, -3, 5);
-  Vector<double> grad_f, grad_g;
-  const double value = f.value_and_gradient(w, grad_f);
-  EXPECT_EQ(value, g.value_and_gradient(w, grad_g));
-  EXPECT_EQ(grad_f, grad_g);
-  // value and hessian_times sum in the same blocks: value is value_and_gradient's, bit for bit.
-  EXPECT_EQ(f.value(w), value);
-  EXPECT_EQ(g.value(w), value);
-  const Vector<double> v = Vector<double>::LinSpaced(24, 1, -2);
-  EXPECT_EQ(f.hessian_times(w, v), g.hessian_times(w, v));
-  EXPECT_EQ(f.gradient_sum_depth(), g.gradient_sum_depth());
-  EXPECT_EQ(f.max_row_norm(), g.max_row_norm());
+  expect_same_evaluations(f, g, Vector<double>::LinSpaced(24, -3, 5),
+                          Vector<double>::LinSpaced(24, 1, -2));
   EXPECT_EQ(disk_cache::data_hasher(whole).value(),
             disk_cache::data_hasher(shard, &reducer_).value());
 }
@@ -256,16 +263,8 @@ TEST_F(ShardTest, CsrDataHeldAsAShardIsTheWholeDatasetsBits) {
     w(j) = std::sin(0.37 * static_cast<double>(j)) * 40;
     v(j) = std::cos(0.11 * static_cast<double>(j));
   }
-  Vector<double> grad_f, grad_g;
-  const double value = f.value_and_gradient(w, grad_f);
-  EXPECT_EQ(value, g.value_and_gradient(w, grad_g));
-  EXPECT_EQ(grad_f, grad_g);
-  EXPECT_EQ(f.value(w), value);
-  EXPECT_EQ(g.value(w), value);
-  EXPECT_EQ(f.hessian_times(w, v), g.hessian_times(w, v));
-  EXPECT_EQ(f.gradient_sum_depth(), g.gradient_sum_depth());
+  expect_same_evaluations(f, g, w, v);
   EXPECT_EQ(f.max_row_terms(), 6);
-  EXPECT_EQ(g.max_row_terms(), 6);
   EXPECT_EQ(disk_cache::data_hasher(whole).value(),
             disk_cache::data_hasher(held, &reducer_).value());
   const ScaledResult shard_reference = compute_reference_scaled(held, 1e-3);

@@ -26,12 +26,14 @@ def timing(seconds, communication):
             "communication_seconds_per_step": communication, "samples": [seconds] * 3}
 
 
-def data_parallel(scaling, n, alone_rows, alone, deterministic, fast):
+def data_parallel(scaling, n, alone_rows, alone, deterministic, fast, nnz=None):
     """A bench_data_parallel document: alone, deterministic and fast are (seconds a step,
-    communication a step)."""
+    communication a step); nnz: CSR rows of that many nonzeros, d = 2^20."""
     strong = scaling == "strong"
-    return {"processes": 2, "scaling": scaling, "data": f"planted:d=10,n={n},seed=1", "n": n,
-            "d": 100, "alone_rows": alone_rows, "evaluations_per_repetition": 2,
+    d = 2**20 if nnz else 100
+    data = f"planted:d={d},n={n}" + (f",nnz={nnz}" if nnz else "") + ",seed=1"
+    return {"processes": 2, "scaling": scaling, "data": data, "n": n,
+            "d": d, "alone_rows": alone_rows, "evaluations_per_repetition": 2,
             "repetitions": 3, "alone": timing(*alone), "deterministic": timing(*deterministic),
             "fast": timing(*fast), "ratio_deterministic": alone[0] / deterministic[0],
             "ratio_fast": alone[0] / fast[0],
@@ -51,12 +53,16 @@ def reduce_doc():
 
 
 # Made-up times: strong speedups 1.60x (deterministic) and 1.78x (fast); weak efficiencies 0.80
-# and 0.89.
+# and 0.89; on CSR rows 1.25x and 1.50x, efficiencies 0.50 and 0.75.
 DOCS = {mpi_results.STRONG: data_parallel("strong", 4096, 4096, (0.008, 0), (0.005, 0.001),
                                           (0.0045, 0.0005)),
         mpi_results.WEAK: data_parallel("weak", 8192, 4096, (0.008, 0), (0.010, 0.002),
                                         (0.009, 0.001)),
-        mpi_results.REDUCE: reduce_doc()}
+        mpi_results.REDUCE: reduce_doc(),
+        mpi_results.SPARSE_STRONG: data_parallel("strong", 65536, 65536, (0.1, 0), (0.08, 0.01),
+                                                 (0.2 / 3, 0.005), nnz=32),
+        mpi_results.SPARSE_WEAK: data_parallel("weak", 131072, 65536, (0.1, 0), (0.2, 0.05),
+                                               (0.4 / 3, 0.02), nnz=32)}
 
 
 def write_mpi(data_dir, docs=DOCS):
@@ -82,7 +88,8 @@ class MpiFigureTest(unittest.TestCase):
         def keep(fig, out_png, rect=None):
             for ax in fig.axes:
                 kept["texts"] += [t.get_text() for t in ax.texts]
-                kept["texts"] += [t.get_text() for t in ax.get_legend().get_texts()]
+                if ax.get_legend():  # the CSR panel shares the dense panel's legend
+                    kept["texts"] += [t.get_text() for t in ax.get_legend().get_texts()]
                 kept["texts"] += [t.get_text() for t in ax.get_xticklabels()]
                 kept["lines"].update((line.get_label(), line.get_ydata())
                                      for line in ax.get_lines())
@@ -103,7 +110,15 @@ class MpiFigureTest(unittest.TestCase):
                        "comm 1 ms", "comm 0.5 ms", "comm 2 ms"):
             self.assertIn(number, texts)
         self.assertIn("measured, deterministic: 1.60x (d = 100)", texts)
-        self.assertIn("weak scaling, P = 2\nshared 8,192 x 100, alone 4,096", texts)
+        self.assertIn("weak, P = 2\nshared 8,192 x 100\nalone 4,096 rows", texts)
+        self.assertIn("strong, P = 2\nshared 65,536 x 1,048,576 CSR\nalone 65,536 rows", texts)
+        for number in ("1.25x", "1.50x", "eff. 0.50", "eff. 0.75", "comm 50 ms"):
+            self.assertIn(number, texts)
+        self.assertIn("Strong scaling (65,536 x 1,048,576 CSR, P = 2): 10.0 steps/s alone; "
+                      "shared, deterministic 12.5 (1.25x, result bitwise one process's: yes)",
+                      caption.look)
+        self.assertIn("weak scaling (65,536 rows alone, 131,072 x 1,048,576 CSR shared): "
+                      "efficiency 0.50 deterministic, 0.75 fast", caption.look)
         self.assertIn("deterministic 200 (1.60x, result bitwise one process's: yes), fast 222 "
                       "(1.78x, result bitwise one process's: no)", caption.look)
         self.assertIn("efficiency 0.80 deterministic, 0.89 fast", caption.look)
@@ -149,7 +164,9 @@ class MpiFigureTest(unittest.TestCase):
                 (mpi_results.WEAK, lambda d: d.update(scaling="strong"),
                  "field scaling: expected 'weak'"),
                 (mpi_results.REDUCE, lambda d: d["reductions"].pop(0),
-                 "field reductions: no row with d = 100")):
+                 "field reductions: no row with d = 100"),
+                (mpi_results.SPARSE_WEAK, lambda d: d.update(scaling="strong"),
+                 "field scaling: expected 'weak'")):
             docs = json.loads(json.dumps(DOCS))
             edit(docs[name])
             data = write_mpi(os.path.join(self.tmp, f"bad_{name}"), docs)
@@ -175,12 +192,16 @@ class MpiSectionTest(unittest.TestCase):
         self.assertIn('<figure id="fig11"><img src="figures/fig11_mpi.png"', html)
         support.assert_png(self, os.path.join(out, "figures", "fig11_mpi.png"))
         self.assertIn("report: figure 11: fig11_mpi.png", log)
-        self.assertIn("<tr><td>strong, P = 2</td><td>deterministic (block order)</td>"
+        self.assertIn("<tr><td>planted:d=100,n=4096,seed=1</td><td>strong, P = 2</td>"
+                      "<td>deterministic (block order)</td>"
                       "<td>4,096 / 4,096 x 100</td><td>125</td><td>200</td><td>1.60x</td>"
                       "<td>1 ms (20.0% of the step)</td><td>yes</td></tr>", html)
         self.assertIn("<td>weak, P = 2</td><td>fast (MPI_Allreduce)</td>", html)
         self.assertIn("<td>efficiency 0.89</td>", html)
         self.assertIn("not checked (weak scaling: other rows)", html)
+        self.assertIn("<tr><td>planted:d=1048576,n=131072,nnz=32,seed=1</td><td>weak, P = 2</td>"
+                      "<td>deterministic (block order)</td><td>65,536 / 131,072 x 1048576</td>",
+                      html)
         self.assertIn("matched the serial fold bit for bit at 3 of 3 d in block order", html)
 
     def test_says_the_stage_did_not_run_without_the_directory(self):
@@ -217,7 +238,8 @@ class MpiReportTest(unittest.TestCase):
         self.assertLess(start, page.index('<figure id="fig11">'))
         self.assertLess(page.index('<figure id="fig11">'), page.index('<h2 id="environment"'))
         self.assertTrue(os.path.isfile(os.path.join(out, "figures", "fig11_mpi.png")))
-        for name in (mpi_results.STRONG, mpi_results.WEAK, mpi_results.REDUCE):
+        for name in (mpi_results.STRONG, mpi_results.WEAK, mpi_results.REDUCE,
+                     mpi_results.SPARSE_STRONG, mpi_results.SPARSE_WEAK):
             self.assertIn(f'href="data/mpi/{name}"', page)
 
     def test_without_the_directory_the_section_says_so(self):
