@@ -14,8 +14,9 @@
 #        2*10^5 x 100 (an hour or more; 5 GB of memory).
 # Both run the Open MPI benchmarks (stage mpi: 2 ranks of one thread; figure 11) when mpirun, a
 # second core and build/release/bench/mpi/ (a build with Open MPI) are there, else say why:
-# bench_reduce, and bench_data_parallel's strong and weak scaling on planted data of 100 columns,
-# 10^6 and 2*10^6 rows (paper) or 2*10^5 and 4*10^5 rows (quick), into data/mpi/.
+# bench_reduce, and bench_data_parallel's strong and weak scaling on planted data of 100 columns
+# and on sparse planted data of 32 nonzeros a row (d = 2^20 paper, 2^18 quick), 10^6 and 2*10^6
+# rows (paper) or 2*10^5 and 4*10^5 rows (quick), into data/mpi/.
 # The checker runs the claim suite once and writes its runs (data/runs.json, runs.csv, traces/)
 # and measurements; the figures and the verdicts read those same files. The figures' own runs
 # (suite figures-quick|figures-paper) go to data/figures/. The log counts the runs.
