@@ -98,7 +98,7 @@ def draw_measured(ax, docs, title, legend):
             ax.annotate(bar_label(doc, timing), (where, height), xytext=(0, 2),
                         textcoords="offset points", ha="center", va="bottom", fontsize=6.5)
             top = max(top, height)
-    ax.set_ylim(0, top * 1.35)
+    ax.set_ylim(0, top * 1.55)  # room for the labels, and above them the legend's two rows
     ax.set_xticks(range(len(docs)), [
         f"{doc['scaling']}, P = {doc['processes']}\nshared {shape_text(doc)}\n"
         f"alone {doc['alone_rows']:,} rows" for doc in docs], fontsize=7)
@@ -113,7 +113,7 @@ def draw_measured(ax, docs, title, legend):
                        Patch(color=COLOURS["fast"], label="shared, fast (MPI_Allreduce)"),
                        Patch(facecolor="w", edgecolor="k", hatch="////",
                              label="share of the step in communication")],
-              loc="upper right")
+              loc="upper center", ncol=2, fontsize=6.5)
 
 
 def draw_model(ax, speedups, strong):
