@@ -126,10 +126,7 @@ TEST_F(ShardTest, WhatNeedsEveryRowRefusesAShard) {
   EXPECT_THROW(disk_cache::data_hasher(shard), std::logic_error);  // no reducer
 }
 
-TEST_F(ShardTest, TheScaledReferenceOfAShardOfEveryRowIsTheWholeDatasets) {
-  const ScaledResult shard = compute_reference_scaled(every_row_as_a_shard(), 1e-3);
-  data_parallel_reducer<double>() = nullptr;
-  const ScaledResult whole = compute_reference_scaled(make_dataset(kSpec), 1e-3);
+void expect_same_reference(const ScaledResult& shard, const ScaledResult& whole) {
   EXPECT_EQ(shard.f_star, whole.f_star);
   EXPECT_EQ(shard.f_star_lower, whole.f_star_lower);
   EXPECT_EQ(shard.f_star_upper, whole.f_star_upper);
@@ -138,6 +135,12 @@ TEST_F(ShardTest, TheScaledReferenceOfAShardOfEveryRowIsTheWholeDatasets) {
   EXPECT_EQ(shard.smoothness, whole.smoothness);
   EXPECT_EQ(shard.w, whole.w);
   EXPECT_EQ(shard.newton_iterations, whole.newton_iterations);
+}
+
+TEST_F(ShardTest, TheScaledReferenceOfAShardOfEveryRowIsTheWholeDatasets) {
+  const ScaledResult shard = compute_reference_scaled(every_row_as_a_shard(), 1e-3);
+  data_parallel_reducer<double>() = nullptr;
+  expect_same_reference(shard, compute_reference_scaled(make_dataset(kSpec), 1e-3));
 }
 
 // `whole` held as a shard of every row: the processes' code paths, in one process.
@@ -285,11 +288,7 @@ TEST_F(ShardTest, CsrDataHeldAsAShardIsTheWholeDatasetsBits) {
   std::remove(path.c_str());
 
   data_parallel_reducer<double>() = nullptr;
-  const ScaledResult whole_reference = compute_reference_scaled(whole, 1e-3);
-  EXPECT_EQ(shard_reference.f_star, whole_reference.f_star);
-  EXPECT_EQ(shard_reference.h_min, whole_reference.h_min);
-  EXPECT_EQ(shard_reference.h_max_uncertainty, whole_reference.h_max_uncertainty);
-  EXPECT_EQ(shard_reference.w, whole_reference.w);
+  expect_same_reference(shard_reference, compute_reference_scaled(whole, 1e-3));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <functional>
 #include <span>
+#include <stdexcept>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -93,6 +94,18 @@ std::int64_t sum_over_processes(std::int64_t mine, const BlockReducer<Scalar>* r
   if (reducer == nullptr) return mine;
   return fold_value_in_order(std::int64_t{0}, *reducer,
                              [mine](std::int64_t so_far) { return so_far + mine; });
+}
+
+// Dataset::max_row_terms over every process's rows: data held whole answers for itself, a shard
+// folds the processes' maxima (exact), which needs `reducer` (std::logic_error without).
+template <class Scalar>
+std::ptrdiff_t max_row_terms(const Dataset<Scalar>& data, const BlockReducer<Scalar>* reducer) {
+  if (!data.is_shard()) return data.max_row_terms();
+  if (reducer == nullptr)
+    throw std::logic_error("max_row_terms on a shard needs the processes' reducer");
+  return fold_value_in_order(std::ptrdiff_t{0}, *reducer, [&data](std::ptrdiff_t so_far) {
+    return std::max(so_far, data.max_row_terms());
+  });
 }
 
 // The largest of `mine` over the processes sharing the rows (this one's when `reducer` is null):

@@ -166,13 +166,7 @@ class LogisticObjective {
   }
 
   // The most entries a row stores (Dataset::max_row_terms) over every row, a shard's included.
-  std::ptrdiff_t max_row_terms() const {
-    if (!data_.is_shard()) return data_.max_row_terms();
-    require_reducer("max_row_terms");
-    return fold_value_in_order(std::ptrdiff_t{0}, *reducer_, [this](std::ptrdiff_t so_far) {
-      return std::max(so_far, data_.max_row_terms());
-    });
-  }
+  std::ptrdiff_t max_row_terms() const { return largestep::max_row_terms(data_, reducer_); }
 
   // L(w) = (1/n) sum_i l(z_i), z_i = y_i <x_i, w>: the unregularized loss. Its terms are summed
   // as value_and_gradient sums them (the same blocks, panels and order), so value(w) is

@@ -43,10 +43,7 @@ class DataRows {
 
   // Dataset::max_row_terms over every row, a shard's with the processes' (`reducer`).
   std::ptrdiff_t max_row_terms(const BlockReducer<double>* reducer) const {
-    if (!data_.is_shard()) return data_.max_row_terms();
-    return fold_value_in_order(std::ptrdiff_t{0}, *reducer, [this](std::ptrdiff_t so_far) {
-      return std::max(so_far, data_.max_row_terms());
-    });
+    return largestep::max_row_terms(data_, reducer);
   }
 
   // z_k = y_i <x_i, w> for the rows i = begin + k of [begin, end).
